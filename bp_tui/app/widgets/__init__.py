@@ -1,0 +1,1 @@
+"""Widgets that render one part of the stepper state each."""

@@ -1,0 +1,194 @@
+"""The `bp-tui` command: the app by default, and headless subcommands for scripts and pipes.
+
+Textual is imported only when the app starts, so the headless commands stay quick. Every bad input
+ends with one line on stderr naming the file and the field, and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+
+from . import records as rec
+from .scenario import ScenarioError, builtin_dir, builtin_names, load_scenario
+from .stepper import Stepper
+from .training import train
+
+USAGE_ERROR = 2
+COMMANDS = ("list", "show", "validate", "run", "trace", "export", "gradcheck")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line with exit status 2 (its default is the same)."""
+
+    def error(self, message):
+        self.exit(USAGE_ERROR, f"{self.prog}: {message} (see --help)\n")
+
+
+def epochs_arg(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of epochs, got {text!r}") from None
+    if not 0 <= value <= 10_000_000:
+        raise argparse.ArgumentTypeError(f"epochs must be between 0 and 10000000, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="bp-tui", description="Backpropagation, one sub-step at a time.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub.add_parser("list", help="list the built-in scenarios")
+    show = sub.add_parser("show", help="print a built-in scenario's TOML (to copy and edit)")
+    show.add_argument("name")
+    validate = sub.add_parser("validate", help="check scenario files; exit 0 when all are valid, else 2")
+    validate.add_argument("files", nargs="+")
+    run = sub.add_parser("run", help="train headless and print the result")
+    run.add_argument("scenario")
+    run.add_argument("--epochs", type=epochs_arg, default=1000)
+    run.add_argument("--json", action="store_true", help="print one JSON object, full precision")
+    trace = sub.add_parser("trace", help="print every sub-step of the first epochs")
+    trace.add_argument("scenario")
+    trace.add_argument("--epochs", type=epochs_arg, default=1)
+    trace.add_argument("--plain", action="store_true", help="no colour or box drawing (for pipes)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in COMMANDS:
+            return dispatch(build_parser().parse_args(argv))
+        return start_app(argv)
+    except ScenarioError as exc:
+        print(f"bp-tui: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # e.g. `bp-tui trace mazur | head`
+        sys.stderr.close()
+        return 0
+
+
+def dispatch(args) -> int:
+    handler = {"list": cmd_list, "show": cmd_show, "validate": cmd_validate, "run": cmd_run,
+               "trace": cmd_trace}
+    extra = _extra_commands()
+    handler.update(extra)
+    return handler[args.command](args)
+
+
+def _extra_commands() -> dict:
+    """Commands that live in their own modules (export, gradcheck) register here when present."""
+    return {}
+
+
+def start_app(argv: list[str]) -> int:
+    parser = _Parser(prog="bp-tui", description="Backpropagation, one sub-step at a time. "
+                     f"Subcommands: {', '.join(COMMANDS)} (bp-tui COMMAND --help).")
+    parser.add_argument("scenario", nargs="?", default="mazur",
+                        help="a scenario file or a built-in name (default: mazur, the article)")
+    args = parser.parse_args(argv)
+    scenario = load_scenario(args.scenario)  # a bad file fails here, before the screen changes
+    from .app.app import run_app  # Textual is imported only now
+
+    return run_app(scenario)
+
+
+# --- subcommands --------------------------------------------------------------------------
+
+
+def cmd_list(_args) -> int:
+    names = builtin_names()
+    width = max(map(len, names), default=0)
+    for name in names:
+        print(f"{name:<{width}}  {load_scenario(name).title}")
+    return 0
+
+
+def cmd_show(args) -> int:
+    path = builtin_dir() / f"{args.name}.toml"
+    if args.name not in builtin_names():
+        raise ScenarioError(f"{args.name}: no built-in scenario of that name (see `bp-tui list`)")
+    sys.stdout.write(path.read_text(encoding="utf-8"))
+    return 0
+
+
+def cmd_validate(args) -> int:
+    status = 0
+    for name in args.files:
+        try:
+            scenario = load_scenario(name)
+        except ScenarioError as exc:
+            print(f"bp-tui: {exc}", file=sys.stderr)
+            status = USAGE_ERROR
+        else:
+            print(f"{name}: ok ({'-'.join(map(str, scenario.layers))}, {len(scenario.inputs)} sample(s))")
+    return status
+
+
+def cmd_run(args) -> int:
+    scenario = load_scenario(args.scenario)
+    result = train(scenario, args.epochs)
+    if result.diverged_at is not None:
+        print(f"bp-tui: {scenario.origin}: diverged at epoch {result.diverged_at}: a value became "
+              "infinite or NaN (try a smaller learning_rate)", file=sys.stderr)
+    if args.json:
+        print(json.dumps(_finite_or_null(result.as_dict()), allow_nan=False))
+        return 0
+    print(scenario.display_title)
+    print(f"epochs: {result.epochs}")
+    print(f"error before training: {rec.value_text(result.errors[0])}")
+    print(f"error after {result.epochs} epoch(s): {rec.value_text(result.errors[-1])}")
+    for s, outputs in enumerate(result.outputs):
+        shown = ", ".join(rec.value_text(o) for o in outputs)
+        targets = ", ".join(rec.num(t) for t in scenario.targets[s])
+        print(f"sample {s + 1}: outputs {shown}  (targets {targets})")
+    names = scenario.layout.weight_names
+    for l, layer in enumerate(result.weights):
+        print("  ".join(f"{names[l][j][k]}={rec.value_text(w)}" for j, row in enumerate(layer)
+                        for k, w in enumerate(row)))
+    return 0
+
+
+def _finite_or_null(value):
+    """JSON has no NaN or infinity: write null for them (the divergence is reported on stderr)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite_or_null(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite_or_null(v) for v in value]
+    return value
+
+
+def cmd_trace(args) -> int:
+    scenario = load_scenario(args.scenario)
+    stepper = Stepper(scenario)
+    plain = args.plain or not sys.stdout.isatty()
+    for epoch in range(args.epochs):
+        if not stepper.can_enter(epoch):
+            print(f"diverged at epoch {stepper.diverged_at}: later rounds cannot be computed")
+            break
+        print_round(stepper, epoch, plain)
+    return 0
+
+
+def print_round(stepper: Stepper, epoch: int, plain: bool) -> None:
+    """One round as text: a heading per phase, then `quantity = formula = numbers = value` lines."""
+    heading = None
+    for step in stepper.round_records(epoch):
+        label = rec.PHASE_LABELS[step.phase]
+        key = (label, step.sample)
+        if key != heading:
+            heading = key
+            sample = "" if step.sample is None or len(stepper.scenario.inputs) == 1 else f", sample {step.sample + 1}"
+            title = f"round {step.epoch}: {label}{sample}"
+            print(f"\n== {title} ==" if plain else f"\n\x1b[1m{title}\x1b[0m\n{'─' * len(title)}")
+        check = stepper.expectation(step)
+        mark = "" if check is None else ("  [article: ok]" if check.ok else
+                                         f"  [expected {rec.num(check.expect.value)}]")
+        value = rec.value_text(step.value)
+        print(f"{step.formula}\n    = {step.substituted}\n    = {value}{mark}")

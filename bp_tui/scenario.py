@@ -1,0 +1,431 @@
+"""Scenario files: read a TOML file (or a built-in name), check every field, return a frozen Scenario.
+
+Every problem becomes a ScenarioError whose message names the file and the field, e.g.
+``my.toml: network.weights[1][0]: expected 2 numbers, got 3``. Sizes are checked before anything
+is allocated from them, unknown keys are errors, and nothing in a file is ever executed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+import re
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from .layout import Layout, default_neuron_names
+
+MAX_FILE_BYTES = 1_048_576
+MAX_LAYERS = 16  # input and output layers included
+MAX_NEURONS = 64  # in any one layer
+MAX_SAMPLES = 10_000
+MAX_TEXT = {"title": 200, "description": 4000, "source": 500}
+MAX_NAME = 12
+MAX_EXPECTS = 1000
+MAX_EXPECT_EPOCH = 1_000_000
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "softmax")
+LOSSES = ("half-sse", "mse", "cross-entropy")
+MODES = ("online", "batch")
+BIAS_MODES = ("shared", "per-neuron", "none")
+HIDDEN_DELTAS = ("original", "updated")
+
+_TOP_KEYS = {"title", "description", "source", "network", "training", "expect"}
+_NETWORK_KEYS = {"layers", "activation", "weights", "bias", "biases", "names", "init"}
+_TRAINING_KEYS = {
+    "inputs", "targets", "learning_rate", "loss", "mode", "train_biases", "momentum",
+    "hidden_deltas_use",
+}
+_EXPECT_KEYS = {"quantity", "epoch", "value", "sample", "note"}
+_NAME_PATTERN = re.compile(r"\w+")
+
+
+class ScenarioError(ValueError):
+    """A scenario could not be loaded; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Expect:
+    """A figure to check the run against: `quantity` in round `epoch` (1-based), to `decimals` places."""
+
+    quantity: str
+    epoch: int
+    value: float
+    decimals: int
+    sample: int = 0  # 0-based; files say sample = 1 for the first
+    note: str = ""
+
+    def holds(self, actual: float) -> bool:
+        """True when `actual` agrees with the printed figure to the digits it prints."""
+        if not math.isfinite(actual):
+            return False
+        return abs(actual - self.value) <= 0.5 * 10.0 ** (-self.decimals) * (1 + 1e-9)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    layers: tuple[int, ...]
+    activations: tuple[str, ...]  # one per non-input layer
+    weights: tuple[tuple[tuple[float, ...], ...], ...]  # weights[l][j][k]: k in layer l -> j in l+1
+    bias: str
+    biases: tuple | None  # shared: one float per layer; per-neuron: a tuple per layer; none: None
+    names: tuple[tuple[str, ...], ...]
+    inputs: tuple[tuple[float, ...], ...]
+    targets: tuple[tuple[float, ...], ...]
+    learning_rate: float
+    loss: str = "half-sse"
+    mode: str = "online"
+    train_biases: bool = False
+    momentum: float = 0.0
+    hidden_deltas_use: str = "original"
+    expects: tuple[Expect, ...] = ()
+    title: str = ""
+    description: str = ""
+    source: str = ""
+    origin: str = ""  # the path or "built-in NAME" it came from (for messages)
+    digest: str = field(default="", compare=False)  # sha256 of the file's bytes
+
+    @property
+    def layout(self) -> Layout:
+        return Layout(self.layers, self.names, self.bias)
+
+    @property
+    def display_title(self) -> str:
+        return self.title or Path(self.origin).stem or "untitled scenario"
+
+
+def builtin_dir() -> Path:
+    """The folder of built-in scenarios: installed inside the package, or scenarios/ in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "scenarios", here.parent / "scenarios"):
+        if candidate.is_dir() and any(candidate.glob("*.toml")):
+            return candidate
+    return here / "scenarios"
+
+
+def builtin_names() -> list[str]:
+    return sorted(p.stem for p in builtin_dir().glob("*.toml"))
+
+
+def resolve(name_or_path: str | Path) -> tuple[Path, str]:
+    """(path, label for messages) of a scenario given as a path or a built-in name."""
+    text = str(name_or_path)
+    path = Path(text).expanduser()
+    if path.exists() or "/" in text or text.endswith(".toml"):
+        return path, text
+    builtin = builtin_dir() / f"{text}.toml"
+    if builtin.is_file():
+        return builtin, f"built-in '{text}'"
+    raise ScenarioError(
+        f"{text}: no such file, and no built-in scenario of that name (see `bp-tui list`)"
+    )
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Load and validate a scenario from a path or a built-in name (e.g. "mazur")."""
+    path, label = resolve(name_or_path)
+    if path.is_dir():
+        raise ScenarioError(f"{label}: is a folder, not a scenario file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ScenarioError(f"{label}: file is {size} bytes; the limit is {MAX_FILE_BYTES}")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError(f"{label}: no such file") from None
+    except PermissionError:
+        raise ScenarioError(f"{label}: permission denied") from None
+    except OSError as exc:
+        raise ScenarioError(f"{label}: cannot read: {exc.strerror or exc}") from None
+    return parse_scenario(data, label)
+
+
+def parse_scenario(data: bytes | str, label: str = "<scenario>") -> Scenario:
+    """Validate scenario text (bytes or str); `label` names it in error messages."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(f"{label}: {len(raw)} bytes; the limit is {MAX_FILE_BYTES}")
+    if b"\x00" in raw:
+        raise ScenarioError(f"{label}: is a binary file, not TOML text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError(f"{label}: is not UTF-8 text (a binary file?)") from None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{label}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(f"{label}: not valid TOML: nested too deeply") from None
+    digest = hashlib.sha256(raw).hexdigest()
+    return _Validator(label).scenario(document, digest)
+
+
+class _Validator:
+    """Turns a parsed TOML document into a Scenario, naming the field of every problem."""
+
+    def __init__(self, label: str):
+        self.label = label
+
+    def fail(self, where: str, message: str) -> ScenarioError:
+        return ScenarioError(f"{self.label}: {where}: {message}")
+
+    # --- primitive checks -------------------------------------------------------------------
+
+    def table(self, value, where: str, allowed: set[str]) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail(where, f"expected a table, got {_kind(value)}")
+        unknown = sorted(set(value) - allowed)
+        if unknown:
+            raise self.fail(
+                f"{where}.{unknown[0]}" if where else unknown[0],
+                f"unknown key (allowed: {', '.join(sorted(allowed))})",
+            )
+        return value
+
+    def number(self, value, where: str, low=None, high=None, low_open=False, high_open=False) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(where, f"expected a number, got {_kind(value)}")
+        try:
+            number = float(value)
+        except OverflowError:  # a whole number too large for a float
+            number = math.inf
+        if not math.isfinite(number):
+            raise self.fail(where, f"must be a finite number, got {value}")
+        if low is not None and (number < low or (low_open and number == low)):
+            raise self.fail(where, f"must be {'>' if low_open else '>='} {low}, got {value}")
+        if high is not None and (number > high or (high_open and number == high)):
+            raise self.fail(where, f"must be {'<' if high_open else '<='} {high}, got {value}")
+        return number
+
+    def integer(self, value, where: str, low: int, high: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(where, f"expected a whole number, got {_kind(value)}")
+        if not low <= value <= high:
+            raise self.fail(where, f"must be between {low} and {high}, got {value}")
+        return value
+
+    def text(self, value, where: str, limit: int) -> str:
+        if not isinstance(value, str):
+            raise self.fail(where, f"expected a string, got {_kind(value)}")
+        if len(value) > limit:
+            raise self.fail(where, f"is {len(value)} characters; the limit is {limit}")
+        return value
+
+    def choice(self, value, where: str, options: tuple[str, ...]) -> str:
+        if not isinstance(value, str) or value not in options:
+            shown = repr(value) if isinstance(value, str) else _kind(value)
+            raise self.fail(where, f"must be one of {', '.join(options)}; got {shown}")
+        return value
+
+    def array(self, value, where: str, length: int | None = None, most: int | None = None) -> list:
+        if not isinstance(value, list):
+            raise self.fail(where, f"expected an array, got {_kind(value)}")
+        if length is not None and len(value) != length:
+            raise self.fail(where, f"expected {length} entries, got {len(value)}")
+        if most is not None and len(value) > most:
+            raise self.fail(where, f"has {len(value)} entries; the limit is {most}")
+        return value
+
+    def vector(self, value, where: str, length: int) -> tuple[float, ...]:
+        items = self.array(value, where, length)
+        return tuple(self.number(item, f"{where}[{i}]") for i, item in enumerate(items))
+
+    def matrix(self, value, where: str, rows: int, cols: int) -> tuple[tuple[float, ...], ...]:
+        items = self.array(value, where, rows)
+        return tuple(self.vector(row, f"{where}[{j}]", cols) for j, row in enumerate(items))
+
+    # --- the document -----------------------------------------------------------------------
+
+    def scenario(self, doc: dict, digest: str) -> Scenario:
+        self.table(doc, "", _TOP_KEYS)
+        texts = {key: self.text(doc.get(key, ""), key, MAX_TEXT[key]) for key in MAX_TEXT}
+        if "network" not in doc:
+            raise self.fail("network", "missing table [network]")
+        if "training" not in doc:
+            raise self.fail("training", "missing table [training]")
+        net = self.table(doc["network"], "network", _NETWORK_KEYS)
+        train = self.table(doc["training"], "training", _TRAINING_KEYS)
+
+        layers = self.layers(net)
+        activations = self.activations(net, layers)
+        bias = self.choice(net.get("bias", "shared"), "network.bias", BIAS_MODES)
+        weights, biases = self.parameters(net, layers, bias)
+        names = self.names(net, layers)
+
+        loss = self.choice(train.get("loss", "half-sse"), "training.loss", LOSSES)
+        self.check_loss_pairing(activations, loss)
+        samples = self.samples(train, layers, loss)
+        learning_rate = self.number(
+            _required(train, "learning_rate", self, "training"), "training.learning_rate",
+            low=0.0, high=1000.0, low_open=True)
+        mode = self.choice(train.get("mode", "online"), "training.mode", MODES)
+        train_biases = train.get("train_biases", False)
+        if not isinstance(train_biases, bool):
+            raise self.fail("training.train_biases", f"expected true or false, got {_kind(train_biases)}")
+        if train_biases and bias == "none":
+            raise self.fail("training.train_biases", 'cannot train biases when network.bias = "none"')
+        momentum = self.number(train.get("momentum", 0.0), "training.momentum",
+                               low=0.0, high=1.0, high_open=True)
+        hidden_deltas = self.choice(train.get("hidden_deltas_use", "original"),
+                                    "training.hidden_deltas_use", HIDDEN_DELTAS)
+        if hidden_deltas == "updated" and mode == "batch":
+            raise self.fail("training.hidden_deltas_use",
+                            '"updated" needs mode = "online" (a batch updates once, after every delta)')
+
+        layout = Layout(layers, names, bias)
+        expects = self.expects(doc.get("expect", []), layout, len(samples[0]), loss, train_biases,
+                               momentum, hidden_deltas)
+        return Scenario(
+            layers=layers, activations=activations, weights=weights, bias=bias, biases=biases,
+            names=names, inputs=samples[0], targets=samples[1], learning_rate=learning_rate,
+            loss=loss, mode=mode, train_biases=train_biases, momentum=momentum,
+            hidden_deltas_use=hidden_deltas, expects=expects, origin=self.label, digest=digest,
+            **texts,
+        )
+
+    def layers(self, net: dict) -> tuple[int, ...]:
+        raw = self.array(_required(net, "layers", self, "network"), "network.layers", most=MAX_LAYERS)
+        if len(raw) < 2:
+            raise self.fail("network.layers", f"needs at least 2 layers (input and output), got {len(raw)}")
+        return tuple(self.integer(n, f"network.layers[{i}]", 1, MAX_NEURONS) for i, n in enumerate(raw))
+
+    def activations(self, net: dict, layers: tuple[int, ...]) -> tuple[str, ...]:
+        raw = net.get("activation", "sigmoid")
+        count = len(layers) - 1
+        if isinstance(raw, str):
+            name = self.choice(raw, "network.activation", ACTIVATIONS)
+            found = (name,) * count if name != "softmax" else ("sigmoid",) * (count - 1) + ("softmax",)
+            if name == "softmax" and count > 1:
+                raise self.fail("network.activation",
+                                'softmax is for the output layer only: give a list, e.g. ["sigmoid", "softmax"]')
+        else:
+            items = self.array(raw, "network.activation", count)
+            found = tuple(self.choice(a, f"network.activation[{i}]", ACTIVATIONS) for i, a in enumerate(items))
+        for i, name in enumerate(found[:-1]):
+            if name == "softmax":
+                raise self.fail(f"network.activation[{i}]", "softmax is allowed on the output layer only")
+        return found
+
+    def parameters(self, net: dict, layers: tuple[int, ...], bias: str):
+        if "init" in net:
+            if "weights" in net or "biases" in net:
+                raise self.fail("network.init", "give either init or weights/biases, not both")
+            init = self.table(net["init"], "network.init", {"seed", "scale"})
+            seed = self.integer(_required(init, "seed", self, "network.init"), "network.init.seed", 0, 2**32 - 1)
+            scale = self.number(init.get("scale", 0.5), "network.init.scale", low=0.0, high=100.0, low_open=True)
+            return random_parameters(layers, bias, seed, scale)
+        raw = self.array(_required(net, "weights", self, "network"), "network.weights", len(layers) - 1)
+        weights = tuple(
+            self.matrix(m, f"network.weights[{l}]", layers[l + 1], layers[l]) for l, m in enumerate(raw)
+        )
+        if bias == "none":
+            if "biases" in net:
+                raise self.fail("network.biases", 'must be absent when network.bias = "none"')
+            return weights, None
+        raw_b = self.array(_required(net, "biases", self, "network"), "network.biases", len(layers) - 1)
+        if bias == "shared":
+            return weights, tuple(self.number(b, f"network.biases[{l}]") for l, b in enumerate(raw_b))
+        return weights, tuple(
+            self.vector(b, f"network.biases[{l}]", layers[l + 1]) for l, b in enumerate(raw_b)
+        )
+
+    def names(self, net: dict, layers: tuple[int, ...]) -> tuple[tuple[str, ...], ...]:
+        if "names" not in net:
+            return default_neuron_names(layers)
+        raw = self.array(net["names"], "network.names", len(layers))
+        names = []
+        for l, row in enumerate(raw):
+            items = self.array(row, f"network.names[{l}]", layers[l])
+            for j, name in enumerate(items):
+                where = f"network.names[{l}][{j}]"
+                self.text(name, where, MAX_NAME)
+                if not _NAME_PATTERN.fullmatch(name):
+                    raise self.fail(where, f"{name!r}: use letters, digits and _ only")
+            names.append(tuple(items))
+        flat = [n for row in names for n in row]
+        duplicate = next((n for n in flat if flat.count(n) > 1), None)
+        if duplicate is not None:
+            raise self.fail("network.names", f"{duplicate!r} is used twice")
+        return tuple(names)
+
+    def check_loss_pairing(self, activations: tuple[str, ...], loss: str) -> None:
+        if (activations[-1] == "softmax") != (loss == "cross-entropy"):
+            raise self.fail("training.loss", 'cross-entropy goes with a softmax output layer, and '
+                            f'softmax with cross-entropy (got output {activations[-1]}, loss {loss})')
+
+    def samples(self, train: dict, layers: tuple[int, ...], loss: str):
+        inputs = self.array(_required(train, "inputs", self, "training"), "training.inputs", most=MAX_SAMPLES)
+        targets = self.array(_required(train, "targets", self, "training"), "training.targets", most=MAX_SAMPLES)
+        if not inputs:
+            raise self.fail("training.inputs", "needs at least one sample")
+        if len(targets) != len(inputs):
+            raise self.fail("training.targets", f"expected {len(inputs)} rows (one per input row), got {len(targets)}")
+        xs = tuple(self.vector(row, f"training.inputs[{s}]", layers[0]) for s, row in enumerate(inputs))
+        ts = tuple(self.vector(row, f"training.targets[{s}]", layers[-1]) for s, row in enumerate(targets))
+        if loss == "cross-entropy":
+            for s, row in enumerate(ts):
+                if min(row) < 0 or abs(sum(row) - 1.0) > 1e-9:
+                    raise self.fail(f"training.targets[{s}]",
+                                    "with cross-entropy each target row must be >= 0 and sum to 1")
+        return xs, ts
+
+    def expects(self, raw, layout: Layout, samples: int, loss, train_biases, momentum, hidden) -> tuple:
+        items = self.array(raw, "expect", most=MAX_EXPECTS)
+        from .records import quantity_names  # the stepper's own naming, so a typo is caught here
+
+        known = quantity_names(layout, loss=loss, train_biases=train_biases, momentum=momentum,
+                               samples=samples)
+        found = []
+        for i, item in enumerate(items):
+            where = f"expect[{i}]"
+            entry = self.table(item, where, _EXPECT_KEYS)
+            quantity = self.text(_required(entry, "quantity", self, where), f"{where}.quantity", 80)
+            if quantity not in known:
+                raise self.fail(f"{where}.quantity", f"{quantity!r} is not a quantity this network computes")
+            epoch = self.integer(_required(entry, "epoch", self, where), f"{where}.epoch", 1, MAX_EXPECT_EPOCH)
+            value = self.number(_required(entry, "value", self, where), f"{where}.value")
+            sample = self.integer(entry.get("sample", 1), f"{where}.sample", 1, samples)
+            note = self.text(entry.get("note", ""), f"{where}.note", 1000)
+            found.append(Expect(quantity, epoch, value, printed_decimals(value), sample - 1, note))
+        return tuple(found)
+
+
+def _required(table: dict, key: str, validator: _Validator, where: str):
+    if key not in table:
+        raise validator.fail(f"{where}.{key}", "is required")
+    return table[key]
+
+
+def _kind(value) -> str:
+    kinds = {bool: "a boolean", int: "a whole number", float: "a number", str: "a string",
+             list: "an array", dict: "a table"}
+    described = kinds.get(type(value), type(value).__name__)
+    if isinstance(value, str):
+        shown = value if len(value) <= 20 else value[:17] + "..."
+        return f"{described} {shown!r}"
+    return described
+
+
+def printed_decimals(value: float) -> int:
+    """How many decimals a figure was written with (its shortest form): 0.75136507 -> 8."""
+    exponent = Decimal(repr(float(value))).as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def random_parameters(layers: tuple[int, ...], bias: str, seed: int, scale: float):
+    """Seeded uniform start in [-scale, scale]: the same seed gives the same network everywhere."""
+    rng = random.Random(seed)
+    draw = lambda: rng.uniform(-scale, scale)  # noqa: E731 - one-line helper
+    weights = tuple(
+        tuple(tuple(draw() for _k in range(layers[l])) for _j in range(layers[l + 1]))
+        for l in range(len(layers) - 1)
+    )
+    if bias == "none":
+        return weights, None
+    if bias == "shared":
+        return weights, tuple(draw() for _l in range(len(layers) - 1))
+    return weights, tuple(tuple(draw() for _j in range(layers[l + 1])) for l in range(len(layers) - 1))

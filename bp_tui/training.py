@@ -1,0 +1,103 @@
+"""Training: one epoch at a time (shared with the stepper), and `train` for N epochs without records."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .network import Network, Params, SampleTrace
+from .scenario import Scenario
+
+
+@dataclass(frozen=True)
+class State:
+    """Everything that carries from one epoch to the next."""
+
+    params: Params
+    velocity: Params | None
+
+
+def initial_state(net: Network) -> State:
+    params = Params.from_scenario(net.scenario)
+    return State(params, net.zero_velocity(params))
+
+
+def run_epoch(net: Network, state: State, traces: list[SampleTrace] | None = None) -> State:
+    """One epoch over the samples in file order: an update per sample (online) or one per epoch (batch).
+
+    When `traces` is a list, each sample's intermediate quantities are appended to it; the numbers
+    are the same either way, which is what keeps the stepper and `train` identical.
+    """
+    scenario = net.scenario
+    if scenario.mode == "online":
+        for x, t in zip(scenario.inputs, scenario.targets):
+            trace = net.backprop(state.params, x, t, state.velocity, update=True)
+            if traces is not None:
+                traces.append(trace)
+            state = State(trace.after, trace.velocity_after)
+        return state
+    batch = [net.backprop(state.params, x, t) for x, t in zip(scenario.inputs, scenario.targets)]
+    if traces is not None:
+        traces.extend(batch)
+    weight_grads, bias_grads = net.mean_grads(batch)
+    params, velocity = net.apply(state.params, state.velocity, weight_grads, bias_grads,
+                                 range(net.depth - 1, -1, -1))
+    return State(params, velocity)
+
+
+def healthy(state: State, error: float) -> bool:
+    """False once anything is infinite or NaN: the run has diverged."""
+    return math.isfinite(error) and state.params.finite() and (
+        state.velocity is None or state.velocity.finite())
+
+
+@dataclass
+class TrainResult:
+    """What `train` returns. Lists nest like the scenario file's."""
+
+    errors: list[float]  # training-set error after 0, 1, ..., N epochs (fewer if it diverged)
+    weights: list
+    biases: list | None
+    outputs: list[list[float]]  # network outputs for each sample after the last epoch
+    epochs: int  # epochs completed
+    diverged_at: int | None = None  # the epoch after which a value was first infinite or NaN
+
+    def as_dict(self) -> dict:
+        return {"epochs": self.epochs, "errors": self.errors, "weights": self.weights,
+                "biases": self.biases, "outputs": self.outputs}
+
+
+def train(scenario: Scenario, epochs: int, should_stop=None) -> TrainResult:
+    """Train `epochs` epochs from the scenario's start, recording the training-set error after each.
+
+    `should_stop`, if given, is called between epochs; returning True ends the run early.
+    """
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+        raise ValueError(f"epochs must be a whole number >= 0, got {epochs!r}")
+    net = Network(scenario)
+    state = initial_state(net)
+    outputs, _losses, error = net.dataset_error(state.params)
+    errors = [error]
+    diverged_at = None if healthy(state, error) else 0
+    done = 0
+    while done < epochs and diverged_at is None:
+        if should_stop is not None and should_stop():
+            break
+        state = run_epoch(net, state)
+        outputs, _losses, error = net.dataset_error(state.params)
+        errors.append(error)
+        done += 1
+        if not healthy(state, error):
+            diverged_at = done
+    return TrainResult(errors, export_weights(state.params), export_biases(state.params, scenario.bias),
+                       outputs, done, diverged_at)
+
+
+def export_weights(params: Params) -> list:
+    return [[list(row) for row in layer] for layer in params.weights]
+
+
+def export_biases(params: Params, mode: str) -> list | None:
+    if params.biases is None:
+        return None
+    return [list(b) if mode == "per-neuron" else b for b in params.biases]
