@@ -1,0 +1,158 @@
+"""The engine's promises beyond the article: fast path = stepped path, determinism, true gradients."""
+
+import math
+import subprocess
+import sys
+
+import pytest
+
+import bp_tui
+from bp_tui.gradcheck import check_gradients
+from bp_tui.network import Network
+from bp_tui.training import initial_state
+
+from .scenario_factory import feature_grid, scenario_text
+
+GRID = feature_grid()
+
+
+def scenario(**kwargs):
+    return bp_tui.parse_scenario(scenario_text(**kwargs), "generated.toml")
+
+
+@pytest.mark.parametrize("case_id, kwargs", GRID[::3], ids=[c[0] for c in GRID[::3]])
+def test_fast_path_equals_stepped_path_bit_for_bit(case_id, kwargs):
+    sc = scenario(**kwargs)
+    result = bp_tui.train(sc, 5)
+    stepper = bp_tui.Stepper(sc)
+    for epoch in range(5):
+        records = stepper.round_records(epoch)
+        final = [s for s in records if s.quantity in ("E_total+", "E_mean+")][-1]
+        assert final.value == result.errors[epoch + 1]  # exact equality, not approx
+    assert stepper.extend_to(5) == 5 and stepper.errors == result.errors
+    assert stepper.state_at(5).params.weights == result.weights
+
+
+def test_updated_hidden_deltas_path_is_also_identical():
+    sc = scenario(layers=(2, 3, 2), hidden_deltas_use="updated", momentum=0.5)
+    result = bp_tui.train(sc, 4)
+    stepper = bp_tui.Stepper(sc)
+    assert [stepper.round_records(e)[-1].value for e in range(4)] == result.errors[1:]
+
+
+@pytest.mark.parametrize("case_id, kwargs", GRID, ids=[c[0] for c in GRID])
+def test_backprop_gradients_match_central_differences(case_id, kwargs):
+    sc = scenario(**kwargs)
+    net = Network(sc)
+    report = check_gradients(net, initial_state(net).params)
+    assert report.passed, (report.worst, report.worst.relative_error)
+    assert len(report.rows) == len(sc.layout.all_weight_names()) + (
+        len(sc.layout.bias_names()) if sc.train_biases else 0)
+
+
+def test_a_wrong_gradient_fails_the_check():
+    sc = scenario()
+    net = Network(sc)
+    params = initial_state(net).params
+    from bp_tui.gradcheck import backprop_gradients
+
+    weights, biases = backprop_gradients(net, params)
+    weights[0][0][0] *= 1.01  # one gradient off by 1%
+    report = check_gradients(net, params, gradients=(weights, biases))
+    assert not report.passed
+    assert [r.name for r in report.rows if not r.ok] == ["w1"]
+
+
+def test_momentum_update_rule():
+    sc = scenario(momentum=0.9, mode="batch", bias="none", samples=1)
+    stepper = bp_tui.Stepper(sc)
+    round2 = {s.quantity: s for s in stepper.round_records(1)}
+    round1 = {s.quantity: s for s in stepper.round_records(0)}
+    # v <- mu*v + g ; w <- w - eta*v
+    v1 = round1["v_w1"].value
+    assert v1 == round1["dE_mean/dw1"].value  # v starts at zero
+    assert round2["v_w1"].value == 0.9 * v1 + round2["dE_mean/dw1"].value
+    assert round2["w1+"].value == round1["w1+"].value - 0.5 * round2["v_w1"].value
+
+
+def walk(stepper, moves):
+    seen = []
+    for move in moves:
+        getattr(stepper, move)()
+        seen.append((stepper.epoch, stepper.k, stepper.current and stepper.current.value))
+    return seen
+
+
+def test_back_and_forward_again_gives_identical_values():
+    sc = bp_tui.load_scenario("mazur")
+    stepper = bp_tui.Stepper(sc)
+    forward = walk(stepper, ["next"] * 140)  # three rounds and more
+    assert stepper.epoch == 3
+    backward = walk(stepper, ["back"] * 140)
+    assert (stepper.epoch, stepper.k) == (0, 0)
+    assert backward[:-1][::-1] == forward[:-1]
+    again = walk(stepper, ["next"] * 140)
+    assert again == forward
+
+
+def test_navigation_by_phase_round_and_epoch():
+    stepper = bp_tui.Stepper(bp_tui.load_scenario("mazur"))
+    stepper.next_phase()
+    assert stepper.current.quantity == "out_o2" and stepper.current.phase == "forward"
+    stepper.next_phase()
+    assert stepper.current.quantity == "E_total"
+    stepper.prev_phase()
+    assert stepper.current.quantity == "out_o2"
+    stepper.finish_round()
+    assert stepper.current.quantity == "E_total+" and stepper.completed == 1
+    stepper.next()
+    assert (stepper.epoch, stepper.current.quantity) == (1, "net_h1")
+    stepper.back()
+    assert stepper.current.quantity == "E_total+" and stepper.epoch == 0
+    assert stepper.goto_epoch(200) == 200
+    assert stepper.current.quantity == "E_total+" and stepper.current.epoch == 200
+    assert stepper.current.value == bp_tui.train(stepper.scenario, 200).errors[200]
+    stepper.reset()
+    assert (stepper.epoch, stepper.k, stepper.current) == (0, 0, None)
+    assert not stepper.back()
+
+
+def test_divergence_is_a_state_not_an_exception():
+    sc = scenario(layers=(2, 2), activation="linear", bias="none", learning_rate=50.0, samples=2)
+    result = bp_tui.train(sc, 500)
+    assert result.diverged_at is not None and result.diverged_at < 500
+    assert result.epochs == result.diverged_at
+    stepper = bp_tui.Stepper(sc)
+    assert stepper.goto_epoch(500) == result.diverged_at
+    assert not stepper.next() or stepper.epoch < result.diverged_at
+    while stepper.next():
+        pass
+    assert stepper.completed == result.diverged_at
+    assert not all(math.isfinite(s.value) for s in stepper.records)
+
+
+def test_huge_weights_saturate_without_warnings():
+    text = scenario_text(layers=(2, 2, 2), seed=4).replace("init = { seed = 4, scale = 0.8 }",
+                                                            "weights = [[[1e300, -1e300], [1e300, 1e300]], "
+                                                            "[[-1e300, 1e300], [1e300, 1e300]]]\nbiases = [1, 1]")
+    sc = bp_tui.parse_scenario(text, "huge.toml")
+    result = subprocess.run([sys.executable, "-W", "error", "-c",
+                             "import bp_tui,sys; sc=bp_tui.parse_scenario(sys.stdin.read()); "
+                             "r=bp_tui.train(sc, 50); print(r.diverged_at, r.epochs)"],
+                            input=text, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert bp_tui.train(sc, 50).epochs <= 50
+
+
+def test_engine_never_imports_textual():
+    code = ("import sys, bp_tui; from bp_tui import cli, gradcheck; "
+            "bp_tui.train(bp_tui.load_scenario('mazur'), epochs=3); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_train_rejects_a_bad_epoch_count():
+    with pytest.raises(ValueError):
+        bp_tui.train(bp_tui.load_scenario("mazur"), -1)
