@@ -125,6 +125,16 @@ class SampleTrace:
     velocity_after: "Params | None" = None
 
 
+@dataclass
+class Evaluation:
+    """The output layer of every sample at some parameters, and the training-set error there."""
+
+    nets: list  # nets[s][j]
+    outputs: list  # outputs[s][j]
+    losses: list[float]  # each sample's error
+    mean: float  # their mean: the training-set error
+
+
 class Network:
     """A scenario's fixed settings, and the passes that use them."""
 
@@ -279,11 +289,17 @@ class Network:
                 bias_grads.append(add_all(t.bias_grads[l] for t in traces) / count)
         return weight_grads, bias_grads
 
-    def dataset_error(self, params: Params) -> tuple[list, list[float], float]:
-        """Outputs and error of every sample at these parameters, and their mean (the training-set error)."""
-        outputs, losses = [], []
+    def evaluate(self, params: Params) -> Evaluation:
+        """Every sample's outputs and error at these parameters, and their mean."""
+        nets, outputs, losses = [], [], []
         for x, t in zip(self.scenario.inputs, self.scenario.targets):
-            _nets, outs = self.forward(params, x)
+            layer_nets, outs = self.forward(params, x)
+            nets.append(layer_nets[-1])
             outputs.append(outs[-1])
             losses.append(self.sample_loss(outs[-1], t)[1])
-        return outputs, losses, add_all(losses) / len(losses)
+        return Evaluation(nets, outputs, losses, add_all(losses) / len(losses))
+
+    def dataset_error(self, params: Params) -> tuple[list, list[float], float]:
+        """(outputs, per-sample errors, training-set error) at these parameters."""
+        found = self.evaluate(params)
+        return found.outputs, found.losses, found.mean

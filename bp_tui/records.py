@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass
 
 from .layout import Layout
-from .network import Network, SampleTrace, add_all
+from .network import Evaluation, Network, SampleTrace, add_all
 from .training import State
 
 PHASES = ("forward", "error", "backward", "update", "evaluate")
@@ -301,7 +301,9 @@ class EpochWriter:
 
     # --- the whole round -----------------------------------------------------------------
 
-    def round(self, before: State, traces: list[SampleTrace], after: State, evaluation) -> list[Step]:
+    def round(self, before: State, traces: list[SampleTrace], after: State, evaluation: Evaluation,
+              mean_grads=None) -> list[Step]:
+        """Every record of the round; `mean_grads` are the batch update's (weight, bias) gradients."""
         scenario = self.scenario
         if scenario.mode == "online":
             params = before.params
@@ -317,18 +319,18 @@ class EpochWriter:
         else:
             for s, trace in enumerate(traces):
                 self.sample_steps(trace, before.params, s)
-            self.batch_update(traces, before, after)
+            self.batch_update(traces, before, after, mean_grads)
         self.evaluate(after, evaluation)
         return self.records
 
-    def batch_update(self, traces, before: State, after: State) -> None:
+    def batch_update(self, traces, before: State, after: State, mean_grads) -> None:
         self.sample, self.phase = None, "error"
         count = len(traces)
         self.add(self.net.depth, "E_mean", f"(sum of E_total over the {count} samples)/{count}",
                  "(" + " + ".join(term(t.loss) for t in traces) + f")/{count}",
                  add_all([t.loss for t in traces]) / count, self.names[-1], (),
                  "the training-set error before the update: the mean of the samples' errors")
-        weight_grads, bias_grads = self.net.mean_grads(traces)
+        weight_grads, bias_grads = mean_grads
         self.phase = "update"
         for l in range(self.net.depth - 1, -1, -1):
             L = l + 1
@@ -352,26 +354,26 @@ class EpochWriter:
             self.updates(l, weight_grads, bias_grads, (before.params, before.velocity),
                          (after.params, after.velocity), label="dE_mean")
 
-    def evaluate(self, after: State, evaluation) -> None:
+    def evaluate(self, after: State, evaluation: Evaluation) -> None:
         """The round's result: each sample's outputs and error again, with the updated parameters."""
-        _outputs, losses, mean = evaluation
+        losses, mean = evaluation.losses, evaluation.mean
         self.phase = "evaluate"
         top = self.net.depth
         act = self.net.activations[-1]
         outputs = self.names[top]
         for s, (x, targets) in enumerate(zip(self.scenario.inputs, self.scenario.targets)):
             self.sample = s
-            nets, outs = self.net.forward(after.params, x)
+            nets, outs = evaluation.nets[s], evaluation.outputs[s]
             for j, name in enumerate(outputs):
                 if act == "softmax":
                     formula = f"e^net_{name}+ / (" + " + ".join(f"e^net_{n}+" for n in outputs) + ")"
-                    subst = f"e^{term(nets[top][j])} / (" + " + ".join(f"e^{term(v)}" for v in nets[top]) + ")"
+                    subst = f"e^{term(nets[j])} / (" + " + ".join(f"e^{term(v)}" for v in nets) + ")"
                 else:
                     shape = OUT_FORMULAS[act][0]
-                    formula, subst = shape.format(net=f"net_{name}+"), shape.format(net=num(nets[top][j]))
-                self.add(top, f"out_{name}+", formula, subst, outs[top][j], (name,), (),
+                    formula, subst = shape.format(net=f"net_{name}+"), shape.format(net=num(nets[j]))
+                self.add(top, f"out_{name}+", formula, subst, outs[j], (name,), (),
                          f"{name}'s output again, computed forward with this round's new weights")
-            terms = [self.loss_formula(name, targets[j], outs[top][j], len(outputs), mark="+")
+            terms = [self.loss_formula(name, targets[j], outs[j], len(outputs), mark="+")
                      for j, name in enumerate(outputs)]
             self.add(top, "E_total+", " + ".join(f for f, _s, _w in terms), " + ".join(s for _f, s, _w in terms),
                      losses[s], outputs, (),

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from .network import Network
 from .records import EpochWriter, Step
 from .scenario import Expect, Scenario
-from .training import State, healthy, initial_state, run_epoch
+from .training import State, Trainer, healthy, initial_state
 
 CHECKPOINT_EVERY = 64
 
@@ -37,12 +37,13 @@ class Stepper:
     def __init__(self, scenario: Scenario):
         self.scenario = scenario
         self.net = Network(scenario)
+        self._trainer = Trainer(self.net)
         self.layout = scenario.layout
         start = initial_state(self.net)
         self._checkpoints: dict[int, State] = {0: start}
         self._recent: OrderedDict[int, State] = OrderedDict()
         self._rounds: OrderedDict[int, list[Step]] = OrderedDict()
-        _outs, _losses, error = self.net.dataset_error(start.params)
+        error = self._trainer.error(start)
         self.errors: list[float] = [error]  # training-set error after 0, 1, 2, ... epochs
         self.diverged_at: int | None = None if healthy(start, error) else 0
         self._expects = {(e.epoch, e.quantity, e.sample): e for e in scenario.expects}
@@ -61,21 +62,22 @@ class Stepper:
 
         Returns the number of epochs computed. Safe to run in a worker thread while the UI only reads.
         """
-        state = self.state_at(self.computed)
         while self.computed < target and self.diverged_at is None:
-            if should_stop is not None and should_stop():
-                break
-            state = run_epoch(self.net, state)
-            _outs, _losses, error = self.net.dataset_error(state.params)
-            self.errors.append(error)
-            done = self.computed
-            if done % CHECKPOINT_EVERY == 0:
-                self._checkpoints[done] = state
-            self._remember(done, state)
-            if not healthy(state, error):
-                self.diverged_at = done
-            if progress is not None:
-                progress(done)
+            start = self.computed
+            # run to the next checkpoint boundary (or the target), then store the checkpoint
+            chunk = min(target, (start // CHECKPOINT_EVERY + 1) * CHECKPOINT_EVERY) - start
+            state, done, diverged = self._trainer.run(self.state_at(start), chunk, self.errors, should_stop)
+            reached = start + done
+            if done:
+                if reached % CHECKPOINT_EVERY == 0:
+                    self._checkpoints[reached] = state
+                self._remember(reached, state)
+            if diverged:
+                self.diverged_at = reached
+            if progress is not None and done:
+                progress(reached)
+            if done < chunk and not diverged:
+                break  # should_stop said so
         return self.computed
 
     def state_at(self, epoch: int) -> State:
@@ -85,10 +87,8 @@ class Stepper:
             return self._recent[epoch]
         base = max(e for e in self._checkpoints if e <= epoch)
         state = self._checkpoints[base]
-        for done in range(base + 1, epoch + 1):
-            state = run_epoch(self.net, state)
-            if done % CHECKPOINT_EVERY == 0:
-                self._checkpoints[done] = state
+        if epoch > base:
+            state, _done, _diverged = self._trainer.run(state, epoch - base, [])
         self._remember(epoch, state)
         return state
 
@@ -104,11 +104,9 @@ class Stepper:
             self._rounds.move_to_end(epoch)
             return self._rounds[epoch]
         before = self.state_at(epoch)
-        traces = []
-        after = run_epoch(self.net, before, traces)
+        traces, after, evaluation, mean_grads = self._trainer.epoch_traces(before)
         self._remember(epoch + 1, after)
-        evaluation = self.net.dataset_error(after.params)
-        records = EpochWriter(self.net, self.layout, epoch + 1).round(before, traces, after, evaluation)
+        records = EpochWriter(self.net, self.layout, epoch + 1).round(before, traces, after, evaluation, mean_grads)
         self._rounds[epoch] = records
         while len(self._rounds) > 3:
             self._rounds.popitem(last=False)

@@ -45,6 +45,64 @@ def run_epoch(net: Network, state: State, traces: list[SampleTrace] | None = Non
     return State(params, velocity)
 
 
+class Trainer:
+    """Runs epochs without records: the written-out kernel when the network is small enough,
+    else the general per-neuron loop. Both give the same numbers as the stepper's records."""
+
+    def __init__(self, net: Network):
+        from . import vectorized
+        from .kernel import Kernel  # compiled once per scenario
+
+        self.net = net
+        self.batch = vectorized.BatchBackend(net) if vectorized.worth_it(net.scenario) else None
+        self.kernel = None if self.batch else Kernel.for_network(net)
+
+    def epoch_traces(self, state: State):
+        """One epoch with every intermediate kept: (traces, state after, evaluation, mean gradients).
+
+        The mean gradients are those of a batch update (None online). The stepper builds its
+        records from this, with the same backend `run` uses, so the numbers match exactly.
+        """
+        if self.batch is not None:
+            traces, params, velocity, evaluation, mean = self.batch.epoch_traces(state.params, state.velocity)
+            return traces, State(params, velocity), evaluation, mean
+        traces: list[SampleTrace] = []
+        after = run_epoch(self.net, state, traces)
+        mean = self.net.mean_grads(traces) if self.net.scenario.mode == "batch" else None
+        return traces, after, self.net.evaluate(after.params), mean
+
+    def evaluate(self, state: State):
+        """Outputs and errors at a state, computed the way this trainer computes its errors."""
+        if self.batch is not None:
+            return self.batch.evaluation(*self.batch.arrays(state.params))
+        return self.net.evaluate(state.params)
+
+    def error(self, state: State) -> float:
+        return self.evaluate(state).mean
+
+    def run(self, state: State, epochs: int, errors: list, should_stop=None) -> tuple[State, int, bool]:
+        """Train up to `epochs` epochs from `state`, appending each epoch's training-set error.
+
+        Returns (new state, epochs done, diverged). `should_stop()` is asked before every epoch.
+        """
+        fast = self.batch or self.kernel
+        if fast is not None:
+            params, velocity, done, diverged = fast.run(state.params, state.velocity, epochs, errors,
+                                                               should_stop)
+            return State(params, velocity), done, diverged
+        done = 0
+        while done < epochs:
+            if should_stop is not None and should_stop():
+                break
+            state = run_epoch(self.net, state)
+            error = self.net.dataset_error(state.params)[2]
+            errors.append(error)
+            done += 1
+            if not healthy(state, error):
+                return state, done, True
+        return state, done, False
+
+
 def healthy(state: State, error: float) -> bool:
     """False once anything is infinite or NaN: the run has diverged."""
     return math.isfinite(error) and state.params.finite() and (
@@ -76,19 +134,16 @@ def train(scenario: Scenario, epochs: int, should_stop=None) -> TrainResult:
         raise ValueError(f"epochs must be a whole number >= 0, got {epochs!r}")
     net = Network(scenario)
     state = initial_state(net)
-    outputs, _losses, error = net.dataset_error(state.params)
+    trainer = Trainer(net)
+    error = trainer.error(state)
     errors = [error]
-    diverged_at = None if healthy(state, error) else 0
-    done = 0
-    while done < epochs and diverged_at is None:
-        if should_stop is not None and should_stop():
-            break
-        state = run_epoch(net, state)
-        outputs, _losses, error = net.dataset_error(state.params)
-        errors.append(error)
-        done += 1
-        if not healthy(state, error):
-            diverged_at = done
+    done, diverged_at = 0, None
+    if not healthy(state, error):
+        diverged_at = 0
+    elif epochs:
+        state, done, diverged = trainer.run(state, epochs, errors, should_stop)
+        diverged_at = done if diverged else None
+    outputs = trainer.evaluate(state).outputs
     return TrainResult(errors, export_weights(state.params), export_biases(state.params, scenario.bias),
                        outputs, done, diverged_at)
 

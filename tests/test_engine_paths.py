@@ -156,3 +156,29 @@ def test_engine_never_imports_textual():
 def test_train_rejects_a_bad_epoch_count():
     with pytest.raises(ValueError):
         bp_tui.train(bp_tui.load_scenario("mazur"), -1)
+
+
+@pytest.mark.parametrize("case_id, kwargs", GRID, ids=[c[0] for c in GRID])
+def test_written_out_kernel_equals_the_general_loop(case_id, kwargs, monkeypatch):
+    sc = scenario(**kwargs)
+    fast = bp_tui.train(sc, 4)
+    monkeypatch.setattr("bp_tui.kernel.MAX_KERNEL_WEIGHTS", 0)  # force the general per-neuron loop
+    monkeypatch.setattr("bp_tui.vectorized.MIN_WORK", 10**9)
+    slow = bp_tui.train(sc, 4)
+    assert fast.errors == slow.errors and fast.weights == slow.weights and fast.biases == slow.biases
+
+
+@pytest.mark.parametrize("case_id, kwargs", [c for c in GRID if "batch" in c[0]][::2],
+                         ids=[c[0] for c in GRID if "batch" in c[0]][::2])
+def test_numpy_batch_path_matches_stepper_exactly_and_python_closely(case_id, kwargs, monkeypatch):
+    kwargs = dict(kwargs, samples=12)
+    sc = scenario(**kwargs)
+    python = bp_tui.train(sc, 3)
+    monkeypatch.setattr("bp_tui.vectorized.MIN_WORK", 1)  # every batch scenario through numpy
+    vector = bp_tui.train(sc, 3)
+    assert vector.errors == pytest.approx(python.errors, rel=1e-12, abs=1e-15)
+    stepper = bp_tui.Stepper(sc)
+    assert stepper._trainer.batch is not None
+    for epoch in range(3):
+        assert stepper.round_records(epoch)[-1].value == vector.errors[epoch + 1]  # bit for bit
+    assert stepper.state_at(3).params.weights == vector.weights

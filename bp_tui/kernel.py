@@ -1,0 +1,309 @@
+"""The fast path: a training loop written out for one network shape, as plain Python.
+
+Tiny networks are ruled by per-operation overhead: a general loop over lists spends most of its
+time on loop machinery, not arithmetic. So for each scenario we write the loop out (every weight a
+local variable, every sum spelled out) and compile it once. The source is built only from the
+validated layer sizes and the fixed names of activations, losses and modes; no text from the
+scenario file ever enters it, and numbers (weights, data, learning rate) are passed as arguments.
+
+Every operation mirrors network.py in kind and order (w1*i1 + w2*i2 + b1, then the squash; the
+same delta and update formulas), so the results are bit-for-bit those of the stepper; a test
+checks this over every combination of features.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .network import Params
+
+MAX_KERNEL_WEIGHTS = 1500  # beyond this the written-out source gets long; the general loop is used
+
+
+def flatten(params: Params) -> list[float]:
+    return params.flat()
+
+
+def unflatten(flat: list[float], layers: tuple[int, ...], bias_mode: str, has_biases: bool) -> Params:
+    weights, i = [], 0
+    for l in range(len(layers) - 1):
+        layer = []
+        for _j in range(layers[l + 1]):
+            layer.append(flat[i:i + layers[l]])
+            i += layers[l]
+        weights.append(layer)
+    if not has_biases:
+        return Params(weights, None)
+    biases = []
+    for l in range(len(layers) - 1):
+        if bias_mode == "shared":
+            biases.append(flat[i])
+            i += 1
+        else:
+            biases.append(flat[i:i + layers[l + 1]])
+            i += layers[l + 1]
+    return Params(weights, biases)
+
+
+class _Writer:
+    """Collects indented source lines."""
+
+    def __init__(self):
+        self.lines: list[str] = []
+        self.depth = 0
+
+    def __call__(self, line: str) -> None:
+        self.lines.append("    " * self.depth + line)
+
+
+class KernelSource:
+    """Writes the source of `run(P, V, DATA, n, errors, should_stop, lr, mu)` for one network shape."""
+
+    def __init__(self, layers, activations, loss, bias_mode, has_biases, train_biases, momentum_on, mode,
+                 update_first):
+        self.layers, self.activations, self.loss = layers, activations, loss
+        self.bias_mode, self.has_biases, self.train_biases = bias_mode, has_biases, train_biases
+        self.momentum_on, self.mode, self.update_first = momentum_on, mode, update_first
+        self.top = len(layers) - 1
+        self.out = _Writer()
+
+    # names of locals
+    def w(self, l, j, k): return f"w_{l}_{j}_{k}"
+    def vw(self, l, j, k): return f"vw_{l}_{j}_{k}"
+    def b(self, l, j): return f"b_{l}" if self.bias_mode == "shared" else f"b_{l}_{j}"
+    def vb(self, l, j): return f"vb_{l}" if self.bias_mode == "shared" else f"vb_{l}_{j}"
+    def a(self, L, j): return f"a_{L}_{j}"
+    def z(self, L, j): return f"z_{L}_{j}"
+    def d(self, L, j): return f"d_{L}_{j}"
+
+    def param_names(self) -> list[str]:
+        names = [self.w(l, j, k) for l in range(self.top) for j in range(self.layers[l + 1])
+                 for k in range(self.layers[l])]
+        if self.has_biases:
+            for l in range(self.top):
+                names += [self.b(l, 0)] if self.bias_mode == "shared" else [
+                    self.b(l, j) for j in range(self.layers[l + 1])]
+        return names
+
+    def velocity_names(self) -> list[str]:
+        return ["v" + name for name in self.param_names()]
+
+    def sample_names(self) -> list[str]:
+        return [self.a(0, k) for k in range(self.layers[0])] + [f"t_{j}" for j in range(self.layers[-1])]
+
+    # --- pieces --------------------------------------------------------------------------
+
+    def forward(self) -> None:
+        emit = self.out
+        for l in range(self.top):
+            L = l + 1
+            for j in range(self.layers[L]):
+                total = " + ".join(f"{self.w(l, j, k)} * {self.a(l, k)}" for k in range(self.layers[l]))
+                if self.has_biases:
+                    total = f"({total}) + {self.b(l, j)}"
+                emit(f"{self.z(L, j)} = {total}")
+            act = self.activations[l]
+            if act == "softmax":
+                nets = [self.z(L, j) for j in range(self.layers[L])]
+                emit(f"top_ = max([{', '.join(nets)}])")
+                for j, net in enumerate(nets):
+                    emit(f"e_{j} = exp({net} - top_)")
+                emit("sum_ = " + " + ".join(f"e_{j}" for j in range(len(nets))))
+                for j in range(len(nets)):
+                    emit(f"{self.a(L, j)} = e_{j} / sum_")
+                continue
+            for j in range(self.layers[L]):
+                z, a = self.z(L, j), self.a(L, j)
+                emit(f"{a} = " + {
+                    "sigmoid": f"exp({z}) if {z} < -700.0 else 1.0 / (1.0 + exp(-{z}))",
+                    "tanh": f"tanh({z})",
+                    "relu": f"max({z}, 0.0)",
+                    "linear": z,
+                }[act])
+
+    def slope(self, act: str, L: int, j: int) -> str:
+        a, z = self.a(L, j), self.z(L, j)
+        return {"sigmoid": f"({a} * (1.0 - {a}))", "tanh": f"(1.0 - {a} * {a})",
+                "relu": f"(1.0 if {z} > 0.0 else 0.0)", "linear": "1.0"}[act]
+
+    def sample_loss(self, target: str) -> None:
+        """Sets `target` to this sample's error (same formulas as network.loss_term)."""
+        emit, n = self.out, self.layers[-1]
+        terms = []
+        for j in range(n):
+            a, t = self.a(self.top, j), f"t_{j}"
+            if self.loss == "cross-entropy":
+                emit(f"q_{j} = 0.0 if {t} == 0.0 else (-{t} * log({a}) if {a} > 0.0 else inf)")
+            else:
+                emit(f"q_{j} = {t} - {a}")
+                emit(f"q_{j} = 0.5 * (q_{j} * q_{j})" if self.loss == "half-sse" else f"q_{j} = q_{j} * q_{j} / {n}")
+            terms.append(f"q_{j}")
+        emit(f"{target} = " + " + ".join(terms))
+
+    def output_deltas(self) -> None:
+        emit, top, n = self.out, self.top, self.layers[-1]
+        act = self.activations[-1]
+        for j in range(n):
+            a, t = self.a(top, j), f"t_{j}"
+            if act == "softmax":
+                emit(f"{self.d(top, j)} = {a} - {t}")
+            elif self.loss == "half-sse":
+                emit(f"{self.d(top, j)} = -({t} - {a}) * {self.slope(act, top, j)}")
+            else:
+                emit(f"{self.d(top, j)} = -2.0 * ({t} - {a}) / {n} * {self.slope(act, top, j)}")
+
+    def hidden_deltas(self, L: int) -> None:
+        """Deltas of layer L from the deltas above and weight layer L (old or new, as already set)."""
+        act = self.activations[L - 1]
+        for j in range(self.layers[L]):
+            parts = " + ".join(f"{self.d(L + 1, m)} * {self.w(L, m, j)}" for m in range(self.layers[L + 1]))
+            self.out(f"{self.d(L, j)} = ({parts}) * {self.slope(act, L, j)}")
+
+    def grads(self, l: int):
+        """(name, expression) of every gradient of weight layer l (and its bias when trained)."""
+        L = l + 1
+        found = [(f"{self.w(l, j, k)}", f"{self.d(L, j)} * {self.a(l, k)}")
+                 for j in range(self.layers[L]) for k in range(self.layers[l])]
+        if self.train_biases:
+            if self.bias_mode == "shared":
+                found.append((self.b(l, 0), " + ".join(self.d(L, j) for j in range(self.layers[L]))))
+            else:
+                found += [(self.b(l, j), self.d(L, j)) for j in range(self.layers[L])]
+        return found
+
+    def step(self, param: str, grad: str) -> None:
+        """param <- param - lr*grad, or through momentum's running gradient."""
+        if self.momentum_on:
+            self.out(f"v{param} = mu * v{param} + ({grad})")
+            self.out(f"{param} = {param} - lr * v{param}")
+        else:
+            self.out(f"{param} = {param} - lr * ({grad})")
+
+    # --- the function --------------------------------------------------------------------
+
+    def source(self) -> str:
+        emit = self.out
+        params, velocity = self.param_names(), self.velocity_names()
+        emit("def run(P, V, DATA, n, errors, should_stop, lr, mu):")
+        self.out.depth = 1
+        emit(f"[{', '.join(params)}] = P")
+        if self.momentum_on:
+            emit(f"[{', '.join(velocity)}] = V")
+        emit("count = len(DATA)")
+        emit("done = 0")
+        emit("diverged = False")
+        emit("while done < n:")
+        self.out.depth = 2
+        emit("if should_stop is not None and should_stop():")
+        emit("    break")
+        if self.mode == "online":
+            self.online_epoch()
+        else:
+            self.batch_epoch()
+        self.evaluation()
+        emit("errors.append(err)")
+        emit("done += 1")
+        every = params + (velocity if self.momentum_on else [])
+        emit(f"check_ = {' + '.join(every)}")
+        emit("if not (err - err == 0.0 and check_ - check_ == 0.0):")
+        emit(f"    if not (isfinite(err) and all(map(isfinite, [{', '.join(every)}]))):")
+        emit("        diverged = True")
+        emit("        break")
+        self.out.depth = 1
+        emit(f"return [{', '.join(params)}], " + (f"[{', '.join(velocity)}]" if self.momentum_on else "None")
+             + ", done, diverged")
+        return "\n".join(self.out.lines) + "\n"
+
+    def online_epoch(self) -> None:
+        emit = self.out
+        emit(f"for {', '.join(self.sample_names())} in DATA:")
+        self.out.depth += 1
+        self.forward()
+        self.output_deltas()
+        if self.update_first:  # each weight layer updated before the deltas below use it
+            for l in range(self.top - 1, -1, -1):
+                for param, grad in self.grads(l):
+                    self.step(param, grad)
+                if l:
+                    self.hidden_deltas(l)
+        else:
+            for L in range(self.top - 1, 0, -1):
+                self.hidden_deltas(L)
+            for l in range(self.top - 1, -1, -1):
+                for param, grad in self.grads(l):
+                    self.step(param, grad)
+        self.out.depth -= 1
+
+    def batch_epoch(self) -> None:
+        emit = self.out
+        all_grads = [g for l in range(self.top - 1, -1, -1) for g in self.grads(l)]
+        emit("first_ = True")
+        emit(f"for {', '.join(self.sample_names())} in DATA:")
+        self.out.depth += 1
+        self.forward()
+        self.output_deltas()
+        for L in range(self.top - 1, 0, -1):
+            self.hidden_deltas(L)
+        emit("if first_:")
+        for param, grad in all_grads:
+            emit(f"    g{param} = {grad}")
+        emit("    first_ = False")
+        emit("else:")
+        for param, grad in all_grads:
+            emit(f"    g{param} = g{param} + ({grad})")
+        self.out.depth -= 1
+        for param, _grad in all_grads:
+            self.step(param, f"g{param} / count")
+
+    def evaluation(self) -> None:
+        """err = the training-set error at the new parameters (network.dataset_error's order)."""
+        emit = self.out
+        emit("first_ = True")
+        emit(f"for {', '.join(self.sample_names())} in DATA:")
+        self.out.depth += 1
+        self.forward()
+        self.sample_loss("loss_")
+        emit("if first_:")
+        emit("    err = loss_")
+        emit("    first_ = False")
+        emit("else:")
+        emit("    err = err + loss_")
+        self.out.depth -= 1
+        emit("err = err / count")
+
+
+class Kernel:
+    """A compiled training loop for one scenario; None from `for_network` when it would be too long."""
+
+    def __init__(self, net):
+        scenario = net.scenario
+        self.layers = scenario.layers
+        self.bias_mode = scenario.bias
+        self.has_biases = scenario.biases is not None
+        self.learning_rate, self.momentum = scenario.learning_rate, scenario.momentum
+        self.data = [tuple(x) + tuple(t) for x, t in zip(scenario.inputs, scenario.targets)]
+        writer = KernelSource(scenario.layers, scenario.activations, scenario.loss, scenario.bias,
+                              self.has_biases, scenario.train_biases and self.has_biases,
+                              bool(scenario.momentum), scenario.mode, net.update_first)
+        self.source = writer.source()
+        namespace = {"exp": math.exp, "log": math.log, "tanh": math.tanh, "inf": math.inf,
+                     "isfinite": math.isfinite}
+        exec(compile(self.source, "<bp_tui kernel>", "exec"), namespace)  # noqa: S102 - see module doc
+        self._run = namespace["run"]
+
+    @classmethod
+    def for_network(cls, net) -> "Kernel | None":
+        weights = sum(a * b for a, b in zip(net.scenario.layers, net.scenario.layers[1:]))
+        return cls(net) if weights <= MAX_KERNEL_WEIGHTS else None
+
+    def run(self, params: Params, velocity: Params | None, epochs: int, errors: list, should_stop=None):
+        """Train `epochs` epochs; appends each epoch's training-set error to `errors`.
+
+        Returns (params, velocity, epochs done, diverged).
+        """
+        flat_v = velocity.flat() if velocity is not None else None
+        p, v, done, diverged = self._run(params.flat(), flat_v, self.data, epochs, errors, should_stop,
+                                         self.learning_rate, self.momentum)
+        new_params = unflatten(p, self.layers, self.bias_mode, self.has_biases)
+        new_velocity = None if v is None else unflatten(v, self.layers, self.bias_mode, self.has_biases)
+        return new_params, new_velocity, done, diverged
