@@ -45,16 +45,27 @@ def run_epoch(net: Network, state: State, traces: list[SampleTrace] | None = Non
     return State(params, velocity)
 
 
+NUMPY_MIN_WORK = 4000  # samples x weights from which numpy beats the written-out kernel (batch mode)
+
+
+def wants_numpy(scenario: Scenario) -> bool:
+    weights = sum(a * b for a, b in zip(scenario.layers, scenario.layers[1:]))
+    return scenario.mode == "batch" and weights * len(scenario.inputs) >= NUMPY_MIN_WORK
+
+
 class Trainer:
     """Runs epochs without records: the written-out kernel when the network is small enough,
     else the general per-neuron loop. Both give the same numbers as the stepper's records."""
 
     def __init__(self, net: Network):
-        from . import vectorized
         from .kernel import Kernel  # compiled once per scenario
 
         self.net = net
-        self.batch = vectorized.BatchBackend(net) if vectorized.worth_it(net.scenario) else None
+        self.batch = None
+        if wants_numpy(net.scenario):
+            from .vectorized import BatchBackend  # numpy is imported only for scenarios that use it
+
+            self.batch = BatchBackend(net)
         self.kernel = None if self.batch else Kernel.for_network(net)
 
     def epoch_traces(self, state: State):

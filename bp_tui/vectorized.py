@@ -13,14 +13,6 @@ import numpy as np
 
 from .network import Evaluation, Params, SampleTrace
 
-MIN_WORK = 4000  # samples x weights from which the numpy path beats the written-out kernel
-
-
-def worth_it(scenario) -> bool:
-    weights = sum(a * b for a, b in zip(scenario.layers, scenario.layers[1:]))
-    return scenario.mode == "batch" and weights * len(scenario.inputs) >= MIN_WORK
-
-
 def _activate(name: str, z: np.ndarray) -> np.ndarray:
     if name == "sigmoid":
         return np.where(z < -700.0, np.exp(np.minimum(z, 0.0)), 1.0 / (1.0 + np.exp(-np.maximum(z, -700.0))))

@@ -163,7 +163,7 @@ def test_written_out_kernel_equals_the_general_loop(case_id, kwargs, monkeypatch
     sc = scenario(**kwargs)
     fast = bp_tui.train(sc, 4)
     monkeypatch.setattr("bp_tui.kernel.MAX_KERNEL_WEIGHTS", 0)  # force the general per-neuron loop
-    monkeypatch.setattr("bp_tui.vectorized.MIN_WORK", 10**9)
+    monkeypatch.setattr("bp_tui.training.NUMPY_MIN_WORK", 10**9)
     slow = bp_tui.train(sc, 4)
     assert fast.errors == slow.errors and fast.weights == slow.weights and fast.biases == slow.biases
 
@@ -174,7 +174,7 @@ def test_numpy_batch_path_matches_stepper_exactly_and_python_closely(case_id, kw
     kwargs = dict(kwargs, samples=12)
     sc = scenario(**kwargs)
     python = bp_tui.train(sc, 3)
-    monkeypatch.setattr("bp_tui.vectorized.MIN_WORK", 1)  # every batch scenario through numpy
+    monkeypatch.setattr("bp_tui.training.NUMPY_MIN_WORK", 1)  # every batch scenario through numpy
     vector = bp_tui.train(sc, 3)
     assert vector.errors == pytest.approx(python.errors, rel=1e-12, abs=1e-15)
     stepper = bp_tui.Stepper(sc)

@@ -1,0 +1,109 @@
+"""bp-tui benchmarks: each target is a ratio against a floor measured side by side in this run.
+
+    python bench/run.py            # every benchmark
+    python bench/run.py train pty  # only some (train, batch, memory, pty, fastforward, soak)
+
+Prints the measured figures, the ratio, the target, and PASS/FAIL; exits 1 if any target fails.
+Timings take the best of several repeats, which is what a noisy shared machine can measure.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+import bp_tui  # noqa: E402
+from big_scenario import big_scenario_text  # noqa: E402
+from floors import mazur_floor, numpy_floor  # noqa: E402
+
+RESULTS: list[tuple[str, bool]] = []
+
+
+def best_of(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def report(name: str, ours: float, floor: float, target: float, unit: str = "ms") -> None:
+    ratio = ours / floor
+    ok = ratio <= target
+    RESULTS.append((name, ok))
+    print(f"{name:<46} ours {ours:9.2f} {unit}  floor {floor:9.2f} {unit}  ratio {ratio:5.2f}x "
+          f"(target <= {target}x)  {'PASS' if ok else 'FAIL'}")
+
+
+def bench_train() -> None:
+    """Target 1: train(mazur, 10000) vs a pure-Python loop written for exactly that network."""
+    scenario = bp_tui.load_scenario("mazur")
+    assert f"{bp_tui.train(scenario, 10_000).errors[-1]:.12e}" == f"{mazur_floor(10_000)[-1]:.12e}"
+    ours = best_of(lambda: bp_tui.train(scenario, 10_000), 7) * 1000
+    floor = best_of(lambda: mazur_floor(10_000), 7) * 1000
+    report("1. train mazur 10,000 epochs", ours, floor, 3.0)
+
+
+def bench_batch() -> None:
+    """Target 2: 4-16-16-3 softmax, 150 samples, batch, 300 epochs vs hand-written numpy."""
+    scenario = bp_tui.parse_scenario(big_scenario_text(), "bench:big")
+    ours_errors = bp_tui.train(scenario, 300).errors
+    floor_errors = numpy_floor(scenario, 300)
+    assert abs(ours_errors[-1] - floor_errors[-1]) < 1e-9, (ours_errors[-1], floor_errors[-1])
+    ours = best_of(lambda: bp_tui.train(scenario, 300), 5) * 1000
+    floor = best_of(lambda: numpy_floor(scenario, 300), 5) * 1000
+    report("2. 4-16-16-3 softmax batch, 150 samples x 300", ours, floor, 1.5)
+
+
+def resident_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def bench_memory() -> None:
+    """Target 6: 100,000 epochs in the stepper, then step back through history: <= 50 MB growth."""
+    stepper = bp_tui.Stepper(bp_tui.load_scenario("mazur"))
+    stepper.records  # noqa: B018 - warm the first round
+    before = resident_mb()
+    stepper.goto_epoch(100_000)
+    for _ in range(200):  # back across several rounds, then jumps far back
+        stepper.back()
+    for epoch in (75_000, 50_000, 12_345, 1):
+        stepper.goto_epoch(epoch)
+        stepper.back()
+    grown = resident_mb() - before
+    ok = grown <= 50
+    RESULTS.append(("6. memory after 100,000 epochs", ok))
+    print(f"{'6. memory after 100,000 epochs + stepping back':<46} grew {grown:6.1f} MB (target <= 50 MB)  "
+          f"{'PASS' if ok else 'FAIL'}")
+
+
+BENCHES = {"train": bench_train, "batch": bench_batch, "memory": bench_memory}
+
+
+def main(argv: list[str]) -> int:
+    try:
+        import pty_bench  # the terminal benchmarks need the app; see pty_bench.py
+
+        BENCHES.update(pty_bench.BENCHES)
+    except ImportError as exc:
+        print(f"(terminal benchmarks unavailable: {exc})")
+    chosen = argv or list(BENCHES)
+    print(f"python {sys.version.split()[0]} on {os.uname().machine}, {os.cpu_count()} cores")
+    for name in chosen:
+        BENCHES[name]()
+    failed = [name for name, ok in RESULTS if not ok]
+    print(f"\n{len(RESULTS) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
