@@ -12,6 +12,9 @@ however the learner got there.
 
 from __future__ import annotations
 
+import dataclasses
+import math
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -33,22 +36,46 @@ class ExpectResult:
         return self.actual is not None and self.expect.holds(self.actual)
 
 
+@dataclass
+class _Segment:
+    """A stretch of training with one set of settings; an edit starts a new segment."""
+
+    start: int  # the epoch count it starts from
+    scenario: Scenario
+    net: Network
+    trainer: Trainer
+    checkpoints: dict  # epoch -> State
+
+
 class Stepper:
     def __init__(self, scenario: Scenario):
-        self.scenario = scenario
-        self.net = Network(scenario)
-        self._trainer = Trainer(self.net)
         self.layout = scenario.layout
-        start = initial_state(self.net)
-        self._checkpoints: dict[int, State] = {0: start}
+        self._lock = threading.RLock()  # a fast-forward worker extends while the screen reads
+        net = Network(scenario)
+        trainer = Trainer(net)
+        start = initial_state(net)
+        self._segments = [_Segment(0, scenario, net, trainer, {0: start})]
         self._recent: OrderedDict[int, State] = OrderedDict()
         self._rounds: OrderedDict[int, list[Step]] = OrderedDict()
-        error = self._trainer.error(start)
+        error = trainer.error(start)
         self.errors: list[float] = [error]  # training-set error after 0, 1, 2, ... epochs
         self.diverged_at: int | None = None if healthy(start, error) else 0
         self._expects = {(e.epoch, e.quantity, e.sample): e for e in scenario.expects}
+        self.edits: list[str] = []  # what the learner changed, in words, for the saved file
         self.epoch = 0
         self.k = 0
+
+    @property
+    def scenario(self) -> Scenario:
+        """The settings in force now (the file's, or as edited)."""
+        return self._segments[-1].scenario
+
+    @property
+    def net(self) -> Network:
+        return self._segments[-1].net
+
+    def _segment(self, epoch: int) -> _Segment:
+        return next(seg for seg in reversed(self._segments) if seg.start <= epoch)
 
     # --- computing epochs ----------------------------------------------------------------
 
@@ -64,16 +91,18 @@ class Stepper:
         """
         while self.computed < target and self.diverged_at is None:
             start = self.computed
+            segment = self._segments[-1]
             # run to the next checkpoint boundary (or the target), then store the checkpoint
             chunk = min(target, (start // CHECKPOINT_EVERY + 1) * CHECKPOINT_EVERY) - start
-            state, done, diverged = self._trainer.run(self.state_at(start), chunk, self.errors, should_stop)
+            state, done, diverged = segment.trainer.run(self.state_at(start), chunk, self.errors, should_stop)
             reached = start + done
-            if done:
-                if reached % CHECKPOINT_EVERY == 0:
-                    self._checkpoints[reached] = state
-                self._remember(reached, state)
-            if diverged:
-                self.diverged_at = reached
+            with self._lock:
+                if done:
+                    if reached % CHECKPOINT_EVERY == 0:
+                        segment.checkpoints[reached] = state
+                    self._remember(reached, state)
+                if diverged:
+                    self.diverged_at = reached
             if progress is not None and done:
                 progress(reached)
             if done < chunk and not diverged:
@@ -82,14 +111,17 @@ class Stepper:
 
     def state_at(self, epoch: int) -> State:
         """Parameters after `epoch` epochs, replayed from the nearest checkpoint."""
-        if epoch in self._recent:
-            self._recent.move_to_end(epoch)
-            return self._recent[epoch]
-        base = max(e for e in self._checkpoints if e <= epoch)
-        state = self._checkpoints[base]
+        with self._lock:
+            if epoch in self._recent:
+                self._recent.move_to_end(epoch)
+                return self._recent[epoch]
+            segment = self._segment(epoch)
+            base = max(e for e in segment.checkpoints if e <= epoch)
+            state = segment.checkpoints[base]
         if epoch > base:
-            state, _done, _diverged = self._trainer.run(state, epoch - base, [])
-        self._remember(epoch, state)
+            state, _done, _diverged = segment.trainer.run(state, epoch - base, [])
+        with self._lock:
+            self._remember(epoch, state)
         return state
 
     def _remember(self, epoch: int, state: State) -> None:
@@ -100,17 +132,90 @@ class Stepper:
 
     def round_records(self, epoch: int) -> list[Step]:
         """The records of round epoch + 1 (built from the parameters after `epoch` epochs)."""
-        if epoch in self._rounds:
-            self._rounds.move_to_end(epoch)
-            return self._rounds[epoch]
+        with self._lock:
+            if epoch in self._rounds:
+                self._rounds.move_to_end(epoch)
+                return self._rounds[epoch]
+        segment = self._segment(epoch)
         before = self.state_at(epoch)
-        traces, after, evaluation, mean_grads = self._trainer.epoch_traces(before)
-        self._remember(epoch + 1, after)
-        records = EpochWriter(self.net, self.layout, epoch + 1).round(before, traces, after, evaluation, mean_grads)
-        self._rounds[epoch] = records
-        while len(self._rounds) > 3:
-            self._rounds.popitem(last=False)
+        traces, after, evaluation, mean_grads = segment.trainer.epoch_traces(before)
+        records = EpochWriter(segment.net, self.layout, epoch + 1).round(before, traces, after, evaluation,
+                                                                         mean_grads)
+        with self._lock:
+            self._remember(epoch + 1, after)
+            self._rounds[epoch] = records
+            while len(self._rounds) > 3:
+                self._rounds.popitem(last=False)
         return records
+
+    # --- editing while learning ----------------------------------------------------------
+
+    def edit(self, learning_rate: float | None = None, momentum: float | None = None,
+             param: str | None = None, value: float | None = None) -> int:
+        """Change settings or one weight/bias; returns the epoch count from which the change applies.
+
+        The change takes effect from the next update not yet shown: the current round when its
+        update is still ahead, else the next round. Earlier rounds keep their old values, so
+        stepping back still shows what happened before the edit.
+        """
+        start = self.completed
+        old = self._segment(start)
+        changes, words = {}, []
+        if learning_rate is not None:
+            if not (0 < learning_rate <= 1000):
+                raise ValueError("the learning rate must be > 0 and <= 1000")
+            changes["learning_rate"] = float(learning_rate)
+            words.append(f"learning rate {old.scenario.learning_rate:g} -> {learning_rate:g}")
+        if momentum is not None:
+            if not (0 <= momentum < 1):
+                raise ValueError("momentum must be >= 0 and < 1")
+            changes["momentum"] = float(momentum)
+            words.append(f"momentum {old.scenario.momentum:g} -> {momentum:g}")
+        state = self.state_at(start)
+        params = state.params
+        if param is not None:
+            if value is None or not math.isfinite(value):
+                raise ValueError("a weight or bias needs a finite value")
+            params = _replace_param(params, self.layout, old.scenario.bias, param, float(value))
+            words.append(f"{param} set to {value:g} after {start} round(s)")
+        scenario = dataclasses.replace(old.scenario, **changes)
+        net = Network(scenario)
+        if scenario.momentum and state.velocity is not None:
+            velocity = state.velocity
+        else:
+            velocity = net.zero_velocity(params)
+        new_state = State(params, velocity)
+        segment = _Segment(start, scenario, net, Trainer(net), {start: new_state})
+        with self._lock:
+            self._segments = [seg for seg in self._segments if seg.start < start] + [segment]
+            for seg in self._segments:
+                for e in [e for e in seg.checkpoints if e > start]:
+                    del seg.checkpoints[e]
+            for cache in (self._recent, self._rounds):
+                for e in [e for e in cache if e >= start]:
+                    del cache[e]
+            del self.errors[start:]
+            error = segment.trainer.error(new_state)
+            self.errors.append(error)
+            self.diverged_at = None if healthy(new_state, error) else start
+            self.edits.extend(words)
+        if param is not None and start == self.epoch:
+            self.k = 0  # the round's forward pass changes: walk it again from its start
+        self.k = min(self.k, len(self.records))
+        return start
+
+    def edited_toml(self) -> str:
+        """The scenario as it stands now (settings and parameters after the revealed rounds), as TOML."""
+        from .scenario_toml import to_toml
+
+        params = self.state_at(self.completed).params
+        scenario = self.scenario
+        note = (f"Saved by bp-tui after {self.completed} round(s) of {scenario.display_title!r}"
+                + (": " + "; ".join(self.edits) if self.edits else "") + ".")
+        description = (scenario.description.rstrip() + "\n\n" + note).strip()
+        scenario = dataclasses.replace(scenario, description=description[-4000:], expects=())
+        biases = params.biases
+        return to_toml(scenario, params.weights, biases)
 
     # --- what is on screen ---------------------------------------------------------------
 
@@ -166,10 +271,15 @@ class Stepper:
         self.extend_to(epoch)
         return self.diverged_at is None or epoch < self.diverged_at
 
+    def _shown(self) -> bool:
+        """After a move: make sure the error of every completed round is known (for the chart)."""
+        self.extend_to(self.completed)
+        return True
+
     def next(self) -> bool:
         if self.k < len(self.records):
             self.k += 1
-            return True
+            return self._shown()
         if self.can_enter(self.epoch + 1):
             self.epoch, self.k = self.epoch + 1, 1
             return True
@@ -198,7 +308,7 @@ class Stepper:
         later = [end for end in self._group_ends() if end > self.k]
         if later:
             self.k = later[0]
-            return True
+            return self._shown()
         if self.can_enter(self.epoch + 1):
             self.epoch += 1
             self.k = self._group_ends()[0]
@@ -224,17 +334,17 @@ class Stepper:
         """Reveal the rest of the current round; at its end, run the whole next round."""
         if self.k < len(self.records):
             self.k = len(self.records)
-            return True
+            return self._shown()
         if self.can_enter(self.epoch + 1):
             self.epoch += 1
             self.k = len(self.records)
-            return True
+            return self._shown()
         return False
 
     def goto_epoch(self, completed: int) -> int:
         """Show the end of round `completed` (0: the very start). Stops at a divergence."""
         completed = max(0, completed)
-        reached = self.extend_to(completed)
+        reached = min(completed, self.extend_to(completed))
         if self.diverged_at is not None:
             reached = min(reached, self.diverged_at)
         if reached == 0:
@@ -246,3 +356,25 @@ class Stepper:
 
     def reset(self) -> None:
         self.epoch, self.k = 0, 0
+
+
+def _replace_param(params, layout, bias_mode: str, name: str, value: float):
+    """A copy of params with the weight or bias called `name` set to `value`."""
+    from .network import Params
+
+    weights = [[list(row) for row in layer] for layer in params.weights]
+    biases = None if params.biases is None else [list(b) if isinstance(b, list) else b for b in params.biases]
+    for l, layer in enumerate(layout.weight_names):
+        for j, row in enumerate(layer):
+            if name in row:
+                weights[l][j][row.index(name)] = value
+                return Params(weights, biases)
+    for l in range(len(layout.layers) - 1):
+        for j in range(layout.layers[l + 1] if bias_mode == "per-neuron" else 1):
+            if layout.bias_name(l, j) == name:
+                if bias_mode == "shared":
+                    biases[l] = value
+                else:
+                    biases[l][j] = value
+                return Params(weights, biases)
+    raise ValueError(f"no weight or bias called {name!r}")

@@ -1,6 +1,7 @@
 """Builds scenario TOML text for tests: every combination of the features the engine supports."""
 
 import itertools
+import json
 import random
 
 ACTIVATION_SETS = {
@@ -15,7 +16,7 @@ def toml_value(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return '"' + value + '"'
+        return json.dumps(value, ensure_ascii=False)  # JSON escapes are valid TOML basic-string escapes
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
     return repr(value)

@@ -178,7 +178,7 @@ def test_numpy_batch_path_matches_stepper_exactly_and_python_closely(case_id, kw
     vector = bp_tui.train(sc, 3)
     assert vector.errors == pytest.approx(python.errors, rel=1e-12, abs=1e-15)
     stepper = bp_tui.Stepper(sc)
-    assert stepper._trainer.batch is not None
+    assert stepper._segments[0].trainer.batch is not None
     for epoch in range(3):
         assert stepper.round_records(epoch)[-1].value == vector.errors[epoch + 1]  # bit for bit
     assert stepper.state_at(3).params.weights == vector.weights

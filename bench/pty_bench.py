@@ -1,0 +1,140 @@
+"""Terminal benchmarks (issue 6 targets 3-5): bp-tui on a pseudo-terminal against a bare Textual app.
+
+Start-up: from spawning the process to the first frame (a known word on screen).
+Key latency: from writing a key to the pty to the first byte of the repaint.
+Both are ratios against bare_app.py started the same way, in the same run.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import re
+import select
+import signal
+import statistics
+import struct
+import sys
+import termios
+import time
+from pathlib import Path
+
+import run as bench
+
+HERE = Path(__file__).resolve().parent
+ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]")
+PYTHON = sys.executable
+
+
+class Terminal:
+    """A child process on a pty of a given size."""
+
+    def __init__(self, argv: list[str], cols: int, rows: int, env: dict | None = None):
+        self.started = time.perf_counter()
+        pid, fd = pty.fork()
+        if pid == 0:  # child
+            os.environ.update({"TERM": "xterm-256color", "COLUMNS": str(cols), "LINES": str(rows)})
+            os.environ.update(env or {})
+            os.execvp(argv[0], argv)
+        self.pid, self.fd = pid, fd
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        self.output = b""
+
+    def read_for(self, seconds: float) -> bytes:
+        end, got = time.perf_counter() + seconds, b""
+        while (left := end - time.perf_counter()) > 0:
+            ready, _, _ = select.select([self.fd], [], [], left)
+            if not ready:
+                break
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                break
+            got += chunk
+        self.output += got
+        return got
+
+    def wait_for_text(self, text: str, timeout: float = 20.0) -> float:
+        """Seconds from spawn until `text` appears on screen (escape codes ignored)."""
+        end = time.perf_counter() + timeout
+        while time.perf_counter() < end:
+            ready, _, _ = select.select([self.fd], [], [], 0.05)
+            if ready:
+                try:
+                    self.output += os.read(self.fd, 65536)
+                except OSError:
+                    break
+                if text.encode() in ANSI.sub(b"", self.output):
+                    return time.perf_counter() - self.started
+        raise TimeoutError(f"{text!r} did not appear within {timeout} s")
+
+    def key_latency(self, key: bytes, timeout: float = 5.0) -> float:
+        """Seconds from writing `key` to the first byte of output."""
+        self.read_for(0.25)  # let the previous repaint settle
+        start = time.perf_counter()
+        os.write(self.fd, key)
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        elapsed = time.perf_counter() - start
+        if ready:
+            self.output += os.read(self.fd, 65536)
+        return elapsed
+
+    def close(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        os.close(self.fd)
+
+
+BARE = [PYTHON, str(HERE / "bare_app.py")]
+
+
+def bp_tui_argv(scenario: str = "mazur") -> list[str]:
+    return [PYTHON, "-m", "bp_tui", scenario]
+
+
+def startup(argv, word, cols=80, rows=24, runs=5) -> float:
+    times = []
+    for _ in range(runs):
+        term = Terminal(argv, cols, rows)
+        try:
+            times.append(term.wait_for_text(word))
+        finally:
+            term.close()
+    return min(times)
+
+
+def latency(argv, word, cols, rows, presses=25) -> float:
+    term = Terminal(argv, cols, rows)
+    try:
+        term.wait_for_text(word)
+        term.read_for(1.0)
+        return statistics.median(term.key_latency(b" ") for _ in range(presses))
+    finally:
+        term.close()
+
+
+def largest_builtin() -> str:
+    from bp_tui.scenario import builtin_names, load_scenario
+
+    return max(builtin_names(), key=lambda n: sum(load_scenario(n).layers))
+
+
+def bench_startup() -> None:
+    bare = startup(BARE, "bench ready") * 1000
+    ours = startup(bp_tui_argv(), "Mazur") * 1000
+    bench.report("3. start-up to first frame (80x24)", ours, bare, 1.3)
+
+
+def bench_keys() -> None:
+    for cols, rows in ((80, 24), (160, 48)):
+        bare = latency(BARE, "bench ready", cols, rows) * 1000
+        for name in ("mazur", largest_builtin()):
+            ours = latency(bp_tui_argv(name), "bp-tui" if name != "mazur" else "Mazur", cols, rows) * 1000
+            bench.report(f"4. key to repaint, {name} {cols}x{rows}", ours, bare, 1.5)
+
+
+BENCHES = {"startup": bench_startup, "keys": bench_keys}

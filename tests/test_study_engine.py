@@ -1,0 +1,152 @@
+"""Engine side of the study features: quiz rules, saved places, edits while learning, saving edits."""
+
+import json
+import os
+import stat
+
+import pytest
+
+import bp_tui
+from bp_tui import progress, quiz
+from bp_tui.scenario_toml import to_toml
+
+from .scenario_factory import feature_grid, scenario_text
+
+
+# --- quiz --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed, ok", [
+    ("0.593269992", True), ("0.5932699921", True), ("0.5933", True), ("0.5932", True),  # rounded or cut
+    ("0.59327", True), (" 0.593269992 ", True), ("5.93269992e-1", True),
+    ("0.59", False), ("0.593", False),  # fewer than 4 significant digits
+    ("0.5934", False), ("0.5931", False), ("-0.593269992", False), ("0.6", False),
+])
+def test_answers_are_accepted_by_the_stated_rule(typed, ok):
+    assert quiz.is_correct(typed, 0.5932699921071872) is ok
+
+
+def test_tiny_and_negative_values():
+    assert quiz.is_correct("0.000438568", 0.00043856773447434685)
+    assert quiz.is_correct("-0.01905", -0.019049118258278114)
+    assert not quiz.is_correct("-0.01904", -0.019049118258278114 * 1.001)
+
+
+def test_not_a_number_is_an_answer_error():
+    with pytest.raises(quiz.AnswerError):
+        quiz.is_correct("abc", 1.0)
+
+
+def test_question_hints_then_reveals_and_scores_by_phase():
+    stepper = bp_tui.Stepper(bp_tui.load_scenario("mazur"))
+    score = quiz.Score()
+    first = quiz.Question(stepper.records[0])  # net_h1 = 0.3775
+    done, message = first.answer("0.3775", score)
+    assert done and "Right" in message
+    second = quiz.Question(stepper.records[1])  # net_h2 = 0.3925
+    done, message = second.answer("0.5", score)
+    assert not done and "w3*i1 + w4*i2 + b1*1" in message and "0.25*0.05 + 0.3*0.1 + 0.35*1" in message
+    assert not second.answer("0.4", score)[0]
+    done, message = second.answer("0.1", score)
+    assert done and "0.3925" in message
+    assert score.summary() == "1 of 2 right (forward pass: 1 of 2)"
+    assert quiz.Score.from_dict(json.loads(json.dumps(score.as_dict()))) == score
+    assert quiz.Score.from_dict({"right": "x"}) == quiz.Score()
+
+
+# --- saved places ------------------------------------------------------------------------
+
+
+def test_place_round_trip_and_bad_states(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    digest = bp_tui.load_scenario("mazur").digest
+    assert progress.load(digest) == (None, None)
+    assert progress.save(digest, progress.Place(3, 17, {"right": 1, "asked": 2})) is None
+    place, warning = progress.load(digest)
+    assert place == progress.Place(3, 17, {"right": 1, "asked": 2}) and warning is None
+    files = list((tmp_path / "bp-tui").iterdir())
+    assert len(files) == 1 and not [f for f in files if f.name.endswith(".tmp")]
+    files[0].write_text("{not json")
+    place, warning = progress.load(digest)
+    assert place is None and "ignored saved place" in warning
+    files[0].write_text(json.dumps({"epoch": -4, "k": 2}))
+    assert progress.load(digest)[0] is None
+
+
+def test_unwritable_state_folder_gives_a_warning_not_an_error(tmp_path, monkeypatch):
+    if os.geteuid() == 0:
+        target = tmp_path / "file-not-folder"
+        target.write_text("x")  # root ignores permissions: make the folder impossible instead
+        monkeypatch.setenv("XDG_STATE_HOME", str(target))
+    else:
+        tmp_path.chmod(stat.S_IRUSR | stat.S_IXUSR)
+        monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    warning = progress.save("abc123", progress.Place(1, 1))
+    assert warning and warning.startswith("cannot save your place")
+
+
+# --- edits -------------------------------------------------------------------------------
+
+
+def test_learning_rate_edit_takes_effect_from_the_next_update():
+    stepper = bp_tui.Stepper(bp_tui.load_scenario("mazur"))
+    stepper.finish_round()  # round 1 done with eta = 0.5
+    before = stepper.errors[1]
+    assert stepper.edit(learning_rate=2.0) == 1  # round 1's update was shown: applies from round 2
+    assert stepper.errors[1] == before
+    stepper.finish_round()
+    w5 = {s.quantity: s for s in stepper.records}["w5+"]
+    assert w5.formula == "w5+ = w5 - eta*dE_total/dw5" and w5.substituted.split(" - ")[1].startswith("2*")
+    stepper.goto_epoch(1)
+    assert stepper.current.value == before  # history before the edit is kept
+
+
+def test_weight_edit_mid_round_restarts_the_round_with_the_new_weight():
+    stepper = bp_tui.Stepper(bp_tui.load_scenario("mazur"))
+    for _ in range(5):
+        stepper.next()
+    stepper.edit(param="w1", value=0.9)
+    assert (stepper.epoch, stepper.k) == (0, 0)
+    stepper.next()
+    assert stepper.current.substituted == "0.9*0.05 + 0.2*0.1 + 0.35*1"
+    assert stepper.errors[0] != 0.2983711087600027
+    stepper.edit(param="b2", value=0.0)
+    assert stepper.params.biases == [0.35, 0.0]
+    with pytest.raises(ValueError):
+        stepper.edit(param="w99", value=1.0)
+    with pytest.raises(ValueError):
+        stepper.edit(momentum=1.5)
+
+
+def test_saved_edits_validate_and_continue_from_the_same_point(tmp_path):
+    stepper = bp_tui.Stepper(bp_tui.load_scenario("mazur"))
+    stepper.goto_epoch(5)
+    stepper.edit(learning_rate=1.5, momentum=0.5)
+    text = stepper.edited_toml()
+    saved = bp_tui.parse_scenario(text, "saved.toml")
+    assert saved.learning_rate == 1.5 and saved.momentum == 0.5
+    assert [list(map(list, layer)) for layer in saved.weights] == stepper.params.weights
+    assert "learning rate 0.5 -> 1.5" in saved.description
+    path = tmp_path / "saved.toml"
+    path.write_text(text)
+    from bp_tui.cli import main
+
+    assert main(["validate", str(path)]) == 0
+
+
+@pytest.mark.parametrize("case_id, kwargs", feature_grid()[::7])
+def test_to_toml_round_trips_every_feature(case_id, kwargs):
+    sc = bp_tui.parse_scenario(scenario_text(**kwargs, title='odd "title" [bold]x[/] \\ end'))
+    again = bp_tui.parse_scenario(to_toml(sc), "again.toml")
+    for field in ("layers", "activations", "weights", "bias", "biases", "names", "inputs", "targets",
+                  "learning_rate", "loss", "mode", "train_biases", "momentum", "hidden_deltas_use", "title"):
+        assert getattr(again, field) == getattr(sc, field), field
+
+
+def test_builtin_scenarios_round_trip():
+    for name in bp_tui.scenario.builtin_names():
+        sc = bp_tui.load_scenario(name)
+        again = bp_tui.parse_scenario(to_toml(sc), f"{name}-again.toml")
+        assert (again.weights, again.biases) == (sc.weights, sc.biases)
+        assert [(e.quantity, e.epoch, e.value, e.note) for e in again.expects] == [
+            (e.quantity, e.epoch, e.value, e.note) for e in sc.expects]
