@@ -31,6 +31,7 @@ from . import reference_backprop as ref
 LIBRARY = (
     "mazur-biases", "mazur-per-neuron-bias", "xor-online", "xor-batch", "deep", "momentum",
     "momentum-off", "too-fast", "tanh", "relu", "softmax-cross-entropy", "mse", "symmetry",
+    "saturated",
 )
 ALL = tuple(builtin_names())
 DIVERGES = {"too-fast"}  # the one built-in whose description promises a divergence
@@ -384,6 +385,16 @@ def test_tanh_slopes_and_speed():
     assert [round(min(slopes), 2), round(max(slopes), 2)] == [0.43, 0.87]
     tanh_error = bp_tui.train(scenario("tanh"), 100).errors[-1]
     assert tanh_error < bp_tui.train(scenario("mazur"), 100).errors[-1] / 5
+
+
+def test_saturated_start_stalls_then_collapses():
+    article, saturated = records("mazur", 1), records("saturated", 1)
+    assert saturated[("out_o1", 0)] > 0.99 > article[("out_o1", 0)]  # further from its target 0.01
+    assert saturated[("dout_o1/dnet_o1", 0)] < 0.006
+    assert 25 < article[("delta_o1", 0)] / saturated[("delta_o1", 0)] < 27  # "some 26 times smaller"
+    errors = bp_tui.train(scenario("saturated"), 350).errors
+    assert min(errors[:251]) > 0.44  # stuck for 250 rounds
+    assert errors[300] < 0.11 and round(errors[350], 2) == 0.01  # then it collapses
 
 
 def _dead(name_or_scenario, epochs: int) -> bool:
