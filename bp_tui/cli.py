@@ -53,7 +53,29 @@ def build_parser() -> argparse.ArgumentParser:
     trace.add_argument("scenario")
     trace.add_argument("--epochs", type=epochs_arg, default=1)
     trace.add_argument("--plain", action="store_true", help="no colour or box drawing (for pipes)")
+    export = sub.add_parser("export", help="write the first rounds as a worked example (md, tex, csv, json)")
+    export.add_argument("scenario")
+    export.add_argument("--format", required=True, choices=("md", "tex", "csv", "json"),
+                        help="md: Markdown with LaTeX maths; tex: a LaTeX document; csv or json: the records")
+    export.add_argument("--epochs", type=export_epochs_arg, default=1, help="rounds to write (default 1)")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    gradcheck = sub.add_parser("gradcheck", help="compare backprop's gradients with numerical ones; "
+                               "exit 0 on pass, 1 on fail")
+    gradcheck.add_argument("scenario")
+    gradcheck.add_argument("--epochs", type=epochs_arg, default=0,
+                           help="train this many epochs first (default 0: check at the start)")
     return parser
+
+
+MAX_EXPORT_EPOCHS = 1000
+
+
+def export_epochs_arg(text: str) -> int:
+    value = epochs_arg(text)
+    if not 1 <= value <= MAX_EXPORT_EPOCHS:
+        raise argparse.ArgumentTypeError(f"export writes 1 to {MAX_EXPORT_EPOCHS} rounds, got {value}")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,7 +104,7 @@ def dispatch(args) -> int:
 
 def _extra_commands() -> dict:
     """Commands that live in their own modules (export, gradcheck) register here when present."""
-    return {}
+    return {"export": cmd_export, "gradcheck": cmd_gradcheck}
 
 
 def start_app(argv: list[str]) -> int:
@@ -192,3 +214,41 @@ def print_round(stepper: Stepper, epoch: int, plain: bool) -> None:
                                          f"  [expected {rec.num(check.expect.value)}]")
         value = rec.value_text(step.value)
         print(f"{step.formula}\n    = {step.substituted}\n    = {value}{mark}")
+
+
+def cmd_export(args) -> int:
+    """The worked example goes to stdout, or atomically to -o FILE (never over a file without --force)."""
+    from .export import export
+    from .files import FileExists, WriteError, write_atomically
+
+    text = export(load_scenario(args.scenario), args.format, args.epochs)
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+        return 0
+    try:
+        write_atomically(args.output, text, force=args.force)
+    except FileExists as exc:
+        print(f"bp-tui: {exc} (add --force to replace it)", file=sys.stderr)
+        return USAGE_ERROR
+    except WriteError as exc:
+        print(f"bp-tui: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    print(f"bp-tui: wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_gradcheck(args) -> int:
+    """Exit status 0 when every gradient passes, 1 when one fails (or training diverged first)."""
+    from .gradcheck import Diverged, check_scenario, report_lines
+
+    scenario = load_scenario(args.scenario)
+    when = "at the start" if args.epochs == 0 else f"after {args.epochs} epoch(s) of training"
+    title = "".join(c if c.isprintable() else " " for c in scenario.display_title)  # no terminal escapes
+    print(f"gradient check of {title}, {when}")
+    try:
+        report = check_scenario(scenario, args.epochs)
+    except Diverged as exc:
+        print(f"FAIL: {exc}")
+        return 1
+    print("\n".join(report_lines(report, scenario)))
+    return 0 if report.passed else 1
