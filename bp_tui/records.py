@@ -140,7 +140,7 @@ class EpochWriter:
                 else:
                     shape, why = OUT_FORMULAS[act]
                     formula = shape.format(net=f"net_{name}")
-                    subst = shape.format(net=num(trace.nets[L][j]))
+                    subst = shape.format(net=term(trace.nets[L][j]))
                     why = why.format(n=name)
                 self.add(L, f"out_{name}", formula, subst, trace.outs[L][j], (name,), (), why)
 
@@ -161,12 +161,12 @@ class EpochWriter:
         """(formula, substituted, explanation) of one output's error term; mark="+" after the update."""
         out = f"out_{name}{mark}"
         if self.net.loss == "half-sse":
-            return (f"1/2*(target_{name} - {out})^2", f"1/2*({num(t)} - {num(o)})^2",
+            return (f"1/2*(target_{name} - {out})^2", f"1/2*({num(t)} - {term(o)})^2",
                     f"half the squared gap between {name}'s target and its output")
         if self.net.loss == "mse":
-            return (f"(target_{name} - {out})^2/{n}", f"({num(t)} - {num(o)})^2/{n}",
+            return (f"(target_{name} - {out})^2/{n}", f"({num(t)} - {term(o)})^2/{n}",
                     f"{name}'s squared gap, divided by the {n} outputs (the error is their mean)")
-        return (f"-target_{name}*ln({out})", f"-{term(t)}*ln({num(o)})",
+        return (f"-target_{name}*ln({out})", f"-{term(t)}*ln({term(o)})",
                 f"cross-entropy: minus the target times the log of the probability {name} gave")
 
     def backward(self, trace: SampleTrace) -> None:
@@ -191,19 +191,19 @@ class EpochWriter:
         for j, name in enumerate(self.names[top]):
             o, t = trace.outs[top][j], self.scenario.targets[self.sample][j]
             if act == "softmax":
-                self.add(top, f"delta_{name}", f"out_{name} - target_{name}", f"{num(o)} - {term(t)}",
+                self.add(top, f"delta_{name}", f"out_{name} - target_{name}", f"{term(o)} - {term(t)}",
                          trace.deltas[top][j], (name,), (),
                          "with softmax and cross-entropy the chain rule collapses to output minus target")
                 continue
             if self.net.loss == "half-sse":
-                formula, subst = f"-(target_{name} - out_{name})", f"-({num(t)} - {num(o)})"
+                formula, subst = f"-(target_{name} - out_{name})", f"-({num(t)} - {term(o)})"
             else:
-                formula, subst = f"-2*(target_{name} - out_{name})/{n}", f"-2*({num(t)} - {num(o)})/{n}"
+                formula, subst = f"-2*(target_{name} - out_{name})/{n}", f"-2*({num(t)} - {term(o)})/{n}"
             self.add(top, f"dE_total/dout_{name}", formula, subst, trace.error_slopes[j], (name,), (),
                      f"how fast the total error grows as {name}'s output grows")
             shape, why = SLOPE_FORMULAS[act]
             self.add(top, f"dout_{name}/dnet_{name}", shape.format(out=f"out_{name}", net=f"net_{name}"),
-                     shape.format(out=num(o), net=num(trace.nets[top][j])), trace.slopes[top][j], (name,), (),
+                     shape.format(out=term(o), net=term(trace.nets[top][j])), trace.slopes[top][j], (name,), (),
                      why)
             self.add(top, f"delta_{name}", f"dE_total/dout_{name} * dout_{name}/dnet_{name}",
                      f"{term(trace.error_slopes[j])}*{term(trace.slopes[top][j])}", trace.deltas[top][j],
@@ -230,7 +230,7 @@ class EpochWriter:
             act = self.net.activations[L - 1]
             shape, why = SLOPE_FORMULAS[act]
             self.add(L, f"dout_{name}/dnet_{name}", shape.format(out=f"out_{name}", net=f"net_{name}"),
-                     shape.format(out=num(trace.outs[L][j]), net=num(trace.nets[L][j])), trace.slopes[L][j],
+                     shape.format(out=term(trace.outs[L][j]), net=term(trace.nets[L][j])), trace.slopes[L][j],
                      (name,), (), why)
             self.add(L, f"delta_{name}", f"dE_total/dout_{name} * dout_{name}/dnet_{name}",
                      f"{term(trace.sums[L][j])}*{term(trace.slopes[L][j])}", trace.deltas[L][j], (name,), (),
@@ -370,7 +370,7 @@ class EpochWriter:
                     subst = f"e^{term(nets[j])} / (" + " + ".join(f"e^{term(v)}" for v in nets) + ")"
                 else:
                     shape = OUT_FORMULAS[act][0]
-                    formula, subst = shape.format(net=f"net_{name}+"), shape.format(net=num(nets[j]))
+                    formula, subst = shape.format(net=f"net_{name}+"), shape.format(net=term(nets[j]))
                 self.add(top, f"out_{name}+", formula, subst, outs[j], (name,), (),
                          f"{name}'s output again, computed forward with this round's new weights")
             terms = [self.loss_formula(name, targets[j], outs[j], len(outputs), mark="+")
@@ -385,22 +385,34 @@ class EpochWriter:
                      "the training-set error after this round: the mean of the samples' errors")
 
 
-def quantity_names(layout: Layout, loss: str, train_biases: bool, momentum: float, samples: int) -> set[str]:
-    """Every quantity name a round of this network can produce (used to check [[expect]] entries)."""
+def quantity_names(layout: Layout, loss: str, train_biases: bool, momentum: float, samples: int,
+                   activations: tuple[str, ...] = (), mode: str = "online") -> set[str]:
+    """Every quantity name a round of this network produces (used to check [[expect]] entries)."""
     names = layout.neuron_names
-    wnames = layout.all_weight_names()
-    params = wnames + (layout.bias_names() if train_biases else [])
-    found = {"E_total", "E_total+", "E_mean", "E_mean+"}
+    softmax = bool(activations) and activations[-1] == "softmax"
+    params = layout.all_weight_names() + (layout.bias_names() if train_biases else [])
+    found = {"E_total", "E_total+"}
+    if mode == "batch":
+        found.add("E_mean")
+    if samples > 1:
+        found.add("E_mean+")
     for L in range(1, len(names)):
+        output_layer = L == len(names) - 1
         for name in names[L]:
-            found |= {f"net_{name}", f"out_{name}", f"dout_{name}/dnet_{name}", f"delta_{name}"}
-            if L < len(names) - 1:
+            found |= {f"net_{name}", f"out_{name}", f"delta_{name}"}
+            if not (output_layer and softmax):
+                found.add(f"dout_{name}/dnet_{name}")
+            if not output_layer:
                 found.add(f"dE_total/dout_{name}")
                 found |= {f"dE_{up}/dout_{name}" for up in names[L + 1]}
     for name in names[-1]:
-        found |= {f"E_{name}", f"dE_total/dout_{name}", f"out_{name}+"}
+        found |= {f"E_{name}", f"out_{name}+"}
+        if not softmax:
+            found.add(f"dE_total/dout_{name}")
     for p in params:
-        found |= {f"dE_total/d{p}", f"dE_mean/d{p}", f"{p}+"}
+        found |= {f"dE_total/d{p}", f"{p}+"}
+        if mode == "batch":
+            found.add(f"dE_mean/d{p}")
         if momentum:
             found.add(f"v_{p}")
     return found
