@@ -1,0 +1,178 @@
+"""The app: one stepper, the keys that move it, and a `frame` every widget is bound to.
+
+Each command asks the stepper to move, then replaces `frame`; the widgets compare what they would
+draw with what they show and repaint only what changed. The app holds no maths.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, NamedTuple
+
+from textual import events
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.geometry import Size
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from ..scenario import Scenario
+from ..stepper import Stepper
+from .frame import Frame
+from .widgets.diagram import Diagram, NetworkPanel
+from .widgets.error_chart import ErrorChart
+from .widgets.formula import FormulaPanel
+from .widgets.header import StatusHeader
+from .widgets.quantities import QuantitiesPanel
+
+MIN_SIZE = (60, 20)  # below this the panels cannot be read; the too-small screen says so
+
+
+class Command(NamedTuple):
+    keys: str  # Textual key names, comma-separated
+    shown: str  # how the help writes the keys
+    action: str
+    label: str  # short, for the footer
+    description: str  # for the help and the command palette
+    in_footer: bool = True
+
+
+COMMANDS = [
+    Command("space,right", "space  →", "next", "next", "next sub-step"),
+    Command("left,backspace", "←  backspace", "back", "back", "previous sub-step (back across rounds, to the start)"),
+    Command("right_square_bracket", "]", "next_phase", "phase", "rest of this phase, or the whole next one"),
+    Command("left_square_bracket", "[", "prev_phase", "phase back", "back to the end of the previous phase", False),
+    Command("enter", "enter", "finish", "round", "finish this round and show the new error (again: next round)"),
+    Command("f", "f", "fast_forward", "fast-fwd", "fast-forward many epochs in the background"),
+    Command("r", "r", "reset", "reset", "back to the start, with the scenario's weights"),
+    Command("o", "o", "open", "open", "open another scenario: a built-in one or a file"),
+    Command("question_mark", "?", "help", "help", "every key, and how to read the names"),
+    Command("q", "q", "quit", "quit", "quit"),
+]
+
+
+class BackpropApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "bp-tui"
+    BINDINGS = [Binding(c.keys, c.action, c.label, show=c.in_footer, key_display=c.shown.split()[0])
+                for c in COMMANDS]
+
+    frame: var[Frame | None] = var(None)
+
+    def __init__(self, scenario: Scenario):
+        super().__init__()
+        self.stepper = Stepper(scenario)
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(id="header").data_bind(BackpropApp.frame)
+        with NetworkPanel(id="network") as network:
+            network.border_title = " network "
+            yield Diagram().data_bind(BackpropApp.frame)
+        formula = FormulaPanel(id="formula").data_bind(BackpropApp.frame)
+        formula.border_title = " this step "
+        yield formula
+        with Horizontal(id="lower"):
+            yield QuantitiesPanel(id="quantities").data_bind(BackpropApp.frame)
+            chart = ErrorChart(id="chart").data_bind(BackpropApp.frame)
+            chart.border_title = " training error "
+            yield chart
+        yield Footer(compact=True, show_command_palette=False)  # ctrl+p still works; the help says so
+
+    def on_mount(self) -> None:
+        self.show()
+        self.check_size(self.size)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.check_size(event.size)  # self.size may not have caught up yet
+
+    def check_size(self, size: Size) -> None:
+        from .screens.too_small import TooSmallScreen
+
+        small = size.width < MIN_SIZE[0] or size.height < MIN_SIZE[1]
+        if small and not isinstance(self.screen, TooSmallScreen):
+            self.push_screen(TooSmallScreen(MIN_SIZE))
+        elif not small and isinstance(self.screen, TooSmallScreen):
+            self.pop_screen()
+
+    def show(self) -> None:
+        self.frame = Frame.of(self.stepper)
+
+    def moved(self, moved: bool) -> None:
+        if moved:
+            self.show()
+        elif self.stepper.diverged_at is not None:
+            self.notify(f"Training diverged at epoch {self.stepper.diverged_at}: press r to reset.",
+                        severity="warning", markup=False)
+        else:
+            self.bell()
+
+    # --- moving ------------------------------------------------------------------------------
+
+    def action_next(self) -> None:
+        self.moved(self.stepper.next())
+
+    def action_back(self) -> None:
+        self.moved(self.stepper.back())
+
+    def action_next_phase(self) -> None:
+        self.moved(self.stepper.next_phase())
+
+    def action_prev_phase(self) -> None:
+        self.moved(self.stepper.prev_phase())
+
+    def action_finish(self) -> None:
+        self.moved(self.stepper.finish_round())
+
+    def action_reset(self) -> None:
+        self.stepper.reset()
+        self.show()
+
+    # --- screens -----------------------------------------------------------------------------
+
+    def action_fast_forward(self) -> None:
+        from .screens.fast_forward import FastForwardPrompt
+
+        self.push_screen(FastForwardPrompt(self.stepper.completed), self.fast_forward_chosen)
+
+    def fast_forward_chosen(self, epochs: int | None) -> None:
+        from .screens.fast_forward import FastForwardRun
+
+        if epochs:
+            target = self.stepper.completed + epochs
+            self.push_screen(FastForwardRun(self.stepper, target), self.fast_forward_done)
+
+    def fast_forward_done(self, reached: int) -> None:
+        reached = self.stepper.goto_epoch(reached)
+        self.show()
+        if self.stepper.diverged_at is not None and reached >= self.stepper.diverged_at:
+            self.notify(f"Stopped: training diverged at epoch {self.stepper.diverged_at}.", severity="warning",
+                        markup=False)
+
+    def action_open(self) -> None:
+        from .screens.open import OpenScreen
+
+        self.push_screen(OpenScreen(), self.opened)
+
+    def opened(self, scenario: Scenario | None) -> None:
+        if scenario is not None:
+            self.stepper = Stepper(scenario)
+            self.show()
+            self.notify(f"Opened {scenario.display_title}", markup=False)
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        self.push_screen(HelpScreen([(c.shown, c.description) for c in COMMANDS]))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for command in COMMANDS[:-1]:  # Textual lists its own Quit
+            title = command.description[0].upper() + command.description[1:]
+            yield SystemCommand(title, f"key: {command.shown}", getattr(self, f"action_{command.action}"))
+
+
+def run_app(scenario: Scenario) -> int:
+    app = BackpropApp(scenario)
+    app.run()
+    return app.return_code or 0

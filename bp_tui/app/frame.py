@@ -1,0 +1,68 @@
+"""The one piece of state the widgets render: a stepper at a position.
+
+The app replaces its `frame` after every command; widgets bound to it compare what they would draw
+with what they drew last and repaint only when it differs. The helpers here are the few facts more
+than one widget needs (how a phase is titled, where the expected figures are).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..records import PHASE_LABELS, Step, num, value_text
+from ..stepper import Stepper
+
+# Marks that must survive NO_COLOR and monochrome terminals: a glyph plus reverse video.
+CURRENT_MARK = "▶"
+OK_MARK = "✓"
+BAD_MARK = "✗"
+HOT = "reverse bold"
+
+
+@dataclass(frozen=True)
+class Frame:
+    stepper: Stepper
+    epoch: int
+    k: int
+    diverged_at: int | None
+    # Read from the stepper when the frame is made: widgets that redraw later (on a resize, say,
+    # while a fast-forward worker is extending the stepper) use these, not the stepper's caches.
+    records: list[Step] = field(compare=False, repr=False, default_factory=list)
+    current: Step | None = field(compare=False, default=None)
+    round_done: bool = field(compare=False, default=False)
+    completed: int = field(compare=False, default=0)
+
+    @classmethod
+    def of(cls, stepper: Stepper) -> Frame:
+        return cls(stepper, stepper.epoch, stepper.k, stepper.diverged_at, stepper.records, stepper.current,
+                   stepper.round_done, stepper.completed)
+
+    @property
+    def revealed(self) -> list[Step]:
+        return self.records[: self.k]
+
+    @property
+    def samples(self) -> int:
+        return len(self.stepper.scenario.inputs)
+
+
+def shown(x: float) -> str:
+    """A computed value to 9 decimals; a huge one (a diverging run) in scientific form, not 40 digits."""
+    return value_text(x) if abs(x) < 1e9 else num(x)
+
+
+def phase_title(step: Step, samples: int) -> str:
+    """'forward pass', or 'forward pass · sample 2 of 4' when there are several samples."""
+    label = PHASE_LABELS[step.phase]
+    if samples == 1:
+        return label
+    if step.sample is None:
+        return f"{label} · all samples"
+    return f"{label} · sample {step.sample + 1} of {samples}"
+
+
+def divergence_text(frame: Frame) -> str | None:
+    """Said once the learner reaches the epoch where training diverged (they can go no further)."""
+    if frame.diverged_at is None or frame.completed < frame.diverged_at:
+        return None
+    return f"diverged at epoch {frame.diverged_at} — press r to reset"

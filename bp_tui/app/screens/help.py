@@ -1,0 +1,88 @@
+"""Every key, and how to read the names on screen (including how the weights are numbered)."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+NOTATION = [
+    ("i1, h1, o1", "an input, a hidden neuron, an output neuron (h1_2: neuron 2 of hidden layer 1 when "
+                   "there are several)"),
+    ("net_h1", "h1's net input: the weighted sum of what feeds it, plus its bias"),
+    ("out_h1", "h1's output: its activation function applied to net_h1"),
+    ("target_o1", "the value the scenario wants o1 to output for the current sample"),
+    ("E_o1, E_total", "the error of one output, and of the whole sample (their sum)"),
+    ("dE_total/dw5", "how fast E_total changes when w5 changes (a partial derivative)"),
+    ("delta_o1", "dE_total/dnet_o1: how fast the error changes with o1's net input"),
+    ("w5+", "w5's new value after the update: w5 - eta * dE_total/dw5"),
+    ("eta", "the learning rate: how big a step each update takes"),
+    ("E_total+", "the sample's error again, computed with the new weights"),
+    ("round", "one epoch: every sample forward, backward and updated, then the new error"),
+]
+
+WEIGHTS = (
+    "Weights are numbered layer by layer and, inside a layer, by the neuron they feed: w1 and w2 feed "
+    "h1 (from i1 and i2), w3 and w4 feed h2, w5 and w6 feed o1, w7 and w8 feed o2. So "
+    "net_h1 = w1*i1 + w2*i2 + b1*1. The diagram writes both ends of every weight: w2 i2→h1 is the "
+    "weight from i2 into h1.\n"
+    "The article uses this numbering in its forward pass and its code, but its backward pass writes "
+    "w3 for the weight from i2 into h1. That weight is w2 here, everywhere; its figures are the same."
+)
+
+MARKS = (
+    "Reverse video (and ▶ in the quantities list) marks what the current sub-step computes and "
+    "uses. A scenario can list figures to check against (the built-in example lists the article's): "
+    "✓ means the computed value agrees with the figure to the digits it is written with; ✗ shows the "
+    "figure, and the step's note says why they differ. The diagram rounds values to fit; the step "
+    "and quantities panels show 9 decimals."
+)
+
+
+def two_columns(rows: list[tuple[str, str]]) -> Table:
+    """Names on the left, explanations wrapping in their own column (cells are Text: no markup)."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column()
+    for left, right in rows:
+        table.add_row(Text(left), Text(right))
+    return table
+
+
+def help_text(keys: list[tuple[str, str]]) -> Group:
+    def heading(title: str) -> Text:
+        return Text(title, style="bold underline")
+
+    return Group(
+        heading("Keys"),
+        two_columns(keys + [("ctrl+p", "the command palette: every command above, by name")]),
+        Text(""),
+        heading("Names"),
+        two_columns(NOTATION),
+        Text(""),
+        heading("Which weight is which"),
+        Text(WEIGHTS),
+        Text(""),
+        heading("Marks"),
+        Text(MARKS),
+        Text(""),
+        Text("Press ?, q or escape to close this help; ↑ ↓ scroll it.", style="italic"),
+    )
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("question_mark,q,escape", "dismiss", "close help")]
+
+    def __init__(self, keys: list[tuple[str, str]]):
+        super().__init__()
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "help"
+            yield Static(help_text(self.keys), markup=False)

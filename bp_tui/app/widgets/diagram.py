@@ -1,0 +1,330 @@
+"""The network: layers as columns of neurons, with columns of weights between them.
+
+Every weight is written with both of its ends, "w2 i2→h1 0.2", because which weight joins which
+neurons is what readers of the article asked about most. Each neuron shows its net input and output
+once the current round has computed them (for the current sample). A weight whose update has been
+shown this round is written w5+ with its new value, as the article names it.
+
+What the current sub-step touches is drawn in reverse video, which survives NO_COLOR. When the
+columns do not fit the width (or would be very tall), the same facts are drawn as one table per
+layer, each neuron followed by the weights into it, inside a scrolling container.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.geometry import Region
+from textual.reactive import var
+from textual.widget import Widget
+
+from ...records import num
+from ..frame import HOT, Frame
+
+MISSING = "·"  # a value not computed yet in this round
+GRID_MAX_ROWS = 14  # taller than this, the per-layer tables read better than long columns
+
+
+@dataclass(frozen=True)
+class Wire:
+    """One weight (or bias) as the diagram writes it."""
+
+    name: str
+    ends: str  # "i2→h1", or "bias"
+    value: float
+    updated: bool
+
+
+@dataclass(frozen=True)
+class Picture:
+    """Everything the diagram draws, independent of the width it is drawn at."""
+
+    names: tuple[tuple[str, ...], ...]
+    headings: tuple[str, ...]
+    inputs: tuple[float, ...]
+    nets: tuple[tuple[float | None, ...], ...]
+    outs: tuple[tuple[float | None, ...], ...]
+    wires: tuple[tuple[tuple[Wire, ...], ...], ...]  # wires[l][j]: the weights into neuron j of layer l+1
+    bias_wires: tuple[tuple[Wire, ...], ...]  # per weight layer: one shared bias, one per neuron, or none
+    hot_neurons: frozenset[str]
+    hot_params: frozenset[str]
+    quantity: str
+    own: str  # the neuron the current quantity belongs to (the first it touches)
+
+    @classmethod
+    def of(cls, frame: Frame) -> Picture:
+        stepper = frame.stepper
+        scenario = stepper.scenario
+        layout = scenario.layout
+        names = layout.neuron_names
+        sample, values = 0, {}
+        params, updated = _parameters(stepper), set()
+        for step in frame.revealed:
+            if step.phase == "forward":
+                if step.sample != sample:
+                    sample, values = step.sample, {}  # a new sample: its forward pass starts over
+                values[step.quantity] = step.value
+            elif step.phase == "update" and step.quantity.endswith("+"):
+                params[step.quantity[:-1]] = step.value
+                updated.add(step.quantity[:-1])
+
+        def wire(name: str, ends: str) -> Wire:
+            return Wire(name, ends, params[name], name in updated)
+
+        wires = tuple(
+            tuple(tuple(wire(layout.weight_names[l][j][k], f"{names[l][k]}→{names[l + 1][j]}")
+                        for k in range(len(names[l]))) for j in range(len(names[l + 1])))
+            for l in range(len(names) - 1))
+        bias_count = {"shared": lambda l: 1, "per-neuron": lambda l: len(names[l + 1]), "none": lambda l: 0}
+        bias_wires = tuple(tuple(wire(layout.bias_name(l, j), "bias") for j in range(bias_count[scenario.bias](l)))
+                           for l in range(len(names) - 1))
+        current = frame.current
+        return cls(
+            names=names,
+            headings=_headings(names, scenario.activations),
+            inputs=scenario.inputs[sample],
+            nets=tuple(tuple(values.get(f"net_{n}") for n in layer) for layer in names),
+            outs=tuple(tuple(values.get(f"out_{n}") for n in layer) for layer in names),
+            wires=wires,
+            bias_wires=bias_wires,
+            hot_neurons=frozenset(current.neurons if current else ()),
+            hot_params=frozenset(current.params if current else ()),
+            quantity=current.quantity if current else "",
+            own=current.neurons[0] if current and current.neurons else "",
+        )
+
+
+def _parameters(stepper) -> dict[str, float]:
+    """Weights and biases by name, as they stood at the start of the current round."""
+    params = stepper.params_before_round()
+    layout = stepper.layout
+    found = {}
+    for l, layer in enumerate(layout.weight_names):
+        for j, row in enumerate(layer):
+            for k, name in enumerate(row):
+                found[name] = params.weights[l][j][k]
+    for l, biases in enumerate(params.biases or ()):
+        if isinstance(biases, (list, tuple)):
+            for j, value in enumerate(biases):
+                found[layout.bias_name(l, j)] = value
+        elif biases is not None:
+            found[layout.bias_name(l, 0)] = biases
+    return found
+
+
+def _headings(names, activations) -> tuple[str, ...]:
+    hidden = len(names) - 2
+    headings = ["inputs"]
+    for L in range(1, len(names)):
+        kind = "outputs" if L == len(names) - 1 else ("hidden" if hidden == 1 else f"hidden {L}")
+        headings.append(f"{kind} · {activations[L - 1]}")
+    return tuple(headings)
+
+
+def fmt(x: float | None, decimals: int) -> str:
+    """A value rounded for the diagram (the formula and quantities panels keep all 9 decimals)."""
+    if x is None:
+        return MISSING
+    if decimals >= 9 or not math.isfinite(x) or abs(x) >= 1e9:
+        return num(x)
+    text = f"{x:.{decimals}f}".rstrip("0").rstrip(".")
+    if text in ("0", "-0") and x != 0:
+        return f"{x:.1e}"  # too small to round to zero honestly
+    return text
+
+
+class Drawing:
+    """Draws a Picture as Text lines at a given number of decimals, remembering the first hot line."""
+
+    def __init__(self, picture: Picture, decimals: int, activations: bool = True):
+        self.p, self.decimals, self.activations = picture, decimals, activations
+        self.focus: tuple[int, int] = (0, 0)  # first line and line count of the current neuron's block
+
+    def heading(self, L: int) -> Text:
+        text = self.p.headings[L]
+        return Text(text if self.activations else text.split(" · ")[0], style="bold")
+
+    def hot(self, text: str, is_hot: bool) -> Text:
+        return Text(text, style=HOT if is_hot else "")
+
+    def neuron(self, L: int, j: int) -> list[Text]:
+        p = self.p
+        name = p.names[L][j]
+        label = self.hot(name, name in p.hot_neurons)
+        if L == 0:
+            return [Text.assemble(label, " ", fmt(p.inputs[j], self.decimals)), Text("")]
+        net = self.hot(fmt(p.nets[L][j], self.decimals), p.quantity == f"net_{name}")
+        out = self.hot(fmt(p.outs[L][j], self.decimals), p.quantity == f"out_{name}")
+        return [Text.assemble(label, " net ", net), Text.assemble(" " * len(name), " out ", out)]
+
+    def wire(self, wire: Wire, name_width: int, ends_width: int) -> Text:
+        shown = wire.name + ("+" if wire.updated else "")
+        label = self.hot(shown, wire.name in self.p.hot_params)
+        label.pad_right(name_width - len(shown))
+        value = self.hot(fmt(wire.value, self.decimals), self.p.quantity == f"{wire.name}+")
+        return Text.assemble(label, " ", wire.ends.ljust(ends_width), " ", value)
+
+    def wire_cells(self, l: int) -> dict[str, Text]:
+        """The weights of weight layer l, then its biases, by name, in the order the article numbers them."""
+        every = [w for row in self.p.wires[l] for w in row] + list(self.p.bias_wires[l])
+        name_width = max(len(w.name) + 1 for w in every)
+        ends_width = max(len(w.ends) for w in every)
+        return {w.name: self.wire(w, name_width, ends_width) for w in every}
+
+    def into(self, l: int, j: int) -> list[str]:
+        """Names of the weights and the bias that feed neuron j of layer l + 1."""
+        biases = self.p.bias_wires[l]
+        bias = [] if not biases else [biases[0].name if len(biases) == 1 else biases[j].name]
+        return [w.name for w in self.p.wires[l][j]] + bias
+
+    # --- the two layouts -----------------------------------------------------------------
+
+    def columns(self) -> list[list[Text]]:
+        p = self.p
+        columns = []
+        for L in range(len(p.names)):
+            if L:
+                columns.append([Text("weights", style="bold"), *self.wire_cells(L - 1).values()])
+            cells = [line for j in range(len(p.names[L])) for line in self.neuron(L, j)]
+            columns.append([self.heading(L), *cells])
+        return columns
+
+    def grid(self, width: int, template: Drawing) -> list[Text] | None:
+        """The columns side by side, or None when they do not fit.
+
+        Columns are as wide as the template's (the same network with every value at its longest),
+        so they stay put while the round fills in values.
+        """
+        columns = self.columns()
+        widths = [max(cell.cell_len for cell in column + other)
+                  for column, other in zip(columns, template.columns())]
+        rows = max(len(column) for column in columns)
+        room = width - sum(widths)
+        if room < len(columns) - 1 or rows > GRID_MAX_ROWS + 1:
+            return None
+        gap = min(4, room // max(1, len(columns) - 1))
+        lines = []
+        for r in range(rows):
+            line = Text(no_wrap=True)
+            for c, column in enumerate(columns):
+                cell = column[r].copy() if r < len(column) else Text("")
+                if c < len(columns) - 1:
+                    cell.pad_right(widths[c] - cell.cell_len + gap)
+                line.append_text(cell)
+            lines.append(line)
+        return lines
+
+    def tables(self, width: int) -> list[Text]:
+        """One block per layer: each neuron, then the weights into it, flowed across the width."""
+        p = self.p
+        inputs = [self.neuron(0, j)[0] for j in range(len(p.names[0]))]
+        lines = [Text("inputs", style="bold"), *self.flow(inputs, width, indent=2)]
+        for L in range(1, len(p.names)):
+            lines.append(self.heading(L))
+            cells = self.wire_cells(L - 1)
+            for j, name in enumerate(p.names[L]):
+                net, out = self.neuron(L, j)
+                start = len(lines)
+                lines.append(Text.assemble("  ", net, " ", out[len(name):]))
+                lines.extend(self.flow([cells[w] for w in self.into(L - 1, j)], width, indent=6))
+                if name == p.own:
+                    self.focus = (start, len(lines) - start)
+        return lines
+
+    @staticmethod
+    def flow(cells: list[Text], width: int, indent: int) -> list[Text]:
+        cell_width = max(cell.cell_len for cell in cells) + 2
+        per_line = max(1, (width - indent) // cell_width)
+        lines = []
+        for start in range(0, len(cells), per_line):
+            line = Text(" " * indent, no_wrap=True)
+            for cell in cells[start:start + per_line]:
+                padded = cell.copy()
+                padded.pad_right(cell_width - cell.cell_len)
+                line.append_text(padded)
+            lines.append(line)
+        return lines
+
+
+def draw(picture: Picture, width: int) -> tuple[list[Text], tuple[int, int]]:
+    """The most precise layout that fits: columns at 9, 6 or 4 decimals, else per-layer tables.
+
+    Returns the lines and where the current neuron's block is (to scroll it into view).
+
+    Where a column heading's activation name ("hidden · sigmoid") is what makes it too wide, it is
+    dropped before precision is (the formula panel names the activation anyway).
+    """
+    widest = _widest(picture)
+    for decimals in (9, 6, 4):
+        for activations in (True, False):
+            lines = Drawing(picture, decimals, activations).grid(width, Drawing(widest, decimals, activations))
+            if lines is not None:
+                return lines, (0, len(lines))
+    drawing = Drawing(picture, 9 if width >= 100 else 6)
+    lines = drawing.tables(width)
+    return lines, drawing.focus
+
+
+def _widest(picture: Picture) -> Picture:
+    """The picture with every computed value and weight at its longest (-0.333333333), marked updated."""
+    longest = -1 / 3
+    return replace(
+        picture,
+        nets=tuple(tuple(longest for _ in layer) for layer in picture.nets),
+        outs=tuple(tuple(longest for _ in layer) for layer in picture.outs),
+        wires=tuple(tuple(tuple(replace(w, value=longest, updated=True) for w in row) for row in layer)
+                    for layer in picture.wires),
+        bias_wires=tuple(tuple(replace(w, value=longest, updated=True) for w in layer)
+                         for layer in picture.bias_wires),
+    )
+
+
+class Diagram(Widget):
+    """The drawing itself; it sits in a NetworkPanel that scrolls when the drawing is taller."""
+
+    frame: var[Frame | None] = var(None)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._picture: Picture | None = None
+        self._drawn: tuple[int, list[Text], tuple[int, int]] | None = None
+
+    def watch_frame(self, frame: Frame | None) -> None:
+        if frame is None:
+            return
+        picture = Picture.of(frame)
+        if picture == self._picture:
+            return
+        reshaped = self._picture is None or picture.names != self._picture.names
+        self._picture, self._drawn = picture, None
+        self.refresh(layout=reshaped)  # same network, same width: same number of lines
+        self.call_after_refresh(self.show_hot_line)
+
+    def lines(self, width: int) -> list[Text]:
+        return self.drawn(width)[1]
+
+    def drawn(self, width: int) -> tuple[int, list[Text], tuple[int, int]]:
+        if self._picture is None:
+            return width, [], (0, 0)
+        if self._drawn is None or self._drawn[0] != width:
+            self._drawn = (width, *draw(self._picture, width))
+        return self._drawn
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return len(self.lines(width))
+
+    def render(self) -> Text:
+        return Text("\n").join(self.lines(self.size.width))
+
+    def show_hot_line(self) -> None:
+        """Scroll the panel to the current neuron and the weights into it (it matters in table form)."""
+        _width, _lines, (start, count) = self.drawn(self.size.width)
+        if isinstance(self.parent, VerticalScroll) and count:
+            self.parent.scroll_to_region(Region(0, start, 1, count), animate=False)
+
+
+class NetworkPanel(VerticalScroll, can_focus=False):
+    """Scrolls the diagram when a network is too large for the space (never when it fits)."""

@@ -1,0 +1,76 @@
+"""The current sub-step written out the way the article writes it:
+
+    net_h1 = w1*i1 + w2*i2 + b1*1
+           = 0.15*0.05 + 0.2*0.1 + 0.35*1
+           = 0.377500000
+    h1's net input: ... (one sentence)
+
+then, when the scenario gives a figure for it, whether the article's figure agrees, and at the end of
+a round, what the round did to the error and what to press next. Formulas contain brackets, so
+everything is a rich Text, never markup.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import var
+from textual.widgets import Static
+
+from ...records import num
+from ..frame import BAD_MARK, OK_MARK, Frame, shown
+
+
+def welcome(frame: Frame) -> Text:
+    stepper = frame.stepper
+    return Text.assemble(
+        ("Nothing computed yet. ", "bold"),
+        f"Round 1 has {len(frame.records)} sub-steps. Press space (or →) for the first: the forward pass "
+        "feeds the inputs through the weights, layer by layer. ← steps back, enter runs the rest of a "
+        "round, f fast-forwards many rounds, ? explains every key and name.",
+    )
+
+
+def step_text(frame: Frame) -> Text:
+    stepper, step = frame.stepper, frame.current
+    indent = " " * len(step.quantity) + " = "
+    text = Text.assemble((step.formula, "bold"), "\n", indent, step.substituted, "\n", indent,
+                         (shown(step.value), "bold"))
+    check = stepper.expectation(step)
+    if check is not None:
+        if check.ok:
+            text.append(f"   {OK_MARK} matches the scenario's figure {num(check.expect.value)}", style="bold")
+        else:
+            text.append(f"   {BAD_MARK} the scenario's figure is {num(check.expect.value)}", style="bold reverse")
+    text.append(f"\n{step.explanation}.", style="italic")
+    if check is not None and check.expect.note:
+        text.append("\nNote: " + check.expect.note)
+    if frame.round_done:
+        text.append("\n")
+        text.append_text(round_summary(frame))
+    return text
+
+
+def round_summary(frame: Frame) -> Text:
+    """What the round did to the training-set error (the article's 'after 10,000 rounds' figure is
+    the 'from' value of round 10,000)."""
+    done = frame.completed
+    if frame.diverged_at is not None and done >= frame.diverged_at:
+        return Text(f"Round {done} made a value infinite or NaN: training diverged. Press r to reset, "
+                    "or o to open another scenario (a smaller learning_rate helps).", style="bold reverse")
+    before, after = frame.stepper.errors[done - 1], frame.stepper.errors[done]
+    direction = "down" if after < before else "up" if after > before else "nowhere"
+    return Text.assemble((f"Round {done}: ", "bold"), f"the error went {direction} from ",
+                         (shown(before), "bold"), " to ", (shown(after), "bold"), ".")
+
+
+class FormulaPanel(Static):
+    frame: var[Frame | None] = var(None)
+
+    def __init__(self, **kwargs):
+        super().__init__(markup=False, **kwargs)
+
+    def watch_frame(self, frame: Frame | None) -> None:
+        # Every move changes the current sub-step, so there is nothing to compare: redraw. The
+        # height can change (long formulas wrap), so the layout is left on.
+        if frame is not None:
+            self.update(welcome(frame) if frame.current is None else step_text(frame))

@@ -1,0 +1,61 @@
+"""One line at the top: the scenario's title on the left, where the learner is on the right.
+
+The position (round, sample, phase, step k of n) matters more than the title, so on a narrow
+terminal the title is the part that gets shortened. The title is scenario text: it is drawn as a
+rich Text, never parsed as markup, so a title like "x[i] and [W]" shows exactly as written.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import var
+from textual.widget import Widget
+
+from ..frame import Frame, divergence_text, phase_title
+
+
+class StatusHeader(Widget):
+    frame: var[Frame | None] = var(None)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._shown: tuple | None = None
+
+    def watch_frame(self, frame: Frame | None) -> None:
+        if frame is None:
+            return
+        shown = (frame.stepper.scenario.display_title, self.positions(frame), divergence_text(frame))
+        if shown != self._shown:
+            self._shown = shown
+            self.refresh(layout=False)  # always one line: no re-layout needed
+
+    @staticmethod
+    def positions(frame: Frame) -> tuple[str, str]:
+        """The position in full, then in short for narrow terminals."""
+        total = len(frame.records)
+        step = frame.current
+        if step is None:
+            where = "not started"
+        elif frame.round_done:
+            where = "done" if frame.diverged_at is not None else "done, space: next round"
+        else:
+            where = phase_title(step, frame.samples)
+        full = f"round {frame.epoch + 1} · {where} · step {frame.k} of {total}"
+        return full, f"round {frame.epoch + 1} · step {frame.k}/{total}"
+
+    def render(self) -> Text:
+        if self._shown is None:
+            return Text("")
+        title, (full, short), diverged = self._shown
+        width = self.size.width
+        right = Text()
+        if diverged:
+            right.append(f" {diverged} ", style="reverse bold")
+            right.append("  ")
+        # The full position if it leaves the title some room, else the short one.
+        position = full if right.cell_len + len(full) + 12 <= width else short
+        right.append(position, style="bold")
+        left = Text(title, no_wrap=True)
+        left.truncate(max(0, width - right.cell_len - 2), overflow="ellipsis")
+        gap = max(1, width - left.cell_len - right.cell_len)
+        return Text.assemble(left, " " * gap, right, no_wrap=True, overflow="ellipsis")
