@@ -889,7 +889,7 @@ def _unicode_fallbacks(text: str) -> list[str]:
 
     XeLaTeX and LuaLaTeX read Unicode themselves, so these lines are for pdfLaTeX only.
     """
-    unknown = sorted({c for c in text if not _PDFTEX_KNOWN.match(c)})
+    unknown = sorted(c for c in set(text) if not _PDFTEX_KNOWN.match(c))
     return [rf"  \DeclareUnicodeCharacter{{{ord(c):04X}}}{{[U+{ord(c):04X}]}}" for c in unknown]
 
 

@@ -88,11 +88,13 @@ def _with(params: Params, where: tuple, value: float) -> Params:
     return Params(weights, biases)
 
 
-def check_gradients(net: Network, params: Params, epsilon: float = EPSILON, gradients=None) -> GradientReport:
+def check_gradients(net: Network, params: Params, epsilon: float = EPSILON, gradients=None,
+                    progress=None) -> GradientReport:
     """Compare every weight's (and every trained bias's) gradient with (E(p+e) - E(p-e)) / 2e.
 
     `gradients` lets a caller substitute its own (weight, bias) gradients: the tests use it to show
-    that a wrong gradient fails.
+    that a wrong gradient fails. Each parameter costs two passes over the training set, so a wide
+    network takes a while: `progress(done, total)` is called after each one (for a worker thread).
     """
     weight_grads, bias_grads = gradients or backprop_gradients(net, params)
     layout = net.scenario.layout
@@ -114,6 +116,8 @@ def check_gradients(net: Network, params: Params, epsilon: float = EPSILON, grad
         down = net.dataset_error(_with(params, where, value - epsilon))[2]
         noise = NOISE_ULPS * sys.float_info.epsilon * max(abs(up), abs(down)) / (2 * epsilon)
         rows.append(GradientRow(name, grad, (up - down) / (2 * epsilon), noise))
+        if progress is not None:
+            progress(len(rows), len(places))
     return GradientReport(tuple(rows), epsilon, THRESHOLD)
 
 
@@ -124,7 +128,8 @@ class Diverged(Exception):
     """Training diverged before the requested epoch, so there is nothing finite to check."""
 
 
-def check_scenario(scenario: Scenario, epochs: int = 0, epsilon: float = EPSILON) -> GradientReport:
+def check_scenario(scenario: Scenario, epochs: int = 0, epsilon: float = EPSILON,
+                   progress=None) -> GradientReport:
     """Check the gradients at the scenario's start, or after `epochs` epochs of training."""
     from .stepper import Stepper  # the stepper replays training with checkpoints
 
@@ -133,7 +138,7 @@ def check_scenario(scenario: Scenario, epochs: int = 0, epsilon: float = EPSILON
     if stepper.diverged_at is not None and stepper.diverged_at <= epochs:
         raise Diverged(f"{scenario.origin}: training diverged at epoch {stepper.diverged_at}, before epoch "
                        f"{epochs}: there are no finite gradients to check (try fewer epochs)")
-    return check_gradients(stepper.net, stepper.state_at(epochs).params, epsilon)
+    return check_gradients(stepper.net, stepper.state_at(epochs).params, epsilon, progress=progress)
 
 
 def connections(scenario: Scenario) -> dict[str, str]:

@@ -57,8 +57,11 @@ def test_after_training(capsys):
     code, out, _err = run_cli(["gradcheck", "mazur", "--epochs", "500"], capsys)
     assert code == 0 and "after 500 epoch(s) of training" in out.splitlines()[0]
     scenario = bp_tui.load_scenario("mazur")
-    later, start = check_scenario(scenario, 500), check_scenario(scenario, 0)
+    calls = []
+    later = check_scenario(scenario, 500, progress=lambda done, total: calls.append((done, total)))
+    start = check_scenario(scenario, 0)
     assert later.passed and later.rows[0].backprop != start.rows[0].backprop  # checked somewhere else
+    assert calls == [(k, 8) for k in range(1, 9)]  # a worker thread can show how far it got
 
 
 def test_a_wrong_gradient_fails_through_the_python_function():
