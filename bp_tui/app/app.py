@@ -6,6 +6,7 @@ draw with what they show and repaint only what changed. The app holds no maths.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from textual import events
@@ -53,7 +54,7 @@ COMMANDS = [
 
 
 class BackpropApp(App):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses elsewhere find it too
     TITLE = "bp-tui"
     BINDINGS = [Binding(c.keys, c.action, c.label, show=c.in_footer, key_display=c.shown.split()[0])
                 for c in COMMANDS]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from rich.text import Text
 from textual.containers import VerticalScroll
@@ -192,15 +193,18 @@ class Drawing:
             columns.append([self.heading(L), *cells])
         return columns
 
-    def grid(self, width: int, template: Drawing) -> list[Text] | None:
+    def column_widths(self) -> tuple[int, ...]:
+        return tuple(max(cell.cell_len for cell in column) for column in self.columns())
+
+    def grid(self, width: int, least: tuple[int, ...]) -> list[Text] | None:
         """The columns side by side, or None when they do not fit.
 
-        Columns are as wide as the template's (the same network with every value at its longest),
-        so they stay put while the round fills in values.
+        Columns are at least as wide as `least` (those of the same network with every value at its
+        longest), so they stay put while the round fills in values.
         """
         columns = self.columns()
-        widths = [max(cell.cell_len for cell in column + other)
-                  for column, other in zip(columns, template.columns())]
+        widths = [max(cell.cell_len for cell in column) for column in columns]
+        widths = [max(w, other) for w, other in zip(widths, least)]
         rows = max(len(column) for column in columns)
         room = width - sum(widths)
         if room < len(columns) - 1 or rows > GRID_MAX_ROWS + 1:
@@ -260,7 +264,10 @@ def draw(picture: Picture, width: int) -> tuple[list[Text], tuple[int, int]]:
     widest = _widest(picture)
     for decimals in (9, 6, 4):
         for activations in (True, False):
-            lines = Drawing(picture, decimals, activations).grid(width, Drawing(widest, decimals, activations))
+            least = _least_widths(widest, decimals, activations)
+            if sum(least) + len(least) - 1 > width:
+                continue  # even the template does not fit: no need to draw the real thing
+            lines = Drawing(picture, decimals, activations).grid(width, least)
             if lines is not None:
                 return lines, (0, len(lines))
     drawing = Drawing(picture, 9 if width >= 100 else 6)
@@ -268,11 +275,24 @@ def draw(picture: Picture, width: int) -> tuple[list[Text], tuple[int, int]]:
     return lines, drawing.focus
 
 
+@lru_cache(maxsize=32)
+def _least_widths(widest: Picture, decimals: int, activations: bool) -> tuple[int, ...]:
+    """Column widths of the template picture (the same for every step of a network)."""
+    return Drawing(widest, decimals, activations).column_widths()
+
+
 def _widest(picture: Picture) -> Picture:
-    """The picture with every computed value and weight at its longest (-0.333333333), marked updated."""
+    """The picture with every computed value and weight at its longest (-0.333333333), marked updated.
+
+    Nothing is highlighted in it, so every step of a network gives the same template (and cache hit).
+    """
     longest = -1 / 3
     return replace(
         picture,
+        hot_neurons=frozenset(),
+        hot_params=frozenset(),
+        quantity="",
+        own="",
         nets=tuple(tuple(longest for _ in layer) for layer in picture.nets),
         outs=tuple(tuple(longest for _ in layer) for layer in picture.outs),
         wires=tuple(tuple(tuple(replace(w, value=longest, updated=True) for w in row) for row in layer)

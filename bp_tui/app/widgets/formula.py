@@ -68,9 +68,16 @@ class FormulaPanel(Static):
 
     def __init__(self, **kwargs):
         super().__init__(markup=False, **kwargs)
+        self._height = 0
 
     def watch_frame(self, frame: Frame | None) -> None:
-        # Every move changes the current sub-step, so there is nothing to compare: redraw. The
-        # height can change (long formulas wrap), so the layout is left on.
-        if frame is not None:
-            self.update(welcome(frame) if frame.current is None else step_text(frame))
+        # Every move changes the current sub-step, so there is nothing to compare: redraw. A new
+        # layout of the screen costs more than the rest of a key press, so ask for one only when
+        # the panel needs a different number of lines.
+        if frame is None:
+            return
+        self.update(welcome(frame) if frame.current is None else step_text(frame), layout=False)
+        height = self.get_content_height(self.size, self.app.size, self.scrollable_content_region.width)
+        if height != self._height:
+            self._height = height
+            self.refresh(layout=True)

@@ -65,6 +65,7 @@ class QuantitiesPanel(ScrollView, can_focus=False):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._lines: list[Line] = []
+        self._starts: list[int] = []  # the record of each line, for finding how many are revealed
         self._built_for: tuple | None = None
         self._visible = 0
 
@@ -85,11 +86,15 @@ class QuantitiesPanel(ScrollView, can_focus=False):
         key = (frame.stepper, frame.epoch, region.width, with_notes)
         if key != self._built_for:  # a new round (or size): lay out all its lines once
             self._built_for, self._lines = key, round_lines(frame, region.width, with_notes)
-        self._visible = bisect_left([line.record for line in self._lines], frame.k)
-        widest = max((len(self.plain(line)) for line in self._lines), default=0)
-        self.virtual_size = Size(widest, self._visible)
+            self._starts = [line.record for line in self._lines]
+            widest = max((len(self.plain(line)) for line in self._lines), default=0)
+            # The whole round's height, so a step changes no size (a new layout costs more than the
+            # rest of a key press); lines not revealed yet are drawn blank, below the current one.
+            self.virtual_size = Size(widest, len(self._lines))
+        self._visible = bisect_left(self._starts, frame.k)
         self.refresh()
-        self.scroll_end(animate=False, immediate=True)  # the current quantity is the last one shown
+        # The current quantity (and its notes) is the last revealed line: keep it at the bottom.
+        self.scroll_to(y=max(0, self._visible - region.height), animate=False, immediate=True)
 
     @staticmethod
     def plain(line: Line) -> str:
