@@ -12,7 +12,7 @@ import math
 import sys
 
 from . import records as rec
-from .scenario import ScenarioError, builtin_dir, builtin_names, load_scenario
+from .scenario import ScenarioError, builtin_dir, builtin_names, load_scenario, printable
 from .stepper import Stepper
 from .training import train
 
@@ -147,7 +147,7 @@ def cmd_validate(args) -> int:
             print(f"bp-tui: {exc}", file=sys.stderr)
             status = USAGE_ERROR
         else:
-            print(f"{name}: ok ({'-'.join(map(str, scenario.layers))}, {len(scenario.inputs)} sample(s))")
+            print(f"{printable(name)}: ok ({'-'.join(map(str, scenario.layers))}, {len(scenario.inputs)} sample(s))")
     return status
 
 

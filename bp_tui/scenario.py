@@ -1,14 +1,21 @@
 """Scenario files: read a TOML file (or a built-in name), check every field, return a frozen Scenario.
 
-Every problem becomes a ScenarioError whose message names the file and the field, e.g.
+Every problem becomes a ScenarioError whose message is one line naming the file and the field, e.g.
 ``my.toml: network.weights[1][0]: expected 2 numbers, got 3``. Sizes are checked before anything
-is allocated from them, unknown keys are errors, and nothing in a file is ever executed.
+is allocated from them (a file is read at most MAX_FILE_BYTES + 1 bytes, whatever it is), unknown
+keys are errors, and nothing in a file is ever executed.
+
+Text fields (title, description, source, notes) may not contain control characters: tab is
+allowed everywhere and newline in description and notes only; CRLF line ends become LF. So a title
+like "\x1b[31m" cannot reach a terminal, while markup-looking text such as "[bold]x[/]" loads and
+is shown literally. File names and keys from a file are escaped when they appear in a message.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+import os
 import random
 import re
 import tomllib
@@ -41,10 +48,23 @@ _TRAINING_KEYS = {
 }
 _EXPECT_KEYS = {"quantity", "epoch", "value", "sample", "note"}
 _NAME_PATTERN = re.compile(r"\w+")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+# What no text field may hold: C0/C1 controls except tab and newline (newline is checked per field),
+# DEL, line/paragraph separators, and the bidirectional overrides that can make text read reversed.
+_FORBIDDEN_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# What `printable` escapes in a message: all of the above, tab and newline too, and lone surrogates
+# (from file names that are not valid UTF-8).
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 class ScenarioError(ValueError):
-    """A scenario could not be loaded; the message names the file and the field."""
+    """A scenario could not be loaded; the message (one line) names the file and the field."""
+
+
+def printable(text: str) -> str:
+    """`text` with control characters, separators, bidi overrides and lone surrogates escaped
+    (``\\x1b``, ``\\n``, ``\\udcff``): safe to print on one line of a terminal."""
+    return _UNPRINTABLE.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 @dataclass(frozen=True)
@@ -113,38 +133,57 @@ def builtin_names() -> list[str]:
 def resolve(name_or_path: str | Path) -> tuple[Path, str]:
     """(path, label for messages) of a scenario given as a path or a built-in name."""
     text = str(name_or_path)
-    path = Path(text).expanduser()
-    if path.exists() or "/" in text or text.endswith(".toml"):
-        return path, text
-    builtin = builtin_dir() / f"{text}.toml"
-    if builtin.is_file():
-        return builtin, f"built-in '{text}'"
+    label = printable(text)
+    path = Path(text)
+    try:
+        path = path.expanduser()
+    except RuntimeError:  # "~someone/..." for a user that does not exist: keep it as written
+        pass
+    try:
+        if path.exists() or "/" in text or text.endswith(".toml"):
+            return path, label
+        builtin = builtin_dir() / f"{text}.toml"
+        if builtin.is_file():
+            return builtin, f"built-in '{label}'"
+    except (OSError, ValueError):  # a name too long for the system, or with a NUL in it
+        return path, label
     raise ScenarioError(
-        f"{text}: no such file, and no built-in scenario of that name (see `bp-tui list`)"
+        f"{label}: no such file, and no built-in scenario of that name (see `bp-tui list`)"
     )
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """Load and validate a scenario from a path or a built-in name (e.g. "mazur")."""
     path, label = resolve(name_or_path)
-    if path.is_dir():
-        raise ScenarioError(f"{label}: is a folder, not a scenario file")
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ScenarioError(f"{label}: file is {size} bytes; the limit is {MAX_FILE_BYTES}")
-        data = path.read_bytes()
-    except FileNotFoundError:
+        with open(path, "rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            # Read one byte past the limit, never more: a device like /dev/zero, a pipe or a file
+            # that grows while we read reports a size of 0 (or a stale one) and could be endless.
+            data = b"" if size > MAX_FILE_BYTES else stream.read(MAX_FILE_BYTES + 1)
+    except IsADirectoryError:
+        raise ScenarioError(f"{label}: is a folder, not a scenario file") from None
+    except (FileNotFoundError, NotADirectoryError):
         raise ScenarioError(f"{label}: no such file") from None
     except PermissionError:
         raise ScenarioError(f"{label}: permission denied") from None
     except OSError as exc:
-        raise ScenarioError(f"{label}: cannot read: {exc.strerror or exc}") from None
+        raise ScenarioError(f"{label}: cannot read: {printable(exc.strerror or str(exc))}") from None
+    except ValueError:  # a NUL in the name, or a lone surrogate the file system cannot encode
+        raise ScenarioError(f"{label}: no such file (that is not a possible file name)") from None
+    if size > MAX_FILE_BYTES:
+        raise ScenarioError(f"{label}: file is {size} bytes; the limit is {MAX_FILE_BYTES}")
+    if len(data) > MAX_FILE_BYTES:
+        raise ScenarioError(f"{label}: file is larger than the limit of {MAX_FILE_BYTES} bytes")
     return parse_scenario(data, label)
 
 
 def parse_scenario(data: bytes | str, label: str = "<scenario>") -> Scenario:
-    """Validate scenario text (bytes or str); `label` names it in error messages."""
+    """Validate scenario text (bytes or str); `label` names it in error messages.
+
+    A UTF-8 byte order mark at the start (as some Windows editors write) is skipped.
+    """
+    label = printable(str(label))
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if len(raw) > MAX_FILE_BYTES:
         raise ScenarioError(f"{label}: {len(raw)} bytes; the limit is {MAX_FILE_BYTES}")
@@ -154,12 +193,15 @@ def parse_scenario(data: bytes | str, label: str = "<scenario>") -> Scenario:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ScenarioError(f"{label}: is not UTF-8 text (a binary file?)") from None
+    text = text.removeprefix("\ufeff")
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{label}: not valid TOML: {exc}") from None
+        raise ScenarioError(f"{label}: not valid TOML: {printable(str(exc))}") from None
     except RecursionError:
         raise ScenarioError(f"{label}: not valid TOML: nested too deeply") from None
+    except ValueError:  # Python refuses to convert a whole number of more than 4300 digits
+        raise ScenarioError(f"{label}: not valid TOML: a number has too many digits") from None
     digest = hashlib.sha256(raw).hexdigest()
     return _Validator(label).scenario(document, digest)
 
@@ -180,8 +222,9 @@ class _Validator:
             raise self.fail(where, f"expected a table, got {_kind(value)}")
         unknown = sorted(set(value) - allowed)
         if unknown:
+            key = _key_text(unknown[0])
             raise self.fail(
-                f"{where}.{unknown[0]}" if where else unknown[0],
+                f"{where}.{key}" if where else key,
                 f"unknown key (allowed: {', '.join(sorted(allowed))})",
             )
         return value
@@ -194,31 +237,39 @@ class _Validator:
         except OverflowError:  # a whole number too large for a float
             number = math.inf
         if not math.isfinite(number):
-            raise self.fail(where, f"must be a finite number, got {value}")
+            raise self.fail(where, f"must be a finite number, got {_number_text(value)}")
         if low is not None and (number < low or (low_open and number == low)):
-            raise self.fail(where, f"must be {'>' if low_open else '>='} {low}, got {value}")
+            raise self.fail(where, f"must be {'>' if low_open else '>='} {low}, got {_number_text(value)}")
         if high is not None and (number > high or (high_open and number == high)):
-            raise self.fail(where, f"must be {'<' if high_open else '<='} {high}, got {value}")
+            raise self.fail(where, f"must be {'<' if high_open else '<='} {high}, got {_number_text(value)}")
         return number
 
     def integer(self, value, where: str, low: int, high: int) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.fail(where, f"expected a whole number, got {_kind(value)}")
         if not low <= value <= high:
-            raise self.fail(where, f"must be between {low} and {high}, got {value}")
+            raise self.fail(where, f"must be between {low} and {high}, got {_number_text(value)}")
         return value
 
-    def text(self, value, where: str, limit: int) -> str:
+    def text(self, value, where: str, limit: int, lines: bool = False) -> str:
+        """A string of at most `limit` characters with no control characters (tab allowed, and
+        newline when `lines`); CRLF line ends become LF."""
         if not isinstance(value, str):
             raise self.fail(where, f"expected a string, got {_kind(value)}")
         if len(value) > limit:
             raise self.fail(where, f"is {len(value)} characters; the limit is {limit}")
+        value = value.replace("\r\n", "\n")
+        bad = _FORBIDDEN_IN_TEXT.search(value)
+        if bad:
+            raise self.fail(where, f"contains the control character '{printable(bad.group())}' at "
+                            f"position {bad.start() + 1} (text may hold tab and newline only)")
+        if not lines and "\n" in value:
+            raise self.fail(where, f"must be one line (a line break at position {value.index(chr(10)) + 1})")
         return value
 
     def choice(self, value, where: str, options: tuple[str, ...]) -> str:
         if not isinstance(value, str) or value not in options:
-            shown = repr(value) if isinstance(value, str) else _kind(value)
-            raise self.fail(where, f"must be one of {', '.join(options)}; got {shown}")
+            raise self.fail(where, f"must be one of {', '.join(options)}; got {_kind(value)}")
         return value
 
     def array(self, value, where: str, length: int | None = None, most: int | None = None) -> list:
@@ -242,7 +293,8 @@ class _Validator:
 
     def scenario(self, doc: dict, digest: str) -> Scenario:
         self.table(doc, "", _TOP_KEYS)
-        texts = {key: self.text(doc.get(key, ""), key, MAX_TEXT[key]) for key in MAX_TEXT}
+        texts = {key: self.text(doc.get(key, ""), key, MAX_TEXT[key], lines=key == "description")
+                 for key in MAX_TEXT}
         if "network" not in doc:
             raise self.fail("network", "missing table [network]")
         if "training" not in doc:
@@ -389,7 +441,7 @@ class _Validator:
             epoch = self.integer(_required(entry, "epoch", self, where), f"{where}.epoch", 1, MAX_EXPECT_EPOCH)
             value = self.number(_required(entry, "value", self, where), f"{where}.value")
             sample = self.integer(entry.get("sample", 1), f"{where}.sample", 1, samples)
-            note = self.text(entry.get("note", ""), f"{where}.note", 1000)
+            note = self.text(entry.get("note", ""), f"{where}.note", 1000, lines=True)
             found.append(Expect(quantity, epoch, value, printed_decimals(value), sample - 1, note))
         return tuple(found)
 
@@ -398,6 +450,21 @@ def _required(table: dict, key: str, validator: _Validator, where: str):
     if key not in table:
         raise validator.fail(f"{where}.{key}", "is required")
     return table[key]
+
+
+def _key_text(key: str) -> str:
+    """A key from a file as it would be written in TOML: bare when it can be, else quoted and escaped."""
+    if _BARE_KEY.fullmatch(key):
+        return key
+    shown = key if len(key) <= 40 else key[:37] + "..."
+    return '"' + printable(shown.replace("\\", "\\\\").replace('"', '\\"')) + '"'
+
+
+def _number_text(value) -> str:
+    """A number from a file for a message; a whole number of hundreds of digits is not spelled out."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
+        return f"{'-' if value < 0 else ''}a whole number of {len(str(abs(value)))} digits"
+    return repr(value)
 
 
 def _kind(value) -> str:
