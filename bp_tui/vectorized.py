@@ -169,17 +169,19 @@ class BatchBackend:
             weight_grads, bias_grads = self.mean_grads(deltas, outs)
             new_w, new_b, new_v = self.update(weights, biases, self.arrays(velocity), weight_grads, bias_grads)
             evaluation = self.evaluation(new_w, new_b)
-        traces = [self.sample_trace(s, weights, nets, outs, terms, losses, error_slopes, slopes, sums, deltas)
-                  for s in range(self.count)]
+            traces = [self.sample_trace(s, weights, nets, outs, terms, losses, error_slopes, slopes, sums, deltas)
+                      for s in range(self.count)]
         mean = ([g.tolist() for g in weight_grads],
                 None if bias_grads is None else [float(b) if self.shared else b.tolist() for b in bias_grads])
         after_v = None if new_v is None else self.params(new_v)
         return traces, self.params((new_w, new_b)), after_v, evaluation, mean
 
     def evaluation(self, weights, biases) -> Evaluation:
-        nets, outs = self.forward(weights, biases)
-        _terms, losses = self.losses(outs[-1])
-        return Evaluation(nets[-1].tolist(), outs[-1].tolist(), losses.tolist(), float(losses.sum() / self.count))
+        with np.errstate(all="ignore"):  # called outside run() too: overflow means divergence, not a warning
+            nets, outs = self.forward(weights, biases)
+            _terms, losses = self.losses(outs[-1])
+            mean = float(losses.sum() / self.count)
+        return Evaluation(nets[-1].tolist(), outs[-1].tolist(), losses.tolist(), mean)
 
     def sample_trace(self, s, weights, nets, outs, terms, losses, error_slopes, slopes, sums, deltas):
         top = len(weights)
