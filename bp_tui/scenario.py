@@ -46,7 +46,7 @@ _TRAINING_KEYS = {
     "inputs", "targets", "learning_rate", "loss", "mode", "train_biases", "momentum",
     "hidden_deltas_use",
 }
-_EXPECT_KEYS = {"quantity", "epoch", "value", "sample", "note"}
+_EXPECT_KEYS = {"quantity", "epoch", "value", "sample", "note", "decimals"}
 _NAME_PATTERN = re.compile(r"\w+")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 # What no text field may hold: C0/C1 controls except tab and newline (newline is checked per field),
@@ -330,7 +330,7 @@ class _Validator:
 
         layout = Layout(layers, names, bias)
         expects = self.expects(doc.get("expect", []), layout, len(samples[0]), loss, train_biases,
-                               momentum, hidden_deltas)
+                               momentum, activations, mode)
         return Scenario(
             layers=layers, activations=activations, weights=weights, bias=bias, biases=biases,
             names=names, inputs=samples[0], targets=samples[1], learning_rate=learning_rate,
@@ -425,12 +425,13 @@ class _Validator:
                                     "with cross-entropy each target row must be >= 0 and sum to 1")
         return xs, ts
 
-    def expects(self, raw, layout: Layout, samples: int, loss, train_biases, momentum, hidden) -> tuple:
+    def expects(self, raw, layout: Layout, samples: int, loss, train_biases, momentum, activations,
+                mode) -> tuple:
         items = self.array(raw, "expect", most=MAX_EXPECTS)
         from .records import quantity_names  # the stepper's own naming, so a typo is caught here
 
         known = quantity_names(layout, loss=loss, train_biases=train_biases, momentum=momentum,
-                               samples=samples)
+                               samples=samples, activations=activations, mode=mode)
         found = []
         for i, item in enumerate(items):
             where = f"expect[{i}]"
@@ -442,7 +443,10 @@ class _Validator:
             value = self.number(_required(entry, "value", self, where), f"{where}.value")
             sample = self.integer(entry.get("sample", 1), f"{where}.sample", 1, samples)
             note = self.text(entry.get("note", ""), f"{where}.note", 1000, lines=True)
-            found.append(Expect(quantity, epoch, value, printed_decimals(value), sample - 1, note))
+            decimals = printed_decimals(value)
+            if "decimals" in entry:  # e.g. an exact 0, which would otherwise count as one decimal
+                decimals = self.integer(entry["decimals"], f"{where}.decimals", 0, 20)
+            found.append(Expect(quantity, epoch, value, decimals, sample - 1, note))
         return tuple(found)
 
 
