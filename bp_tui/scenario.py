@@ -48,6 +48,7 @@ _TRAINING_KEYS = {
 }
 _EXPECT_KEYS = {"quantity", "epoch", "value", "sample", "note", "decimals"}
 _NAME_PATTERN = re.compile(r"\w+")
+_RESERVED_NAME = re.compile(r"total|mean|[wb]\d+|b_\w+")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 # What no text field may hold: C0/C1 controls except tab and newline (newline is checked per field),
 # DEL, line/paragraph separators, and the bidirectional overrides that can make text read reversed.
@@ -397,6 +398,9 @@ class _Validator:
                 self.text(name, where, MAX_NAME)
                 if not _NAME_PATTERN.fullmatch(name):
                     raise self.fail(where, f"{name!r}: use letters, digits and _ only")
+                if _RESERVED_NAME.fullmatch(name):
+                    raise self.fail(where, f"{name!r} would read like E_total/E_mean or a weight or "
+                                           "bias name in formulas; choose another")
             names.append(tuple(items))
         flat = [n for row in names for n in row]
         duplicate = next((n for n in flat if flat.count(n) > 1), None)

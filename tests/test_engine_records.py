@@ -45,3 +45,10 @@ def test_an_exact_zero_can_be_checked_with_decimals():
     assert expect.decimals == 12 and expect.holds(0.0) and not expect.holds(1e-9)
     loose = bp_tui.parse_scenario(text.replace("decimals = 12\n", ""), "x.toml").expects[0]
     assert loose.decimals == 1 and loose.holds(0.04)
+
+
+@pytest.mark.parametrize("name", ["total", "mean", "w3", "b1", "b_h1"])
+def test_neuron_names_that_would_make_formulas_ambiguous_are_refused(name):
+    text = scenario_text(layers=(2, 2)).replace("[training]", f'names = [["x1", "x2"], ["{name}", "y2"]]\n[training]')
+    with pytest.raises(bp_tui.ScenarioError, match=r"network\.names\[1\]\[0\]"):
+        bp_tui.parse_scenario(text, "x.toml")
