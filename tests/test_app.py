@@ -15,7 +15,7 @@ from bp_tui.app.screens.fast_forward import FastForwardRun, parse_epochs
 from bp_tui.app.screens.help import HelpScreen
 from bp_tui.app.screens.open import OpenScreen
 from bp_tui.app.screens.too_small import TooSmallScreen
-from bp_tui.scenario import builtin_dir
+from bp_tui.scenario import builtin_dir, builtin_names
 
 SMALL = (80, 24)
 
@@ -266,3 +266,14 @@ async def test_quit_key_exits():
         await pilot.press("q")
         await asyncio.sleep(0)
     assert app.return_code == 0
+
+
+async def test_every_built_in_scenario_can_be_walked():
+    app = BackpropApp(load_scenario("mazur"))
+    async with app.run_test(size=SMALL) as pilot:
+        for name in builtin_names():
+            app.opened(load_scenario(name))
+            await pilot.press("enter", "left")  # the whole round drawn, then its last update
+            text = screen_text(app)
+            assert "round 1 ·" in text or app.stepper.diverged_at == 0, name
+            assert "Traceback" not in text

@@ -269,10 +269,16 @@ def draw(picture: Picture, width: int) -> tuple[list[Text], tuple[int, int]]:
                 continue  # even the template does not fit: no need to draw the real thing
             lines = Drawing(picture, decimals, activations).grid(width, least)
             if lines is not None:
-                return lines, (0, len(lines))
+                return lines, _hot_rows(lines)
     drawing = Drawing(picture, 9 if width >= 100 else 6)
     lines = drawing.tables(width)
     return lines, drawing.focus
+
+
+def _hot_rows(lines: list[Text]) -> tuple[int, int]:
+    """First line and line count of the highlighted part of a grid (to scroll a tall one to it)."""
+    hot = [y for y, line in enumerate(lines) if any(span.style == HOT for span in line.spans)]
+    return (hot[0], hot[-1] - hot[0] + 1) if hot else (0, 0)
 
 
 @lru_cache(maxsize=32)
