@@ -3,12 +3,15 @@
 The worker only extends the stepper (errors and checkpoints, no step records); the screen shows a
 progress bar and the error curve as it grows, and any key stops the run, keeping the epochs done.
 The app moves the stepper to the last epoch reached once this screen closes, on the main thread.
+
+The worker never waits for the screen: it writes how far it got into one attribute, and a timer
+on the main thread redraws from it a few times a second. Every redraw takes the interpreter from
+the worker for a moment, so they are kept few.
 """
 
 from __future__ import annotations
 
 import threading
-import time
 
 from rich.text import Text
 from textual import events
@@ -24,7 +27,7 @@ from ..widgets.error_chart import ErrorChart
 
 DEFAULT_EPOCHS = 1000
 MAX_EPOCHS = 1_000_000
-REDRAW_EVERY = 0.1  # seconds between progress redraws: the worker must not wait on the screen often
+REDRAW_EVERY = 0.2  # seconds between progress redraws
 
 
 def parse_epochs(text: str) -> int | str:
@@ -71,7 +74,7 @@ class FastForwardRun(ModalScreen[int]):
         self.stepper, self.target = stepper, target
         self.start = stepper.computed
         self._stop = threading.Event()
-        self._last_redraw = 0.0
+        self._done = self.start  # written by the worker, read by the redraw timer
 
     def compose(self) -> ComposeResult:
         with Vertical(id="ff-body") as body:
@@ -83,23 +86,21 @@ class FastForwardRun(ModalScreen[int]):
                          classes="hint")
 
     def on_mount(self) -> None:
-        self.redraw(self.start)
+        self.redraw()
+        self.set_interval(REDRAW_EVERY, self.redraw)
         self.run_worker(self.compute, thread=True, exit_on_error=False)
 
     def compute(self) -> int:
         return self.stepper.extend_to(self.target, should_stop=self._stop.is_set, progress=self.progress)
 
     def progress(self, done: int) -> None:
-        """Called by the worker after every epoch; redraws a few times a second."""
-        now = time.monotonic()
-        if now - self._last_redraw >= REDRAW_EVERY:
-            self._last_redraw = now
-            self.app.call_from_thread(self.redraw, done)
+        self._done = done
 
-    def redraw(self, done: int) -> None:
+    def redraw(self) -> None:
+        done = self._done
         self.query_one(ProgressBar).update(progress=max(0, done - self.start))
         self.query_one("#ff-count", Static).update(f"epoch {done} of {self.target}", layout=False)
-        self.query_one(ErrorChart).plot(self.stepper.errors[: done + 1])
+        self.query_one(ErrorChart).plot(self.stepper.errors, done + 1)
 
     def on_key(self, event: events.Key) -> None:
         event.stop()

@@ -4,11 +4,16 @@ Textual's Sparkline stretches its data from the lowest bar to the highest, so a 
 show a fall from 0.2984 to 0.2910 as dramatically as a fall to 0.00004. Here the bars are the log
 of the error and both ends of the scale are labelled; the first and the current error are written
 out to 9 decimals, so the numbers, not the bar heights, carry the precision.
+
+A long run is plotted from at most MAX_POINTS evenly spaced epochs (always the first and the last):
+the bars are a few dozen columns wide anyway, and redrawing 100,000 points several times a second
+during a fast-forward would slow the run it is showing.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,19 +23,29 @@ from textual.widgets import Sparkline, Static
 
 from ..frame import Frame, shown
 
+MAX_POINTS = 512
 
-def chart_labels(errors: list[float]) -> tuple[Text, Text, Text]:
+
+def sample(errors: Sequence[float], count: int) -> list[float]:
+    """The errors after 0 .. count-1 epochs, thinned to at most MAX_POINTS, first and last kept."""
+    if count <= MAX_POINTS:
+        return list(errors[:count])
+    stride = count / (MAX_POINTS - 1)
+    return [errors[min(count - 1, round(i * stride))] for i in range(MAX_POINTS)]
+
+
+def chart_labels(errors: Sequence[float], count: int, plotted: list[float]) -> tuple[Text, Text, Text]:
     """(first error, current error, what the bar heights mean)."""
-    last = len(errors) - 1
+    last = count - 1
     width = len(str(last))
     first = Text.assemble(f"epoch {0:<{width}}  ", (shown(errors[0]), "bold"))
-    now = Text.assemble(f"epoch {last:<{width}}  ", (shown(errors[-1]), "bold")) if last else Text("")
-    finite = [e for e in errors if math.isfinite(e) and e > 0]
+    now = Text.assemble(f"epoch {last:<{width}}  ", (shown(errors[last]), "bold")) if last else Text("")
+    finite = [e for e in plotted if math.isfinite(e) and e > 0]
     if len(finite) < 2:
         scale = Text("the curve starts after round 1", style="italic")
     else:
         scale = Text(f"log scale: ▁ {min(finite):.3g} … █ {max(finite):.3g}", style="italic")
-        if len(finite) < len(errors):
+        if len(finite) < len(plotted):
             scale.append(" (stops where values became inf/NaN)")
     return first, now, scale
 
@@ -56,14 +71,16 @@ class ErrorChart(Vertical):
         key = (stepper, frame.completed, frame.diverged_at)
         if key != self._plotted:
             self._plotted = key
-            self.plot(stepper.errors[: frame.completed + 1])
+            self.plot(stepper.errors, frame.completed + 1)
 
-    def plot(self, errors: list[float]) -> None:
-        first, now, scale = chart_labels(errors)
+    def plot(self, errors: Sequence[float], count: int) -> None:
+        """Plot the first `count` errors (the list may be growing in a worker: it is not copied)."""
+        plotted = sample(errors, count)
+        first, now, scale = chart_labels(errors, count, plotted)
         self.query_one(".first", Static).update(first, layout=False)
         self.query_one(".now", Static).update(now, layout=False)
         self.query_one(".scale", Static).update(scale, layout=False)
-        logs = [math.log10(e) for e in errors if math.isfinite(e) and e > 0]
+        logs = [math.log10(e) for e in plotted if math.isfinite(e) and e > 0]
         curve = self.query_one(Sparkline)
         curve.display = len(logs) >= 2  # one point would fill the whole widget and mean nothing
         curve.data = logs
