@@ -63,7 +63,13 @@ def round_summary(frame: Frame) -> Text:
                          (shown(before), "bold"), " to ", (shown(after), "bold"), ".")
 
 
+MIN_LINES = 5  # formula, numbers, result and a two-line sentence: most steps, so most keep the height
+
+
 class FormulaPanel(Static):
+    # Never shorter than MIN_LINES of text (plus the titled rule above it).
+    DEFAULT_CSS = f"FormulaPanel {{ min-height: {MIN_LINES + 1}; }}"
+
     frame: var[Frame | None] = var(None)
 
     def __init__(self, **kwargs):
@@ -77,7 +83,8 @@ class FormulaPanel(Static):
         if frame is None:
             return
         self.update(welcome(frame) if frame.current is None else step_text(frame), layout=False)
-        height = self.get_content_height(self.size, self.app.size, self.scrollable_content_region.width)
+        lines = self.get_content_height(self.size, self.app.size, self.scrollable_content_region.width)
+        height = max(lines, MIN_LINES)
         if height != self._height:
             self._height = height
             self.refresh(layout=True)
