@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import io
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
 from textual.widgets import Input
 
-from bp_tui import load_scenario, parse_scenario
+from bp_tui import load_scenario
 from bp_tui.app.app import MIN_SIZE, BackpropApp
 from bp_tui.app.screens.fast_forward import FastForwardRun, parse_epochs
 from bp_tui.app.screens.help import HelpScreen
@@ -138,7 +139,7 @@ async def test_help_opens_and_explains_the_weight_names():
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
-        assert "Keys" in text and "fast-forward" in text
+        assert "Keys" in text and "fast-forward" in text and "This scenario" in text
         app.screen.query_one("#help-body").scroll_end(animate=False)
         await pilot.pause()
         assert "w3 for the weight from i2 into h1" in screen_text(app)
@@ -183,12 +184,15 @@ async def test_opening_a_built_in_scenario_replaces_the_stepper():
 
 
 async def test_scenario_text_is_shown_literally_never_as_markup():
-    text = (builtin_dir() / "mazur.toml").read_text(encoding="utf-8")
     title = "x[i] with [W] and [bold]not bold[/bold]"
-    odd = parse_scenario(text.replace(text.splitlines()[0], f'title = "{title}"', 1), "odd.toml")
+    about = "Weights W[L-1] feed a[L]; [red]this is not red[/red]."
+    odd = replace(load_scenario("mazur"), title=title, description=about)
     app = BackpropApp(odd)
-    async with app.run_test(size=(120, 40)):
-        assert title in screen_text(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert title in screen_text(app)  # the header
+        assert about in screen_text(app)  # the welcome, before the first step
+        await pilot.press("question_mark")
+        assert about in screen_text(app)  # the help
 
 
 async def test_divergence_is_announced():

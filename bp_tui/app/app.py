@@ -164,7 +164,7 @@ class BackpropApp(App):
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 
-        self.push_screen(HelpScreen([(c.shown, c.description) for c in COMMANDS]))
+        self.push_screen(HelpScreen([(c.shown, c.description) for c in COMMANDS], self.stepper.scenario))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -46,6 +46,13 @@ class Frame:
         return len(self.stepper.scenario.inputs)
 
 
+def paragraphs(text: str) -> str:
+    """Scenario prose as the terminal should wrap it: the file's line breaks inside a paragraph go,
+    blank lines between paragraphs stay."""
+    blocks = [" ".join(block.split()) for block in text.strip().split("\n\n")]
+    return "\n".join(block for block in blocks if block)
+
+
 def shown(x: float) -> str:
     """A computed value to 9 decimals; a huge one (a diverging run) in scientific form, not 40 digits."""
     return value_text(x) if abs(x) < 1e9 else num(x)

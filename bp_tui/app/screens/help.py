@@ -1,4 +1,5 @@
-"""Every key, and how to read the names on screen (including how the weights are numbered)."""
+"""What the scenario is about, every key, and how to read the names on screen (including how the
+weights are numbered)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from ...scenario import Scenario
+from ..frame import paragraphs
 
 NOTATION = [
     ("i1, h1, o1", "an input, a hidden neuron, an output neuron (h1_2: neuron 2 of hidden layer 1 when "
@@ -54,13 +58,19 @@ def two_columns(rows: list[tuple[str, str]]) -> Table:
     return table
 
 
-def help_text(keys: list[tuple[str, str]]) -> Group:
+def help_text(keys: list[tuple[str, str]], scenario: Scenario) -> Group:
     def heading(title: str) -> Text:
         return Text(title, style="bold underline")
 
+    about = [Text(scenario.display_title, style="bold")]
+    about += [Text(paragraphs(scenario.description))] if scenario.description.strip() else []
+    about += [Text(f"Source: {scenario.source}", style="italic")] if scenario.source else []
     return Group(
         heading("Keys"),
         two_columns(keys + [("ctrl+p", "the command palette: every command above, by name")]),
+        Text(""),
+        heading("This scenario"),
+        *about,
         Text(""),
         heading("Names"),
         two_columns(NOTATION),
@@ -78,11 +88,11 @@ def help_text(keys: list[tuple[str, str]]) -> Group:
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("question_mark,q,escape", "dismiss", "close help")]
 
-    def __init__(self, keys: list[tuple[str, str]]):
+    def __init__(self, keys: list[tuple[str, str]], scenario: Scenario):
         super().__init__()
-        self.keys = keys
+        self.keys, self.scenario = keys, scenario
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:
             body.border_title = "help"
-            yield Static(help_text(self.keys), markup=False)
+            yield Static(help_text(self.keys, self.scenario), markup=False)

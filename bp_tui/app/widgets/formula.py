@@ -17,17 +17,20 @@ from textual.reactive import var
 from textual.widgets import Static
 
 from ...records import num
-from ..frame import BAD_MARK, OK_MARK, Frame, shown
+from ..frame import BAD_MARK, OK_MARK, Frame, paragraphs, shown
 
 
 def welcome(frame: Frame) -> Text:
-    stepper = frame.stepper
-    return Text.assemble(
-        ("Nothing computed yet. ", "bold"),
-        f"Round 1 has {len(frame.records)} sub-steps. Press space (or →) for the first: the forward pass "
-        "feeds the inputs through the weights, layer by layer. ← steps back, enter runs the rest of a "
-        "round, f fast-forwards many rounds, ? explains every key and name.",
+    """The very start: what to press, then what the scenario is about (its own words, literally)."""
+    text = Text.assemble(
+        ("Nothing computed yet: ", "bold"),
+        f"press space (or →) for the first of round 1's {len(frame.records)} sub-steps. ? lists every key, "
+        "explains the names, and shows the whole of this description:",
     )
+    about = paragraphs(frame.stepper.scenario.description)
+    if about:
+        text.append("\n" + about, style="italic")
+    return text
 
 
 def step_text(frame: Frame) -> Text:
