@@ -50,6 +50,8 @@ async def test_first_sub_step_shows_net_h1():
         assert "= 0.15*0.05 + 0.2*0.1 + 0.35*1" in text
         assert "0.377500000" in text and "0.3775" in text
         assert "step 1 of 46" in text
+        # The welcome (with the scenario's description) is tall; the first step gives the room back.
+        assert app.query_one("#formula").size.height == 5
 
 
 async def test_enter_finishes_round_one_and_shows_its_error():

@@ -77,7 +77,6 @@ class FormulaPanel(Static):
 
     def __init__(self, **kwargs):
         super().__init__(markup=False, **kwargs)
-        self._height = 0
 
     def watch_frame(self, frame: Frame | None) -> None:
         # Every move changes the current sub-step, so there is nothing to compare: redraw. A new
@@ -87,7 +86,5 @@ class FormulaPanel(Static):
             return
         self.update(welcome(frame) if frame.current is None else step_text(frame), layout=False)
         lines = self.get_content_height(self.size, self.app.size, self.scrollable_content_region.width)
-        height = max(lines, MIN_LINES)
-        if height != self._height:
-            self._height = height
+        if max(lines, MIN_LINES) != self.size.height:  # (a panel at its max-height asks every time)
             self.refresh(layout=True)
