@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 import run as bench
+from report import report, verdict
 
 HERE = Path(__file__).resolve().parent
 ANSI = re.compile(rb"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]")
@@ -133,7 +134,7 @@ def largest_builtin() -> str:
 def bench_startup() -> None:
     bare = startup(BARE, "bench ready") * 1000
     ours = startup(bp_tui_argv(), "Mazur") * 1000
-    bench.report("3. start-up to first frame (80x24)", ours, bare, 1.3)
+    report("3. start-up to first frame (80x24)", ours, bare, 1.3)
 
 
 def bench_keys() -> None:
@@ -141,7 +142,56 @@ def bench_keys() -> None:
         bare = latency(BARE, "bench ready", cols, rows) * 1000
         for name in ("mazur", largest_builtin()):
             ours = latency(bp_tui_argv(name), title_word(name), cols, rows) * 1000
-            bench.report(f"4. key to repaint, {name} {cols}x{rows}", ours, bare, 1.5)
+            report(f"4. key to repaint, {name} {cols}x{rows}", ours, bare, 1.5)
 
 
-BENCHES = {"startup": bench_startup, "keys": bench_keys}
+def start_fast_forward(term: Terminal, epochs: int) -> float:
+    """Open the fast-forward prompt, type `epochs`, press enter; returns when enter was written."""
+    term.wait_for_text("Mazur")
+    term.read_for(0.5)
+    os.write(term.fd, b"f")
+    term.wait_for_text("how many")
+    term.read_for(0.3)
+    os.write(term.fd, b"\x7f" * 12)
+    term.read_for(0.2)
+    os.write(term.fd, str(epochs).encode())
+    term.read_for(0.3)
+    sent = time.perf_counter()
+    os.write(term.fd, b"\r")
+    return sent
+
+
+def bench_fast_forward() -> None:
+    """Target 5: 100,000 epochs in the app vs headless; a key is answered within 100 ms meanwhile."""
+    from bp_tui import load_scenario, train
+
+    scenario = load_scenario("mazur")
+    headless = bench.best_of(lambda: train(scenario, 100_000), 3)
+    runs = []
+    for _ in range(3):
+        term = Terminal(bp_tui_argv(), 80, 24)
+        try:
+            sent = start_fast_forward(term, 100_000)
+            term.output = b""
+            term.wait_for_text("round 100000", timeout=60)
+            runs.append(time.perf_counter() - sent)
+        finally:
+            term.close()
+    report("5. fast-forward 100,000 epochs in the app", min(runs) * 1000, headless * 1000, 1.5)
+
+    term = Terminal(bp_tui_argv(), 80, 24)
+    try:
+        start_fast_forward(term, 1_000_000)
+        term.output = b""
+        term.read_for(1.0)
+        counts = set(re.findall(rb"epoch (\d+) of 1000000", ANSI.sub(b"", term.output)))
+        answer = term.key_latency(b"x", timeout=2.0)
+        ok = answer <= 0.100 and len(counts) >= 2
+        verdict("5. a key during fast-forward", ok,
+                f"answered in {answer * 1000:6.1f} ms (target <= 100 ms); progress redrawn {len(counts)} "
+                "times in 1 s")
+    finally:
+        term.close()
+
+
+BENCHES = {"startup": bench_startup, "keys": bench_keys, "fastforward": bench_fast_forward}

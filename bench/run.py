@@ -22,9 +22,7 @@ sys.path.insert(0, str(HERE.parent))
 import bp_tui  # noqa: E402
 from big_scenario import big_scenario_text  # noqa: E402
 from floors import mazur_floor, numpy_floor  # noqa: E402
-
-RESULTS: list[tuple[str, bool]] = []
-
+from report import RESULTS, report, verdict  # noqa: E402
 
 def best_of(fn, repeats: int) -> float:
     times = []
@@ -33,14 +31,6 @@ def best_of(fn, repeats: int) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return min(times)
-
-
-def report(name: str, ours: float, floor: float, target: float, unit: str = "ms") -> None:
-    ratio = ours / floor
-    ok = ratio <= target
-    RESULTS.append((name, ok))
-    print(f"{name:<46} ours {ours:9.2f} {unit}  floor {floor:9.2f} {unit}  ratio {ratio:5.2f}x "
-          f"(target <= {target}x)  {'PASS' if ok else 'FAIL'}")
 
 
 def bench_train() -> None:
@@ -80,10 +70,8 @@ def bench_memory() -> None:
         stepper.goto_epoch(epoch)
         stepper.back()
     grown = resident_mb() - before
-    ok = grown <= 50
-    RESULTS.append(("6. memory after 100,000 epochs", ok))
-    print(f"{'6. memory after 100,000 epochs + stepping back':<46} grew {grown:6.1f} MB (target <= 50 MB)  "
-          f"{'PASS' if ok else 'FAIL'}")
+    verdict("6. memory after 100,000 epochs + stepping back", grown <= 50,
+            f"grew {grown:6.1f} MB (target <= 50 MB)")
 
 
 BENCHES = {"train": bench_train, "batch": bench_batch, "memory": bench_memory}
