@@ -249,6 +249,14 @@ async def test_every_command_is_in_the_palette():
         assert any(title.startswith(wanted) for title in titles), wanted
 
 
+async def test_the_palette_cannot_move_the_stepper_from_over_another_screen():
+    app = BackpropApp(load_scenario("mazur"))
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("question_mark")
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+    assert "Quit" in titles and "Next sub-step" not in titles
+
+
 async def test_palette_command_moves_the_stepper():
     app = BackpropApp(load_scenario("mazur"))
     async with app.run_test(size=SMALL) as pilot:

@@ -7,7 +7,7 @@ draw with what they show and repaint only what changed. The app holds no maths.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import Iterable
 
 from textual import events
 from textual.app import App, ComposeResult, SystemCommand
@@ -20,6 +20,7 @@ from textual.widgets import Footer
 
 from ..scenario import Scenario
 from ..stepper import Stepper
+from .commands import COMMANDS, palette_title
 from .frame import Frame
 from .widgets.diagram import Diagram, NetworkPanel
 from .widgets.error_chart import ErrorChart
@@ -28,29 +29,6 @@ from .widgets.header import StatusHeader
 from .widgets.quantities import QuantitiesPanel
 
 MIN_SIZE = (60, 20)  # below this the panels cannot be read; the too-small screen says so
-
-
-class Command(NamedTuple):
-    keys: str  # Textual key names, comma-separated
-    shown: str  # how the help writes the keys
-    action: str
-    label: str  # short, for the footer
-    description: str  # for the help and the command palette
-    in_footer: bool = True
-
-
-COMMANDS = [
-    Command("space,right", "space  →", "next", "next", "next sub-step"),
-    Command("left,backspace", "←  backspace", "back", "back", "previous sub-step (back across rounds, to the start)"),
-    Command("right_square_bracket", "]", "next_phase", "phase", "rest of this phase, or the whole next one"),
-    Command("left_square_bracket", "[", "prev_phase", "phase back", "back to the end of the previous phase", False),
-    Command("enter", "enter", "finish", "round", "finish this round and show the new error (again: next round)"),
-    Command("f", "f", "fast_forward", "fast-fwd", "fast-forward many epochs in the background"),
-    Command("r", "r", "reset", "reset", "back to the start, with the scenario's weights"),
-    Command("o", "o", "open", "open", "open another scenario: a built-in one or a file"),
-    Command("question_mark", "?", "help", "help", "every key, and how to read the names"),
-    Command("q", "q", "quit", "quit", "quit"),
-]
 
 
 class BackpropApp(App):
@@ -168,9 +146,12 @@ class BackpropApp(App):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        for command in COMMANDS[:-1]:  # Textual lists its own Quit
-            title = command.description[0].upper() + command.description[1:]
-            yield SystemCommand(title, f"key: {command.shown}", getattr(self, f"action_{command.action}"))
+        if screen is not self.screen_stack[0]:
+            return  # over help, a prompt or a running fast-forward, the stepper must not move
+        for command in COMMANDS:
+            if command.action != "quit":  # Textual lists its own Quit
+                yield SystemCommand(palette_title(command), f"key: {command.shown}",
+                                    getattr(self, f"action_{command.action}"))
 
 
 def run_app(scenario: Scenario) -> int:

@@ -102,6 +102,9 @@ class FastForwardRun(ModalScreen[int]):
         self.query_one("#ff-count", Static).update(f"epoch {done} of {self.target}", layout=False)
         self.query_one(ErrorChart).plot(self.stepper.errors, done + 1)
 
+    def on_unmount(self) -> None:
+        self._stop.set()  # the app is quitting (ctrl+q): let the worker end too
+
     def on_key(self, event: events.Key) -> None:
         event.stop()
         event.prevent_default()
