@@ -1,0 +1,197 @@
+"""The worked example as a list of blocks, walked once for both Markdown and LaTeX.
+
+A document reads as a complete hand calculation: what the network is, then every sub-step in
+the order a calculation by hand follows (forward pass, error, backward pass through the output
+layer and then the hidden layers, update, new error), each with one sentence saying why.
+`blocks` lays this out; a `Writer` turns each block into Markdown or LaTeX.
+
+Our own sentences use `...` to mark code (a name or a formula). Text from the scenario file is
+never parsed as markup: it is escaped whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..network import Params
+from ..records import PHASE_LABELS, Step
+from ..scenario import Scenario
+from .latex_math import shown
+from .network_description import LOSS_MATH, assignments, code, describe_layers, settings, start_tables
+
+PHASE_INTROS = {
+    "forward": "Each neuron adds up its incoming values, each multiplied by the weight of its connection "
+               "(plus the bias): that is its net input. The activation function turns the net input into "
+               "the neuron's output, and the outputs of one layer are the inputs of the next.",
+    "error": "The outputs are compared with the targets. Each output neuron has its own error term, and "
+             "the terms add up to the error of the sample.",
+    "error-set": "With several samples, the error of the whole training set is the mean of the samples' "
+                 "errors; a batch update follows the gradient of that mean.",
+    "backward-output": "Now the error is traced back. For an output neuron the chain rule splits the effect "
+                       "of its net input on the error into two factors: how the error changes with the "
+                       "neuron's output, and how the output changes with the net input. Their product is "
+                       "the neuron's delta. A weight's gradient is the delta of the neuron it feeds times "
+                       "the value it carries.",
+    "backward-hidden": "A hidden neuron has no target, so its effect on the error is gathered from every "
+                       "neuron it feeds: each one passes back its delta times the connecting weight. The "
+                       "sum, times the slope of the hidden neuron's activation, is its delta, and the "
+                       "gradients of its incoming weights follow as before.",
+    "update": "Every trained parameter now moves a small step against its gradient; the learning rate "
+              "`eta` sets the size of the step. A name ending in `+` is the value after the update.",
+    "evaluate": "The sample goes forward once more, with the new parameters. Comparing this error with the "
+                "one before the update shows what the round achieved.",
+    "evaluate-set": "The mean of the samples' new errors is the error of the training set after this round.",
+}
+READING_GUIDE = (
+    "Each round is laid out in the order of a calculation by hand: the forward pass, the error, the "
+    "backward pass (first through the output layer, then back through the hidden layers), the update of "
+    "the parameters, and finally the error again with the updated parameters. Every sub-step gives its "
+    "formula, the same formula with the numbers put in, and the result to 9 decimals. The calculation "
+    "itself keeps every digit, so redoing a step from the rounded numbers shown can differ in the last "
+    "decimal."
+)
+NAMING_GUIDE = (
+    "Weights are numbered `w1`, `w2`, ... layer by layer. Inside a layer, the weights into the first "
+    "receiving neuron come first, in the order of the neurons they come from, so that "
+    "`net_h1 = w1*i1 + w2*i2 + b1*1`. A neuron's delta is the rate at which the error grows with its net "
+    "input; `dE_total/dw5` is the rate at which it grows with `w5` (the gradient); `eta` is the learning "
+    "rate."
+)
+
+
+@dataclass
+class Document:
+    """What is exported: a scenario's records, and the parameters before the first of them."""
+
+    scenario: Scenario
+    records: list[Step]
+    start: Params  # parameters before the first round shown
+    requested: int | None = None  # rounds asked for (export); None for a given list of records
+    diverged_at: int | None = None
+
+    @property
+    def first_round(self) -> int:
+        return self.records[0].epoch if self.records else 1
+
+    @property
+    def rounds(self) -> list[int]:
+        return sorted({step.epoch for step in self.records})
+
+    @property
+    def cut_short(self) -> bool:
+        return self.requested is not None and len(self.rounds) < self.requested
+
+
+class Writer:
+    """Renders the blocks of `blocks`: one method per kind of block, named after it."""
+
+    def render(self, doc: Document) -> list[str]:
+        return [getattr(self, kind)(*rest) for kind, *rest in blocks(doc)]
+
+
+def blocks(doc: Document) -> list[tuple]:
+    """The worked example as a list of blocks, for the Markdown and LaTeX writers to render.
+
+    ("title", raw) ("raw", raw) ("heading", level, prose) ("para", prose) ("list", [prose])
+    ("math", latex) ("table", title, header, alignment, rows) ("step", Step)
+    raw: text from the scenario, escaped whole; prose: our sentences, with `code`.
+    """
+    sc = doc.scenario
+    out: list[tuple] = [("title", f"Worked example: {sc.display_title}")]
+    if sc.description.strip():
+        out.append(("raw", sc.description))
+    if sc.source.strip():
+        out.append(("raw", f"Source: {sc.source.strip()}"))
+    out.append(("raw", f"Scenario: {sc.origin}" + (f" (sha256 {sc.digest[:12]})" if sc.digest else "")))
+    out += [("heading", 2, "How to read this"), ("para", READING_GUIDE), ("para", NAMING_GUIDE)]
+    out += [("heading", 2, "The network"), ("list", describe_layers(sc) + settings(sc)),
+            ("para", "The error of one sample:"), ("math", LOSS_MATH[sc.loss])]
+    out += [("table", *table) for table in start_tables(sc, doc.start, doc.first_round)]
+    rounds: dict[int, list[_Group]] = {}
+    for group in _groups(doc):
+        rounds.setdefault(group.epoch, []).append(group)
+    for epoch, groups in rounds.items():
+        out.append(("heading", 2, f"Round {epoch}"))
+        for group in groups:
+            out += [("heading", 3, group.title), ("para", group.intro)]
+            first = group.steps[0]
+            if first.phase == "forward" and first.sample is not None:
+                x, t = sc.inputs[first.sample], sc.targets[first.sample]
+                out.append(("para", f"Inputs {assignments(sc.names[0], x)}; "
+                                    f"targets {assignments(sc.names[-1], t)}."))
+            out += [("step", step) for step in group.steps]
+        summary = _round_summary([s for g in groups for s in g.steps])
+        if summary:
+            out.append(("para", summary))
+    if doc.cut_short and doc.diverged_at is not None:
+        out.append(("para", f"Training diverged in round {doc.diverged_at} (a value became infinite or "
+                            "not a number), so the rounds after it cannot be computed and this example "
+                            "stops there. A smaller learning rate usually helps."))
+    return out
+
+
+def sentence(text: str) -> str:
+    """A record's explanation as a sentence (it starts with a name, so its case is kept)."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+@dataclass
+class _Group:
+    """A run of records under one heading: one phase of one sample (and one layer when backward)."""
+
+    epoch: int
+    key: tuple
+    title: str  # prose
+    intro: str  # prose
+    steps: list[Step]
+
+
+def _groups(doc: Document) -> list[_Group]:
+    sc = doc.scenario
+    top = len(sc.layers) - 1
+    several = len(sc.inputs) > 1
+    groups: list[_Group] = []
+    for step in doc.records:
+        key = (step.epoch, step.sample, step.phase) + ((step.layer,) if step.phase == "backward" else ())
+        if groups and groups[-1].key == key:
+            groups[-1].steps.append(step)
+            continue
+        title, intro = _group_heading(sc, step, top)
+        if several and step.sample is not None:
+            title += f", sample {step.sample + 1}"
+        elif several and step.phase == "update":
+            title += ", from all samples"
+        groups.append(_Group(step.epoch, key, title, intro, [step]))
+    return groups
+
+
+def _group_heading(sc: Scenario, step: Step, top: int) -> tuple[str, str]:
+    label = PHASE_LABELS[step.phase]
+    title = label[:1].upper() + label[1:]
+    if step.phase == "backward":
+        if step.layer == top:
+            return f"{title}: output layer", PHASE_INTROS["backward-output"]
+        which = "hidden layer" if top == 2 else f"hidden layer {step.layer}"
+        return (f"{title}: {which} ({', '.join(map(code, sc.names[step.layer]))})",
+                PHASE_INTROS["backward-hidden"])
+    if step.phase == "error" and step.sample is None:
+        return "Error of the training set", PHASE_INTROS["error-set"]
+    if step.phase == "evaluate" and step.sample is None:
+        return "New error of the training set", PHASE_INTROS["evaluate-set"]
+    return title, PHASE_INTROS[step.phase]
+
+
+def _round_summary(steps: list[Step]) -> str | None:
+    """The training-set error before and after a round, as far as the records tell it."""
+    after = [s for s in steps if s.quantity in ("E_total+", "E_mean+")]
+    before = [s for s in steps if s.quantity == "E_mean"] or [s for s in steps if s.quantity == "E_total"]
+    if not after:
+        return None
+    end = after[-1].value
+    if len(before) == 1:
+        start = before[0].value
+        change = "fell" if end < start else "rose" if end > start else "stayed the same"
+        return (f"Round {steps[0].epoch} in short: the error of the training set {change}, from "
+                f"{shown(start)} to {shown(end)}.")
+    return f"After round {steps[0].epoch} the error of the training set is {shown(end)}."

@@ -1,0 +1,41 @@
+"""The worked example as Markdown, with the maths in $$ blocks (as GitHub and most viewers show it)."""
+
+from __future__ import annotations
+
+from .document import Document, Writer, sentence
+from .escape import markdown_escape, prose_md
+from .latex_math import aligned
+
+
+class MarkdownWriter(Writer):
+    def title(self, text):
+        return f"# {markdown_escape(' '.join(text.split()))}"  # a heading is one line
+
+    def raw(self, text):
+        return markdown_escape(text.strip())
+
+    def heading(self, level, text):
+        return f"{'#' * level} {prose_md(text)}"
+
+    def para(self, text):
+        return prose_md(text)
+
+    def list(self, items):
+        return "\n".join(f"- {prose_md(item)}" for item in items)
+
+    def math(self, latex):
+        return f"$$\n{latex}\n$$"
+
+    def table(self, title, header, align, rows):
+        lines = [f"{prose_md(title)}:", "", "| " + " | ".join(header) + " |",
+                 "| " + " | ".join("---:" if a == "r" else "---" for a in align) + " |"]
+        lines += ["| " + " | ".join(prose_md(cell, line_start=False) for cell in row) + " |" for row in rows]
+        return "\n".join(lines)
+
+    def step(self, step):
+        return (f"`{step.quantity}`: {markdown_escape(sentence(step.explanation))}\n\n"
+                f"$$\n{aligned(step, 'aligned')}\n$$")
+
+
+def to_markdown(doc: Document) -> str:
+    return "\n\n".join(MarkdownWriter().render(doc)) + "\n"
