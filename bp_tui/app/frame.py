@@ -2,7 +2,7 @@
 
 The app replaces its `frame` after every command; widgets bound to it compare what they would draw
 with what they drew last and repaint only when it differs. The helpers here are the few facts more
-than one widget needs (how a phase is titled, where the expected figures are).
+than one widget needs: the marks, how a value and a phase title are written, scenario prose.
 """
 
 from __future__ import annotations

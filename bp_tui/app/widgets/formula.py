@@ -22,12 +22,13 @@ from ..frame import BAD_MARK, OK_MARK, Frame, paragraphs, shown
 
 def welcome(frame: Frame) -> Text:
     """The very start: what to press, then what the scenario is about (its own words, literally)."""
+    about = paragraphs(frame.stepper.scenario.description)
     text = Text.assemble(
         ("Nothing computed yet: ", "bold"),
-        f"press space (or →) for the first of round 1's {len(frame.records)} sub-steps. ? lists every key, "
-        "explains the names, and shows the whole of this description:",
+        f"press space (or →) for the first of round 1's {len(frame.records)} sub-steps. ",
+        "? lists every key, explains the names and shows all of this description:" if about else
+        "? lists every key and explains the names.",
     )
-    about = paragraphs(frame.stepper.scenario.description)
     if about:
         text.append("\n" + about, style="italic")
     return text

@@ -66,7 +66,7 @@ class QuantitiesPanel(ScrollView, can_focus=False):
         super().__init__(**kwargs)
         self._lines: list[Line] = []
         self._starts: list[int] = []  # the record of each line, for finding how many are revealed
-        self._built_for: tuple | None = None
+        self._built_for: tuple | None = None  # (the round's records, width, notes or not)
         self._visible = 0
 
     def watch_frame(self, frame: Frame | None) -> None:
@@ -83,8 +83,10 @@ class QuantitiesPanel(ScrollView, can_focus=False):
             return
         region = self.scrollable_content_region
         with_notes = region.height >= NOTES_MIN_HEIGHT
-        key = (frame.stepper, frame.epoch, region.width, with_notes)
-        if key != self._built_for:  # a new round (or size): lay out all its lines once
+        built = self._built_for
+        if built is None or built[0] is not frame.records or built[1:] != (region.width, with_notes):
+            # A new round (or size): lay out all its lines once.
+            key = (frame.records, region.width, with_notes)
             self._built_for, self._lines = key, round_lines(frame, region.width, with_notes)
             self._starts = [line.record for line in self._lines]
             widest = max((len(self.plain(line)) for line in self._lines), default=0)
