@@ -89,7 +89,7 @@ def test_the_kernel_source_is_the_same_whatever_the_file_says():
     """Only layer sizes and option names shape the kernel: titles, names and numbers do not."""
     plain = parse_scenario(literal_scenario("plain"), "a.toml")
     hostile = parse_scenario(literal_scenario(
-        "__import__('os').system('x')", names='[["__import__", "os"], ["system", "exec"], ["eval", "w1"]]',
+        "__import__('os').system('x')", names='[["__import__", "os"], ["system", "exec"], ["eval", "pickle"]]',
         weights="[[[1e300, -5e-324], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]]", learning_rate=999.5),
         "b.toml")
     first, second = kernel.Kernel(Network(plain)), kernel.Kernel(Network(hostile))
@@ -196,11 +196,11 @@ def test_trace_is_not_changed_by_what_the_title_says(hostile_file, capsys):
 
 
 def test_neuron_names_that_look_like_code_print_as_names(hostile_file, capsys):
-    path = hostile_file("names", names='[["__import__", "eval"], ["exec", "system"], ["os", "w1"]]')
+    path = hostile_file("names", names='[["__import__", "eval"], ["exec", "system"], ["os", "pickle"]]')
     status, out, err = run(capsys, "trace", str(path), "--plain")
     assert (status, err) == (0, "")
     assert "net_exec = w1*__import__ + w2*eval + b1*1" in out
-    assert "out_w1 = 1/(1 + e^(-net_w1))" in out
+    assert "out_pickle = 1/(1 + e^(-net_pickle))" in out
 
 
 @pytest.mark.skipif(importlib.util.find_spec("bp_tui.export") is None, reason="bp_tui/export.py not there yet")
