@@ -291,3 +291,20 @@ async def test_every_built_in_scenario_can_be_walked():
             text = screen_text(app)
             assert "round 1 ·" in text or app.stepper.diverged_at == 0, name
             assert "Traceback" not in text
+
+
+async def test_a_fast_forward_that_ends_under_the_too_small_message_still_lands():
+    app = BackpropApp(load_scenario("mazur"))
+    async with app.run_test(size=SMALL) as pilot:
+        target = 700_000  # long enough to be still running when the message covers it
+        app.push_screen(FastForwardRun(app.stepper, target), app.fast_forward_done)
+        await pilot.resize_terminal(40, 10)
+        assert app.stepper.computed < target
+        while app.stepper.computed < target:
+            await pilot.pause(0.05)
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, TooSmallScreen)
+        await pilot.resize_terminal(*SMALL)
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, (TooSmallScreen, FastForwardRun))
+        assert f"round {target} · done" in screen_text(app)

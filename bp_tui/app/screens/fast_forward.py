@@ -75,6 +75,7 @@ class FastForwardRun(ModalScreen[int]):
         self.start = stepper.computed
         self._stop = threading.Event()
         self._done = self.start  # written by the worker, read by the redraw timer
+        self._reached: int | None = None  # set when the worker has finished
 
     def compose(self) -> ComposeResult:
         with Vertical(id="ff-body") as body:
@@ -112,7 +113,17 @@ class FastForwardRun(ModalScreen[int]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.SUCCESS:
-            self.dismiss(min(self.target, event.worker.result))
+            self.finish(min(self.target, event.worker.result))
         elif event.state == WorkerState.ERROR:
-            self.app.notify(f"fast-forward failed: {event.worker.error}", severity="error")
-            self.dismiss(min(self.target, self.stepper.computed))
+            self.app.notify(f"fast-forward failed: {event.worker.error}", severity="error", markup=False)
+            self.finish(min(self.target, self.stepper.computed))
+
+    def finish(self, reached: int) -> None:
+        # dismiss() pops the top screen: while the too-small message covers this one, wait for it.
+        self._reached = reached
+        if self.is_active:
+            self.dismiss(reached)
+
+    def on_screen_resume(self) -> None:
+        if self._reached is not None and self.is_active:
+            self.dismiss(self._reached)
