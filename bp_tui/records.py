@@ -59,10 +59,10 @@ def term(x: float) -> str:
 
 
 def value_text(x: float) -> str:
-    """A result to 9 decimals, with more significant digits when it is tiny."""
+    """A result to 9 decimals, with more significant digits when it is tiny, in e-notation when huge."""
     if not math.isfinite(x):
         return num(x)
-    if x != 0 and abs(x) < 1e-4:
+    if x != 0 and (abs(x) < 1e-4 or abs(x) >= 1e9):
         return f"{x:.9e}"
     return f"{x:.9f}"
 

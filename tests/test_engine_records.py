@@ -52,3 +52,13 @@ def test_neuron_names_that_would_make_formulas_ambiguous_are_refused(name):
     text = scenario_text(layers=(2, 2)).replace("[training]", f'names = [["x1", "x2"], ["{name}", "y2"]]\n[training]')
     with pytest.raises(bp_tui.ScenarioError, match=r"network\.names\[1\]\[0\]"):
         bp_tui.parse_scenario(text, "x.toml")
+
+
+def test_value_text_keeps_results_readable_at_every_size():
+    from bp_tui.records import value_text
+
+    assert value_text(0.3775) == "0.377500000"
+    assert value_text(3.510187782978859e-05) == "3.510187783e-05"
+    assert value_text(1.2e30) == "1.200000000e+30"
+    assert value_text(-2.5e12) == "-2.500000000e+12"
+    assert value_text(float("inf")) == "inf"
