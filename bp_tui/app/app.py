@@ -20,6 +20,7 @@ from textual.widgets import Footer
 
 from ..scenario import Scenario
 from ..stepper import Stepper
+from . import hangup
 from .commands import COMMANDS, palette_title
 from .frame import Frame
 from .widgets.diagram import Diagram, NetworkPanel
@@ -35,7 +36,7 @@ class BackpropApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses elsewhere find it too
     TITLE = "bp-tui"
     BINDINGS = [Binding(c.keys, c.action, c.label, show=c.in_footer, key_display=c.shown.split()[0])
-                for c in COMMANDS]
+                for c in COMMANDS] + [Binding("ctrl+c", "quit", show=False, priority=True)]  # ctrl+c quits too
 
     frame: var[Frame | None] = var(None)
 
@@ -156,5 +157,6 @@ class BackpropApp(App):
 
 def run_app(scenario: Scenario) -> int:
     app = BackpropApp(scenario)
+    hangup.install(app)  # losing the terminal saves the place, then exits
     app.run()
     return app.return_code or 0

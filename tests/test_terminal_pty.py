@@ -1,0 +1,135 @@
+"""The real program on a pseudo-terminal: every quit key gives the terminal back as it found it, and
+losing the terminal (SIGHUP) saves the learner's place before the program ends.
+
+These start `python -m bp_tui` in a child process, so they are slow (a second or two each): few of them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from pty_bench import Terminal  # noqa: E402  (the benchmarks' pty harness)
+
+from bp_tui import Stepper, load_scenario  # noqa: E402
+from bp_tui.app.hangup import HANGUP_STATUS  # noqa: E402
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+
+# What Textual switches on, and what must come after it once the program is gone: (on, off).
+MODES = {
+    "alternate screen": (b"\x1b[?1049h", b"\x1b[?1049l"),
+    "hidden cursor": (b"\x1b[?25l", b"\x1b[?25h"),
+    "mouse clicks": (b"\x1b[?1000h", b"\x1b[?1000l"),
+    "mouse motion": (b"\x1b[?1003h", b"\x1b[?1003l"),
+    "SGR mouse": (b"\x1b[?1006h", b"\x1b[?1006l"),
+    "bracketed paste": (b"\x1b[?2004h", b"\x1b[?2004l"),
+}
+
+
+def start(state_home: Path) -> Terminal:
+    env = {"XDG_STATE_HOME": str(state_home), "PYTHONPATH": str(ROOT)}
+    term = Terminal([sys.executable, "-m", "bp_tui", "mazur"], 80, 24, env=env)
+    term.wait_for_text("Mazur", timeout=30)
+    term.read_for(0.3)
+    return term
+
+
+def exit_status(term: Terminal, timeout: float = 10.0, read: bool = True) -> int:
+    """Wait for the child to end (reading what it writes meanwhile); its exit status."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if read:
+            term.read_for(0.05)
+        else:
+            time.sleep(0.05)
+        pid, status = os.waitpid(term.pid, os.WNOHANG)
+        if pid:
+            if read:
+                term.read_for(0.2)  # whatever was still in the pty's buffer
+            return os.waitstatus_to_exitcode(status)
+    os.kill(term.pid, signal.SIGKILL)
+    os.waitpid(term.pid, 0)
+    raise AssertionError(f"still running {timeout} s after being asked to quit")
+
+
+def close(term: Terminal) -> None:
+    try:
+        os.close(term.fd)
+    except OSError:
+        pass
+
+
+def assert_terminal_restored(output: bytes) -> None:
+    for mode, (on, off) in MODES.items():
+        if on in output:
+            assert output.rfind(off) > output.rfind(on), f"{mode} left on: {output[-300:]!r}"
+    assert b"Traceback" not in output
+
+
+def step(term: Terminal, keys: bytes) -> None:
+    for key in keys:
+        os.write(term.fd, bytes([key]))
+        term.read_for(0.15)
+
+
+def fast_forward(term: Terminal, epochs: int) -> None:
+    """Start a fast-forward of `epochs` and wait until its progress is on screen."""
+    os.write(term.fd, b"f")
+    term.wait_for_text("how many")
+    term.read_for(0.3)  # keys typed before the prompt has the focus would be lost
+    step(term, b"\x7f" * 5)
+    step(term, str(epochs).encode() + b"\r")
+    term.wait_for_text("any key to stop")
+
+
+@pytest.mark.parametrize("key, during_fast_forward", [(b"q", False), (b"\x11", False), (b"\x03", True)],
+                         ids=["q", "ctrl+q", "ctrl+c during a fast-forward"])
+def test_quit_keys_restore_the_terminal(key, during_fast_forward, tmp_path):
+    term = start(tmp_path)
+    try:
+        step(term, b"  ")
+        if during_fast_forward:
+            fast_forward(term, 1_000_000)
+        os.write(term.fd, key)
+        assert exit_status(term) == 0
+        assert_terminal_restored(term.output)
+    finally:
+        close(term)
+
+
+def test_losing_the_terminal_saves_the_place_then_exits(tmp_path):
+    term = start(tmp_path)
+    step(term, b"   ]")  # three sub-steps, then the rest of the forward phase
+    term.read_for(0.3)
+    close(term)  # the terminal goes away: the kernel sends SIGHUP, as when SSH drops
+    assert exit_status(term, read=False) == HANGUP_STATUS
+    saved = list((tmp_path / "bp-tui").glob("*.json"))
+    assert [p.stem for p in saved] == [load_scenario("mazur").digest[:40]]
+    place = json.loads(saved[0].read_text())
+    stepper = Stepper(load_scenario("mazur"))
+    for move in (stepper.next, stepper.next, stepper.next, stepper.next_phase):
+        move()
+    assert (place["epoch"], place["k"]) == (stepper.epoch, stepper.k) != (0, 0)
+
+
+def test_sighup_during_a_fast_forward_saves_and_exits(tmp_path):
+    term = start(tmp_path)
+    try:
+        step(term, b"\r")  # round 1 done
+        fast_forward(term, 1_000_000)
+        os.kill(term.pid, signal.SIGHUP)
+        assert exit_status(term) == HANGUP_STATUS
+        place = json.loads(next((tmp_path / "bp-tui").glob("*.json")).read_text())
+        assert place["epoch"] == 0 and place["k"] > 0  # round 1, shown to its end, as before the run
+    finally:
+        close(term)
