@@ -31,15 +31,22 @@ class Frame:
     current: Step | None = field(compare=False, default=None)
     round_done: bool = field(compare=False, default=False)
     completed: int = field(compare=False, default=0)
+    # Quiz mode: the current sub-step is asked, so its value is not shown anywhere yet (its formula
+    # and numbers are). Until it is answered the round counts as not done (the new error is hidden).
+    masked: bool = False
+    edits: int = 0  # how many edits the learner has made: an edit changes the values at the same position
 
     @classmethod
-    def of(cls, stepper: Stepper) -> Frame:
+    def of(cls, stepper: Stepper, masked: bool = False) -> Frame:
+        masked = masked and stepper.current is not None
+        round_done = stepper.round_done and not masked
         return cls(stepper, stepper.epoch, stepper.k, stepper.diverged_at, stepper.records, stepper.current,
-                   stepper.round_done, stepper.completed)
+                   round_done, stepper.epoch + int(round_done), masked, len(stepper.edits))
 
     @property
     def revealed(self) -> list[Step]:
-        return self.records[: self.k]
+        """The sub-steps whose values are on screen (a masked current one is not)."""
+        return self.records[: self.k - int(self.masked)]
 
     @property
     def samples(self) -> int:

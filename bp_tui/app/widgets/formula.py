@@ -25,7 +25,7 @@ def welcome(frame: Frame) -> Text:
     about = paragraphs(frame.stepper.scenario.description)
     text = Text.assemble(
         ("Nothing computed yet: ", "bold"),
-        f"press space (or →) for the first of round 1's {len(frame.records)} sub-steps. ",
+        f"press space (or →) for the first of round {frame.epoch + 1}'s {len(frame.records)} sub-steps. ",
         "? lists every key, explains the names and shows all of this description:" if about else
         "? lists every key and explains the names.",
     )
@@ -37,9 +37,10 @@ def welcome(frame: Frame) -> Text:
 def step_text(frame: Frame) -> Text:
     stepper, step = frame.stepper, frame.current
     indent = " " * len(step.quantity) + " = "
-    text = Text.assemble((step.formula, "bold"), "\n", indent, step.substituted, "\n", indent,
-                         (shown(step.value), "bold"))
-    check = stepper.expectation(step)
+    # In quiz mode the value (and the scenario's figure, which would give it away) waits for the answer.
+    value = ("?", "bold reverse") if frame.masked else (shown(step.value), "bold")
+    text = Text.assemble((step.formula, "bold"), "\n", indent, step.substituted, "\n", indent, value)
+    check = None if frame.masked else stepper.expectation(step)
     if check is not None:
         if check.ok:
             text.append(f"   {OK_MARK} matches the scenario's figure {num(check.expect.value)}", style="bold")

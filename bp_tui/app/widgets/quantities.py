@@ -113,14 +113,16 @@ class QuantitiesPanel(ScrollView, can_focus=False):
             return Strip.blank(width, style)
         line = self._lines[index]
         text = Text(style=style, no_wrap=True, end="")
+        current = line.record == self.frame.k - 1
+        masked = current and self.frame.masked  # quiz mode: the value, its mark and notes wait for the answer
         if line.kind == "heading":
             text.append(line.text, style="bold underline")
         elif line.kind == "note":
-            text.append(line.text, style="italic")
+            text.append("" if masked else line.text, style="italic")
         else:
-            current = line.record == self.frame.k - 1
             text.append(f"{CURRENT_MARK} " if current else "  ")
-            text.append(f"{line.text} {line.value}", style=HOT if current else "")
-            text.append(f" {line.mark}", style="bold")
+            value = "?".rjust(len(line.value)) if masked else line.value
+            text.append(f"{line.text} {value}", style=HOT if current else "")
+            text.append("" if masked else f" {line.mark}", style="bold")
         strip = Strip(text.render(self.app.console), text.cell_len)
         return strip.crop_extend(scroll_x, scroll_x + width, style)
