@@ -82,6 +82,9 @@ def main(argv: list[str]) -> int:
         import pty_bench  # the terminal benchmarks need the app; see pty_bench.py
 
         BENCHES.update(pty_bench.BENCHES)
+        import soak  # random keys through Pilot for 5 minutes (BP_TUI_SOAK_SECONDS); see soak.py
+
+        BENCHES["soak"] = soak.bench_soak
     except ImportError as exc:
         print(f"(terminal benchmarks unavailable: {exc})")
     chosen = argv or list(BENCHES)
