@@ -1,0 +1,85 @@
+"""Ask for a file name and write a document there: the base of the export (x) and save (w) screens.
+
+The file is written atomically (bp_tui.files). An existing file is never replaced on the first
+enter: the screen says so, and a second enter on the same name (and the same document) replaces it.
+A name without a folder goes in the folder bp-tui was started from. Failures are one line under
+the name, and the screen stays open so the learner can pick another name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, Static
+
+from ...files import FileExists, WriteError, write_atomically
+from .box import BoxScreen
+
+
+class SaveFileScreen(BoxScreen):
+    """Dismissed with a sentence naming the file written, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
+
+    def __init__(self, title: str, file_name: str):
+        super().__init__()
+        self.title_text, self.file_name = title, file_name
+        self._confirmed: tuple | None = None  # what a second enter would replace
+
+    # --- for subclasses ------------------------------------------------------------------------
+
+    def compose_choices(self) -> ComposeResult:
+        """Widgets above the file name (the export's formats)."""
+        yield from ()
+
+    def document(self) -> str:
+        raise NotImplementedError
+
+    def kind(self) -> str:
+        """What is being written, to tell one document from another at the same name."""
+        return ""
+
+    def saved(self, path: Path) -> str:
+        return f"Saved {path}"
+
+    # --- the prompt ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="box") as body:
+            body.border_title = self.title_text
+            yield from self.compose_choices()
+            yield Static(f"File name (without a folder, it goes in {Path.cwd()}):", markup=False)
+            yield Input(self.file_name, id="file-name")
+            yield Static("", markup=False, id="save-error")
+            yield Static("enter: save · escape: cancel", markup=False, classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.save()
+
+    def complain(self, *parts) -> None:
+        self.query_one("#save-error", Static).update(Text.assemble(*parts))
+
+    def save(self) -> None:
+        name = self.query_one("#file-name", Input).value.strip()
+        if not name:
+            self.complain(("Type a file name first.", "bold"))
+            return
+        path = Path(name).expanduser()
+        path = path if path.is_absolute() else Path.cwd() / path
+        key = (path, self.kind())
+        try:
+            write_atomically(path, self.document(), force=key == self._confirmed)
+        except FileExists:
+            self._confirmed = key
+            self.complain(("✗ Already exists:", "bold reverse"), f" {path}\n",
+                          "Press enter again to replace it, or change the name.")
+        except WriteError as exc:
+            self._confirmed = None
+            self.complain(("✗ Not saved:", "bold reverse"), f" {exc}")
+        else:
+            self.dismiss(self.saved(path))
