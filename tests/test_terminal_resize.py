@@ -85,3 +85,20 @@ async def test_resizing_while_fast_forwarding(monkeypatch, tmp_path):
         assert f"round {reached} · done" in screen_text(app)
         for size in ((20, 6), (250, 80), (80, 24)):
             await assert_reads_right(pilot, size)
+
+
+async def test_the_divergence_stays_on_screen_at_the_smallest_size():
+    # Found by the soak (seed 684565): at 60 columns the header dropped "diverged" for the title.
+    app = BackpropApp(load_scenario("too-fast"))
+    async with app.run_test(size=MIN_SIZE) as pilot:
+        await pilot.press("f", *["backspace"] * 4, *"100", "enter")
+        for _ in range(100):
+            if app.screen is app.screen_stack[0]:
+                break
+            await pilot.pause(0.05)
+        diverged = app.stepper.diverged_at
+        assert diverged is not None
+        for width in (MIN_SIZE[0], 66, 70, 80, 120):
+            await pilot.resize_terminal(width, MIN_SIZE[1])
+            await pilot.pause()
+            assert f"diverged at epoch {diverged}" in screen_text(app).splitlines()[0], width

@@ -55,7 +55,9 @@ class StatusHeader(Widget):
         # The full position if it leaves the title some room, else the short one.
         position = full if right.cell_len + len(full) + 12 <= width else short
         right.append(position, style="bold")
-        left = Text(title, no_wrap=True)
-        left.truncate(max(0, width - right.cell_len - 2), overflow="ellipsis")
+        room = width - right.cell_len - 2
+        # No room: no title (rich's truncate to 0 would keep it whole and push the status off the line).
+        left = Text(title, no_wrap=True) if room > 1 else Text("")
+        left.truncate(max(0, room), overflow="ellipsis")
         gap = max(1, width - left.cell_len - right.cell_len)
         return Text.assemble(left, " " * gap, right, no_wrap=True, overflow="ellipsis")
