@@ -112,11 +112,20 @@ def start_app(argv: list[str]) -> int:
                      f"Subcommands: {', '.join(COMMANDS)} (bp-tui COMMAND --help).")
     parser.add_argument("scenario", nargs="?", default="mazur",
                         help="a scenario file or a built-in name (default: mazur, the article)")
+    parser.add_argument("--quiz", action="store_true",
+                        help="quiz mode: type each sub-step's value before it is shown (k toggles it)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="start at the beginning, not where you stopped on this scenario last time")
+    parser.epilog = ("bp-tui remembers, per scenario, the round, sub-step and quiz score where you quit "
+                     "(in $XDG_STATE_HOME/bp-tui, default ~/.local/state/bp-tui) and resumes there; r "
+                     "starts over. In the app, ? lists every key: k quiz, x export the round, g check "
+                     "the gradients, e edit the learning rate, momentum, a weight or a bias, w save the "
+                     "edited network as a scenario file.")
     args = parser.parse_args(argv)
     scenario = load_scenario(args.scenario)  # a bad file fails here, before the screen changes
     from .app.app import run_app  # Textual is imported only now
 
-    return run_app(scenario)
+    return run_app(scenario, quiz=args.quiz, fresh=args.fresh)
 
 
 # --- subcommands --------------------------------------------------------------------------

@@ -21,18 +21,21 @@ from textual.widgets import Footer
 from ..scenario import Scenario
 from ..stepper import Stepper
 from . import hangup
-from .commands import COMMANDS, palette_title
+from .commands import COMMANDS, STUDY_ACTIONS, palette_title
 from .frame import Frame
+from .study import Study
+from .study_actions import StudyActions
 from .widgets.diagram import Diagram, NetworkPanel
 from .widgets.error_chart import ErrorChart
 from .widgets.formula import FormulaPanel
 from .widgets.header import StatusHeader
 from .widgets.quantities import QuantitiesPanel
+from .widgets.quiz import QuizBar
 
 MIN_SIZE = (60, 20)  # below this the panels cannot be read; the too-small screen says so
 
 
-class BackpropApp(App):
+class BackpropApp(StudyActions, App):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses elsewhere find it too
     TITLE = "bp-tui"
     BINDINGS = [Binding(c.keys, c.action, c.label, show=c.in_footer, key_display=c.shown.split()[0])
@@ -40,9 +43,13 @@ class BackpropApp(App):
 
     frame: var[Frame | None] = var(None)
 
-    def __init__(self, scenario: Scenario):
+    def __init__(self, scenario: Scenario, quiz: bool = False, remember: bool = False, fresh: bool = False):
+        """`quiz` starts in quiz mode; `remember` resumes the saved place (unless `fresh`) and saves it."""
         super().__init__()
         self.stepper = Stepper(scenario)
+        self.study = Study(quiz, remember)
+        self.fresh = fresh
+        self.edited: dict[str, float] = {}  # what the learner changed, for the network panel's title
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="header").data_bind(BackpropApp.frame)
@@ -52,6 +59,7 @@ class BackpropApp(App):
         formula = FormulaPanel(id="formula").data_bind(BackpropApp.frame)
         formula.border_title = " this step "
         yield formula
+        yield QuizBar(id="quiz")
         with Horizontal(id="lower"):
             yield QuantitiesPanel(id="quantities").data_bind(BackpropApp.frame)
             chart = ErrorChart(id="chart").data_bind(BackpropApp.frame)
@@ -60,7 +68,11 @@ class BackpropApp(App):
         yield Footer(compact=True, show_command_palette=False)  # ctrl+p still works; the help says so
 
     def on_mount(self) -> None:
+        self.quiz_bar = self.query_one(QuizBar)
         self.show()
+        if not self.fresh:
+            self.resume_place()
+        self.start_remembering()
         self.check_size(self.size)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -76,11 +88,13 @@ class BackpropApp(App):
             self.pop_screen()
 
     def show(self) -> None:
-        self.frame = Frame.of(self.stepper)
+        self.frame = Frame.of(self.stepper, masked=self.study.asking)
+        self.quiz_bar.show_study(self.study)
 
     def moved(self, moved: bool) -> None:
         if moved:
             self.show()
+            self.quiz_summary()
         elif self.stepper.diverged_at is not None:
             self.notify(f"Training diverged at epoch {self.stepper.diverged_at}: press r to reset.",
                         severity="warning", markup=False)
@@ -90,7 +104,10 @@ class BackpropApp(App):
     # --- moving ------------------------------------------------------------------------------
 
     def action_next(self) -> None:
-        self.moved(self.stepper.next())
+        moved = self.stepper.next()
+        if moved:
+            self.study.ask(self.stepper)  # in quiz mode, the value waits for the learner's answer
+        self.moved(moved)
 
     def action_back(self) -> None:
         self.moved(self.stepper.back())
@@ -106,7 +123,11 @@ class BackpropApp(App):
 
     def action_reset(self) -> None:
         self.stepper.reset()
+        self.study.start_over()
+        self.study.forget(self.stepper)
         self.show()
+        if self.study.remember:
+            self.notify("Started over: the saved place and quiz score are forgotten.", markup=False)
 
     # --- screens -----------------------------------------------------------------------------
 
@@ -136,27 +157,44 @@ class BackpropApp(App):
 
     def opened(self, scenario: Scenario | None) -> None:
         if scenario is not None:
+            self.save_place()
             self.stepper = Stepper(scenario)
+            self.study.start_over()
+            self.edited.clear()
+            self.query_one("#network").border_title = " network "
             self.show()
             self.notify(f"Opened {scenario.display_title}", markup=False)
+            self.resume_place()
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 
-        self.push_screen(HelpScreen([(c.shown, c.description) for c in COMMANDS], self.stepper.scenario))
+        keys = {study: [(c.shown, c.description) for c in COMMANDS if (c.action in STUDY_ACTIONS) == study]
+                for study in (False, True)}
+        self.push_screen(HelpScreen(keys[False], self.stepper.scenario, keys[True]))
+
+    def save_place(self) -> str | None:
+        """Save the learner's place now: round, sub-step and quiz score, under the scenario's hash in
+        the state folder ($XDG_STATE_HOME/bp-tui). Called on quit, before opening another scenario,
+        every minute, and by the hangup handler. Never raises: returns a one-line warning when the
+        place cannot be written, None otherwise (also when the app was made without remember=True)."""
+        return self.study.save(self.stepper)
+
+    async def action_quit(self) -> None:
+        self.exit(message=self.save_place())  # a warning, if any, is printed once the screen is gone
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if screen is not self.screen_stack[0]:
             return  # over help, a prompt or a running fast-forward, the stepper must not move
         for command in COMMANDS:
-            if command.action != "quit":  # Textual lists its own Quit
+            if command.action != "quit" and self.allowed(command.action):  # Textual lists its own Quit
                 yield SystemCommand(palette_title(command), f"key: {command.shown}",
                                     getattr(self, f"action_{command.action}"))
 
 
-def run_app(scenario: Scenario) -> int:
-    app = BackpropApp(scenario)
+def run_app(scenario: Scenario, quiz: bool = False, fresh: bool = False) -> int:
+    app = BackpropApp(scenario, quiz=quiz, remember=True, fresh=fresh)
     hangup.install(app)  # losing the terminal saves the place, then exits
     app.run()
     return app.return_code or 0

@@ -24,9 +24,20 @@ COMMANDS = [
     Command("f", "f", "fast_forward", "fast-fwd", "fast-forward many epochs in the background"),
     Command("r", "r", "reset", "reset", "back to the start, with the scenario's weights"),
     Command("o", "o", "open", "open", "open another scenario: a built-in one or a file"),
+    Command("k", "k", "quiz", "quiz", "quiz mode on or off: type each value before it is shown", False),
+    Command("x", "x", "export", "export", "export this round as a worked example (md, tex, csv or json)", False),
+    Command("g", "g", "gradcheck", "grad check", "check the gradients numerically, at the weights on screen",
+            False),
+    Command("e", "e", "edit", "edit", "change the learning rate, the momentum, a weight or a bias", False),
+    Command("w", "w", "save_scenario", "save", "save the network as it stands (with edits) as a scenario file",
+            False),
     Command("question_mark", "?", "help", "help", "help: every key, and how to read the names"),
     Command("q", "q", "quit", "quit", "quit"),
 ]
+
+
+# The study commands: the help lists them in a section of their own, after the scenario's description.
+STUDY_ACTIONS = frozenset({"quiz", "export", "gradcheck", "edit", "save_scenario"})
 
 
 def palette_title(command: Command) -> str:

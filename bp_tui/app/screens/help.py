@@ -48,6 +48,18 @@ MARKS = (
 )
 
 
+STUDY = (
+    "Quiz mode asks each value when space reaches it, before showing it: type it and press enter. It "
+    "is right within 1e-6, or when every digit typed is right and there are at least 4 significant "
+    "ones (0.5933 for 0.593269992). A miss gives a hint; the third miss shows the answer. Only a first "
+    "try scores; each round ends with the score by phase. While the answer box is empty, k leaves quiz "
+    "mode, q quits and ? opens this help. ], enter and f show values without asking.\n"
+    "bp-tui remembers where you stopped on each scenario (round, step and quiz score) and starts there "
+    "next time; r starts over, and bp-tui --fresh ignores the saved place once. Edits are not "
+    "remembered: w saves them as a scenario file."
+)
+
+
 def two_columns(rows: list[tuple[str, str]]) -> Table:
     """Names on the left, explanations wrapping in their own column (cells are Text: no markup)."""
     table = Table.grid(padding=(0, 2))
@@ -58,7 +70,7 @@ def two_columns(rows: list[tuple[str, str]]) -> Table:
     return table
 
 
-def help_text(keys: list[tuple[str, str]], scenario: Scenario) -> Group:
+def help_text(keys: list[tuple[str, str]], scenario: Scenario, study: list[tuple[str, str]] = ()) -> Group:
     def heading(title: str) -> Text:
         return Text(title, style="bold underline")
 
@@ -67,11 +79,13 @@ def help_text(keys: list[tuple[str, str]], scenario: Scenario) -> Group:
     about += [Text(f"Source: {scenario.source}", style="italic")] if scenario.source else []
     return Group(
         heading("Keys"),
-        two_columns(keys + [("ctrl+p", "the command palette: every command above, by name")]),
+        two_columns(keys + [("ctrl+p", "the command palette: every command here, by name")]),
         Text(""),
         heading("This scenario"),
         *about,
         Text(""),
+        *([heading("Study: quiz, export, gradient check, edits"), two_columns(list(study)), Text(STUDY), Text("")]
+          if study else []),
         heading("Names"),
         two_columns(NOTATION),
         Text(""),
@@ -88,11 +102,11 @@ def help_text(keys: list[tuple[str, str]], scenario: Scenario) -> Group:
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("question_mark,q,escape", "dismiss", "close help")]
 
-    def __init__(self, keys: list[tuple[str, str]], scenario: Scenario):
+    def __init__(self, keys: list[tuple[str, str]], scenario: Scenario, study: list[tuple[str, str]] = ()):
         super().__init__()
-        self.keys, self.scenario = keys, scenario
+        self.keys, self.scenario, self.study = keys, scenario, study
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body") as body:
             body.border_title = "help"
-            yield Static(help_text(self.keys, self.scenario), markup=False)
+            yield Static(help_text(self.keys, self.scenario, self.study), markup=False)

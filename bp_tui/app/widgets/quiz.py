@@ -1,0 +1,118 @@
+"""The quiz bar, under the step panel while quiz mode is on: the question with its answer box, the
+score, and what the last answer earned (right, a hint, or the value after the last miss).
+
+While a value is asked, the app hands every key to the answer box (`type_key`) before its key
+bindings see it: space, the arrows and the letters do not move the stepper, backspace deletes,
+ctrl+u clears and enter checks the answer. With the box empty, k still leaves quiz mode, q quits
+and ? opens the help.
+
+The box takes no focus on purpose: a change of focus changes the keys the footer lists, and
+redrawing the footer costs more than the rest of a key press. The bar keeps one size while quiz
+mode is on, so asking and answering redraw it without a new layout of the screen. Hints hold
+formulas: every text here is a rich Text, never markup.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Static
+
+from ...quiz import MAX_TRIES, MIN_SIGNIFICANT
+from ..study import Study
+
+RULE = (f"Type the value, then enter: {MIN_SIGNIFICANT} significant digits are enough, {MAX_TRIES} "
+        "tries. With the box empty, k leaves quiz mode and q quits.")
+IDLE = "Each space asks the next value before it is shown; k leaves quiz mode."
+COMMAND_KEYS = frozenset({"k", "q", "question_mark"})  # with the box empty, these stay commands
+MAX_LENGTH = 40
+
+
+class AnswerBox(Static):
+    """What the learner has typed, with a block cursor; a hint in place of it when empty."""
+
+    def __init__(self, **kwargs):
+        super().__init__(markup=False, **kwargs)
+        self.value = ""
+        self.asking = False
+
+    def draw(self) -> None:
+        if not self.asking:
+            text = Text("space: the next value", style="italic")
+        elif self.value:
+            text = Text.assemble(self.value, (" ", "reverse"))
+        else:
+            text = Text.assemble((" ", "reverse"), ("type the value", "italic"))
+        self.update(text, layout=False)
+
+    def set(self, value: str, asking: bool) -> None:
+        self.value, self.asking = value[:MAX_LENGTH], asking
+        self.draw()
+
+
+class QuizBar(Vertical):
+    """Three rows of fixed size while quiz mode is on: the question and the box, then two rows of
+    feedback."""
+
+    DEFAULT_CSS = """
+    QuizBar {
+        height: 3;
+        padding: 0 1;
+        background: $boost;
+        display: none;
+    }
+    QuizBar Horizontal { height: 1; }
+    QuizBar #quiz-prompt { width: 24; text-align: right; text-style: bold; text-wrap: nowrap; }
+    QuizBar AnswerBox { width: 26; margin: 0 1; padding: 0 1; background: $surface; text-wrap: nowrap; }
+    QuizBar #quiz-score { width: 1fr; text-align: right; }
+    QuizBar #quiz-feedback { height: 2; }
+    """
+
+    class Answered(Message):
+        def __init__(self, typed: str):
+            super().__init__()
+            self.typed = typed
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Static(markup=False, id="quiz-prompt")
+            yield AnswerBox(id="answer")
+            yield Static(markup=False, id="quiz-score")
+        yield Static(markup=False, id="quiz-feedback")
+
+    @property
+    def box(self) -> AnswerBox:
+        return self.query_one(AnswerBox)
+
+    def type_key(self, event: events.Key) -> bool:
+        """A key pressed while a value is asked; False for the keys that stay commands."""
+        box = self.box
+        if event.key == "enter":
+            self.post_message(self.Answered(box.value))
+        elif event.key == "backspace":
+            box.set(box.value[:-1], True)
+        elif event.key == "ctrl+u":
+            box.set("", True)
+        elif event.key in COMMAND_KEYS and not box.value:
+            return False
+        elif event.is_printable and event.character:
+            box.set(box.value + event.character, True)
+        return True
+
+    def show_study(self, study: Study) -> None:
+        """Draw the bar from the study state."""
+        if not study.quiz and not self.display:
+            return  # quiz mode stays off: nothing to redraw on this move
+        self.display = study.quiz
+        question = study.question
+        prompt = "quiz mode ·" if question is None else f"{question.step.quantity} ="
+        self.query_one("#quiz-prompt", Static).update(Text(prompt, overflow="ellipsis"), layout=False)
+        score = Text(f"score {study.score.right} of {study.score.asked}")
+        self.query_one("#quiz-score", Static).update(score, layout=False)
+        feedback = study.feedback or (RULE if question is not None else IDLE)
+        self.query_one("#quiz-feedback", Static).update(
+            Text(feedback, style="" if study.feedback else "italic"), layout=False)
+        self.box.set("", question is not None)  # a new question, a miss or an answer: an empty box
