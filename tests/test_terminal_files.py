@@ -124,3 +124,24 @@ def test_a_hangup_before_the_app_runs_saves_and_exits(tmp_path, monkeypatch):
         signal.signal(signal.SIGHUP, previous)
     assert exited.value.code == hangup.HANGUP_STATUS
     assert progress.load(stepper.scenario.digest)[0] == progress.Place(0, 1, None)
+
+
+@needs_resume
+async def test_hanging_up_or_quitting_while_the_app_fast_forwards_back_keeps_the_saved_place(tmp_path, monkeypatch):
+    # A place far enough away is reached by a fast-forward after the start. Saving in the meantime
+    # (SIGHUP, ctrl+c) wrote the stepper's (0, 0) over it: the learner lost their place.
+    from bp_tui.app.screens.fast_forward import FastForwardRun
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    mazur = load_scenario("mazur")
+    far = progress.Place(900_000, 3, {"right": 1, "asked": 2})
+    assert progress.save(mazur.digest, far) is None
+    app = BackpropApp(mazur, remember=True)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, FastForwardRun) and app.stepper.completed == 0
+        hangup.save_place(app)  # what the SIGHUP handler does
+        assert progress.load(mazur.digest)[0].epoch == far.epoch
+        await pilot.press("ctrl+c")
+    assert app.return_code == 0
+    assert progress.load(mazur.digest)[0] == far

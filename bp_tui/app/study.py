@@ -45,6 +45,7 @@ class Study:
         self._round = Score()  # this round's questions only, for the summary at its end
         self._round_number: int | None = None
         self._summarised: set[int] = set()
+        self.resuming: progress.Place | None = None  # a saved place the app is fast-forwarding back to
 
     @property
     def asking(self) -> bool:
@@ -102,6 +103,8 @@ class Study:
 
     def place(self, stepper: Stepper) -> progress.Place:
         """Where the learner is; a step still being asked is asked again next time."""
+        if self.resuming is not None:  # quit or hung up before the stepper got back there: keep it
+            return self.resuming
         score = self.score.as_dict() if self.score.asked else None
         return progress.Place(stepper.epoch, max(0, stepper.k - int(self.asking)), score)
 

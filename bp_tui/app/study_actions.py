@@ -133,10 +133,12 @@ class StudyActions:
         from .screens.fast_forward import FastForwardRun
 
         def reached(epochs: int) -> None:  # a key stops the run: resume as far as it got
+            self.study.resuming = None
             target = place if epochs >= place.epoch else replace(place, epoch=epochs, k=0)
             self.tell(self.study.resumed(self.stepper, target), timeout=10)
             self.show()
 
+        self.study.resuming = place
         self.push_screen(FastForwardRun(self.stepper, place.epoch), reached)
 
     def autosave(self) -> None:
