@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from functools import lru_cache
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.geometry import Region
 from textual.reactive import var
-from textual.widget import Widget
 
 from ...records import num
 from ..frame import HOT, Frame
+from .lines import LinePanel
 from .network_picture import Picture, Wire
 
 MISSING = "·"  # a value not computed yet in this round
@@ -42,38 +42,67 @@ def fmt(x: float | None, decimals: int) -> str:
     return text
 
 
+# A line is described before it is drawn: a tuple of cells, each (own style, parts, padding), where
+# own is a style for the whole cell and its padding ("" for none) and parts are (text, style) pairs.
+# Steps change a few cells, so most lines are described the same as on the last key and their Text
+# (and the Diagram's strips) come from a cache.
+Part = tuple[str, str]
+Cell = tuple[str, tuple[Part, ...]]
+EMPTY: Cell = ("", ())
+_TEXTS: dict[tuple, Text] = {}
+
+
+def width_of(cell: Cell) -> int:
+    return sum(cell_len(text) for text, _style in cell[1])
+
+
+def text_of(line: tuple) -> Text:
+    """The Text a described line stands for (shared: do not change it)."""
+    text = _TEXTS.get(line)
+    if text is None:
+        if len(_TEXTS) >= 8192:
+            _TEXTS.clear()
+        text = _TEXTS[line] = Text(no_wrap=True)
+        for own, parts, pad in line:
+            cell = Text("".join(part for part, _style in parts), style=own) if own else Text.assemble(*parts)
+            if pad > 0:
+                cell.pad_right(pad)
+            text.append_text(cell)
+    return text
+
+
 class Drawing:
-    """Draws a Picture as Text lines at a given number of decimals, remembering the first hot line."""
+    """Draws a Picture as lines at a given number of decimals, remembering the first hot line."""
 
     def __init__(self, picture: Picture, decimals: int, activations: bool = True):
         self.p, self.decimals, self.activations = picture, decimals, activations
         self.focus: tuple[int, int] = (0, 0)  # first line and line count of the current neuron's block
 
-    def heading(self, L: int) -> Text:
+    def heading(self, L: int) -> Cell:
         text = self.p.headings[L]
-        return Text(text if self.activations else text.split(" · ")[0], style="bold")
+        return "bold", ((text if self.activations else text.split(" · ")[0], ""),)
 
-    def hot(self, text: str, is_hot: bool) -> Text:
-        return Text(text, style=HOT if is_hot else "")
+    @staticmethod
+    def hot(text: str, is_hot: bool) -> Part:
+        return text, HOT if is_hot else ""
 
-    def neuron(self, L: int, j: int) -> list[Text]:
+    def neuron(self, L: int, j: int) -> list[Cell]:
         p = self.p
         name = p.names[L][j]
         label = self.hot(name, name in p.hot_neurons)
         if L == 0:
-            return [Text.assemble(label, " ", fmt(p.inputs[j], self.decimals)), Text("")]
+            return [("", (label, (" ", ""), (fmt(p.inputs[j], self.decimals), ""))), EMPTY]
         net = self.hot(fmt(p.nets[L][j], self.decimals), p.quantity == f"net_{name}")
         out = self.hot(fmt(p.outs[L][j], self.decimals), p.quantity == f"out_{name}")
-        return [Text.assemble(label, " net ", net), Text.assemble(" " * len(name), " out ", out)]
+        return [("", (label, (" net ", ""), net)), ("", ((" " * len(name), ""), (" out ", ""), out))]
 
-    def wire(self, wire: Wire, name_width: int, ends_width: int) -> Text:
+    def wire(self, wire: Wire, name_width: int, ends_width: int) -> Cell:
         shown = wire.name + ("+" if wire.updated else "")
-        label = self.hot(shown, wire.name in self.p.hot_params)
-        label.pad_right(name_width - len(shown))
+        label = self.hot(shown + " " * (name_width - len(shown)), wire.name in self.p.hot_params)
         value = self.hot(fmt(wire.value, self.decimals), self.p.quantity == f"{wire.name}+")
-        return Text.assemble(label, " ", wire.ends.ljust(ends_width), " ", value)
+        return "", (label, (" ", ""), (wire.ends.ljust(ends_width), ""), (" ", ""), value)
 
-    def wire_cells(self, l: int) -> dict[str, Text]:
+    def wire_cells(self, l: int) -> dict[str, Cell]:
         """The weights of weight layer l, then its biases, by name, in the order the article numbers them."""
         every = [w for row in self.p.wires[l] for w in row] + list(self.p.bias_wires[l])
         name_width = max(len(w.name) + 1 for w in every)
@@ -88,73 +117,74 @@ class Drawing:
 
     # --- the two layouts -----------------------------------------------------------------
 
-    def columns(self) -> list[list[Text]]:
+    def columns(self) -> list[list[Cell]]:
         p = self.p
         columns = []
         for L in range(len(p.names)):
             if L:
-                columns.append([Text("weights", style="bold"), *self.wire_cells(L - 1).values()])
+                columns.append([("bold", (("weights", ""),)), *self.wire_cells(L - 1).values()])
             cells = [line for j in range(len(p.names[L])) for line in self.neuron(L, j)]
             columns.append([self.heading(L), *cells])
         return columns
 
     def column_widths(self) -> tuple[int, ...]:
-        return tuple(max(cell.cell_len for cell in column) for column in self.columns())
+        return tuple(max(width_of(cell) for cell in column) for column in self.columns())
 
-    def grid(self, width: int, least: tuple[int, ...]) -> list[Text] | None:
+    def grid(self, width: int, least: tuple[int, ...]) -> list[tuple] | None:
         """The columns side by side, or None when they do not fit.
 
         Columns are at least as wide as `least` (those of the same network with every value at its
         longest), so they stay put while the round fills in values.
         """
         columns = self.columns()
-        widths = [max(cell.cell_len for cell in column) for column in columns]
-        widths = [max(w, other) for w, other in zip(widths, least)]
+        cell_widths = [[width_of(cell) for cell in column] for column in columns]
+        widths = [max(max(column), other) for column, other in zip(cell_widths, least)]
         rows = max(len(column) for column in columns)
         room = width - sum(widths)
         if room < len(columns) - 1 or rows > GRID_MAX_ROWS + 1:
             return None
         gap = min(4, room // max(1, len(columns) - 1))
+        last = len(columns) - 1
         lines = []
         for r in range(rows):
-            line = Text(no_wrap=True)
+            line = []
             for c, column in enumerate(columns):
-                cell = column[r].copy() if r < len(column) else Text("")
-                if c < len(columns) - 1:
-                    cell.pad_right(widths[c] - cell.cell_len + gap)
-                line.append_text(cell)
-            lines.append(line)
+                own, parts = column[r] if r < len(column) else EMPTY
+                used = cell_widths[c][r] if r < len(column) else 0
+                line.append((own, parts, widths[c] - used + gap if c < last else 0))
+            lines.append(tuple(line))
         return lines
 
-    def tables(self, width: int) -> list[Text]:
+    def tables(self, width: int) -> list[tuple]:
         """One block per layer: each neuron, then the weights into it, flowed across the width."""
         p = self.p
         inputs = [self.neuron(0, j)[0] for j in range(len(p.names[0]))]
-        lines = [Text("inputs", style="bold"), *self.flow(inputs, width, indent=2)]
+        lines = [(("bold", (("inputs", ""),), 0),), *self.flow(inputs, width, indent=2)]
         for L in range(1, len(p.names)):
-            lines.append(self.heading(L))
+            own, parts = self.heading(L)
+            lines.append(((own, parts, 0),))
             cells = self.wire_cells(L - 1)
             for j, name in enumerate(p.names[L]):
                 net, out = self.neuron(L, j)
                 start = len(lines)
-                lines.append(Text.assemble("  ", net, " ", out[len(name):]))
+                # "  h1 net 0.3775  out 0.5933": the out cell without its indent under the name
+                lines.append((("", (("  ", ""), *net[1], (" ", ""), *out[1][1:]), 0),))
                 lines.extend(self.flow([cells[w] for w in self.into(L - 1, j)], width, indent=6))
                 if name == p.own:
                     self.focus = (start, len(lines) - start)
         return lines
 
     @staticmethod
-    def flow(cells: list[Text], width: int, indent: int) -> list[Text]:
-        cell_width = max(cell.cell_len for cell in cells) + 2
+    def flow(cells: list[Cell], width: int, indent: int) -> list[tuple]:
+        widths = [width_of(cell) for cell in cells]
+        cell_width = max(widths) + 2
         per_line = max(1, (width - indent) // cell_width)
         lines = []
         for start in range(0, len(cells), per_line):
-            line = Text(" " * indent, no_wrap=True)
-            for cell in cells[start:start + per_line]:
-                padded = cell.copy()
-                padded.pad_right(cell_width - cell.cell_len)
-                line.append_text(padded)
-            lines.append(line)
+            line = [("", ((" " * indent, ""),), 0)]
+            for (own, parts), used in zip(cells[start:start + per_line], widths[start:start + per_line]):
+                line.append((own, parts, cell_width - used))
+            lines.append(tuple(line))
         return lines
 
 
@@ -166,36 +196,43 @@ def draw(picture: Picture, width: int) -> tuple[list[Text], tuple[int, int]]:
     Where a column heading's activation name ("hidden · sigmoid") is what makes it too wide, it is
     dropped before precision is (the formula panel names the activation anyway).
     """
-    widest = _widest(picture)
     for decimals in (9, 6, 4):
         for activations in (True, False):
-            least = _least_widths(widest, decimals, activations)
+            least = _least_widths(picture, decimals, activations)
             if sum(least) + len(least) - 1 > width:
                 continue  # even the template does not fit: no need to draw the real thing
             lines = Drawing(picture, decimals, activations).grid(width, least)
             if lines is not None:
-                return lines, _hot_rows(lines)
+                return [text_of(line) for line in lines], _hot_rows(lines)
     drawing = Drawing(picture, 9 if width >= 100 else 6)
     lines = drawing.tables(width)
-    return lines, drawing.focus
+    return [text_of(line) for line in lines], drawing.focus
 
 
-def _hot_rows(lines: list[Text]) -> tuple[int, int]:
+def _hot_rows(lines: list[tuple]) -> tuple[int, int]:
     """First line and line count of the highlighted part of a grid (to scroll a tall one to it)."""
-    hot = [y for y, line in enumerate(lines) if any(span.style == HOT for span in line.spans)]
+    hot = [y for y, line in enumerate(lines) if any(style == HOT for _own, parts, _pad in line for _t, style in parts)]
     return (hot[0], hot[-1] - hot[0] + 1) if hot else (0, 0)
 
 
-@lru_cache(maxsize=32)
-def _least_widths(widest: Picture, decimals: int, activations: bool) -> tuple[int, ...]:
-    """Column widths of the template picture (the same for every step of a network)."""
-    return Drawing(widest, decimals, activations).column_widths()
+_TEMPLATES: dict[tuple, tuple[int, ...]] = {}
+
+
+def _least_widths(picture: Picture, decimals: int, activations: bool) -> tuple[int, ...]:
+    """Column widths of the template picture (the same for every step of a network and sample)."""
+    key = (picture.shape, picture.inputs, decimals, activations)
+    widths = _TEMPLATES.get(key)
+    if widths is None:
+        if len(_TEMPLATES) >= 256:
+            _TEMPLATES.clear()
+        widths = _TEMPLATES[key] = Drawing(_widest(picture), decimals, activations).column_widths()
+    return widths
 
 
 def _widest(picture: Picture) -> Picture:
     """The picture with every computed value and weight at its longest (-0.333333333), marked updated.
 
-    Nothing is highlighted in it, so every step of a network gives the same template (and cache hit).
+    Nothing is highlighted in it, so every step of a network gives the same template.
     """
     longest = -1 / 3
     return replace(
@@ -213,7 +250,7 @@ def _widest(picture: Picture) -> Picture:
     )
 
 
-class Diagram(Widget):
+class Diagram(LinePanel):
     """The drawing itself; it sits in a NetworkPanel that scrolls when the drawing is taller."""
 
     frame: var[Frame | None] = var(None)
@@ -229,11 +266,8 @@ class Diagram(Widget):
         picture = Picture.of(frame)
         if picture == self._picture:
             return
-        width = self.size.width
-        before = len(self.lines(width))
         self._picture, self._drawn = picture, None
-        # A new layout only when the drawing's height changes (a new network, or grown values).
-        self.refresh(layout=len(self.lines(width)) != before or not before)
+        self.redraw()  # only the lines that changed; a new layout only if the height did
         self.call_after_refresh(self.show_hot_line)
 
     def lines(self, width: int) -> list[Text]:
@@ -247,10 +281,7 @@ class Diagram(Widget):
         return self._drawn
 
     def get_content_height(self, container, viewport, width: int) -> int:
-        return len(self.lines(width))
-
-    def render(self) -> Text:
-        return Text("\n").join(self.lines(self.size.width))
+        return len(self.lines(width))  # (even at no width, as before: the layout of a tiny terminal)
 
     def show_hot_line(self) -> None:
         """Scroll the panel to the current neuron and the weights into it (it matters in table form)."""

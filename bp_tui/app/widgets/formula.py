@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.reactive import var
-from textual.widgets import Static
 
 from ...records import num
 from ..frame import BAD_MARK, OK_MARK, Frame, paragraphs, shown
+from .lines import LinePanel
 
 
 def welcome(frame: Frame) -> Text:
@@ -71,22 +71,28 @@ def round_summary(frame: Frame) -> Text:
 MIN_LINES = 5  # formula, numbers, result and a two-line sentence: most steps, so most keep the height
 
 
-class FormulaPanel(Static):
+class FormulaPanel(LinePanel):
     # Never shorter than MIN_LINES of text (plus the titled rule above it).
-    DEFAULT_CSS = f"FormulaPanel {{ min-height: {MIN_LINES + 1}; }}"
+    DEFAULT_CSS = f"FormulaPanel {{ height: auto; min-height: {MIN_LINES + 1}; }}"
 
     frame: var[Frame | None] = var(None)
 
     def __init__(self, **kwargs):
-        super().__init__(markup=False, **kwargs)
+        super().__init__(**kwargs)
+        self._text = Text()
 
     def watch_frame(self, frame: Frame | None) -> None:
-        # Every move changes the current sub-step, so there is nothing to compare: redraw. A new
-        # layout of the screen costs more than the rest of a key press, so ask for one only when
-        # the panel needs a different number of lines.
+        # Every move changes the current sub-step: redraw (the lines it shares with the last one,
+        # a blank line or the round summary, are kept).
         if frame is None:
             return
-        self.update(welcome(frame) if frame.current is None else step_text(frame), layout=False)
-        lines = self.get_content_height(self.size, self.app.size, self.scrollable_content_region.width)
-        if max(lines, MIN_LINES) != self.size.height:  # (a panel at its max-height asks every time)
-            self.refresh(layout=True)
+        self._text = welcome(frame) if frame.current is None else step_text(frame)
+        self.redraw()
+
+    def lines(self, width: int) -> list[Text]:
+        return self._text.split("\n", allow_blank=True)
+
+    def needs_layout(self, rows: int) -> bool:
+        # A new layout of the screen costs more than the rest of a key press, so ask for one only
+        # when the panel needs a different height (a panel at its max-height asks every time).
+        return max(rows, MIN_LINES) != self.size.height

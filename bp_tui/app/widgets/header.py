@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.reactive import var
-from textual.widget import Widget
 
 from ..frame import Frame, divergence_text, phase_title
+from .lines import LinePanel
 
 
-class StatusHeader(Widget):
+class StatusHeader(LinePanel):
     frame: var[Frame | None] = var(None)
 
     def __init__(self, **kwargs):
@@ -27,7 +27,10 @@ class StatusHeader(Widget):
         shown = (frame.stepper.scenario.display_title, self.positions(frame), divergence_text(frame))
         if shown != self._shown:
             self._shown = shown
-            self.refresh(layout=False)  # always one line: no re-layout needed
+            self.redraw()
+
+    def needs_layout(self, rows: int) -> bool:
+        return False  # always one line high (a position too long for a narrow terminal is cut)
 
     @staticmethod
     def positions(frame: Frame) -> tuple[str, str]:
@@ -43,11 +46,10 @@ class StatusHeader(Widget):
         full = f"round {frame.epoch + 1} · {where} · step {frame.k} of {total}"
         return full, f"round {frame.epoch + 1} · step {frame.k}/{total}"
 
-    def render(self) -> Text:
+    def lines(self, width: int) -> list[Text]:
         if self._shown is None:
-            return Text("")
+            return [Text("")]
         title, (full, short), diverged = self._shown
-        width = self.size.width
         right = Text()
         if diverged:
             right.append(f" {diverged} ", style="reverse bold")
@@ -60,4 +62,4 @@ class StatusHeader(Widget):
         left = Text(title, no_wrap=True) if room > 1 else Text("")
         left.truncate(max(0, room), overflow="ellipsis")
         gap = max(1, width - left.cell_len - right.cell_len)
-        return Text.assemble(left, " " * gap, right, no_wrap=True, overflow="ellipsis")
+        return [Text.assemble(left, " " * gap, right, no_wrap=True, overflow="ellipsis")]

@@ -23,12 +23,43 @@ class Wire:
     updated: bool
 
 
+class Shape:
+    """What every picture of one network shares: its names, the column headings, each weight's name
+    and ends, and the biases' names. Made once per scenario; pictures compare it by identity."""
+
+    def __init__(self, scenario):
+        layout = scenario.layout
+        names = layout.neuron_names
+        weight_names = layout.weight_names
+        self.names: tuple[tuple[str, ...], ...] = names
+        self.headings = _headings(names, scenario.activations)
+        # wires[l][j][k]: (name, ends) of the weight from neuron k of layer l into neuron j of layer l + 1
+        self.wires = tuple(
+            tuple(tuple((weight_names[l][j][k], f"{names[l][k]}→{names[l + 1][j]}") for k in range(len(names[l])))
+                  for j in range(len(names[l + 1])))
+            for l in range(len(names) - 1))
+        bias_count = {"shared": lambda l: 1, "per-neuron": lambda l: len(names[l + 1]), "none": lambda l: 0}
+        self.biases = tuple(tuple(layout.bias_name(l, j) for j in range(bias_count[scenario.bias](l)))
+                            for l in range(len(names) - 1))
+
+
+_SHAPES: dict[int, tuple[object, Shape]] = {}
+
+
+def shape_of(scenario) -> Shape:
+    found = _SHAPES.get(id(scenario))
+    if found is None or found[0] is not scenario:
+        if len(_SHAPES) > 64:
+            _SHAPES.clear()
+        found = _SHAPES[id(scenario)] = (scenario, Shape(scenario))
+    return found[1]
+
+
 @dataclass(frozen=True)
 class Picture:
     """Everything the diagram draws, independent of the width it is drawn at."""
 
-    names: tuple[tuple[str, ...], ...]
-    headings: tuple[str, ...]
+    shape: Shape
     inputs: tuple[float, ...]
     nets: tuple[tuple[float | None, ...], ...]
     outs: tuple[tuple[float | None, ...], ...]
@@ -39,14 +70,22 @@ class Picture:
     quantity: str
     own: str  # the neuron the current quantity belongs to (the first it touches)
 
+    @property
+    def names(self) -> tuple[tuple[str, ...], ...]:
+        return self.shape.names
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        return self.shape.headings
+
     @classmethod
     def of(cls, frame: Frame) -> Picture:
         stepper = frame.stepper
         scenario = stepper.scenario
-        layout = scenario.layout
-        names = layout.neuron_names
+        shape = shape_of(scenario)
+        names = shape.names
         sample, values = 0, {}
-        params, updated = _parameters(stepper), set()
+        params, updated = _parameters(stepper, shape), set()
         for step in frame.revealed:
             if step.phase == "forward":
                 if step.sample != sample:
@@ -59,17 +98,11 @@ class Picture:
         def wire(name: str, ends: str) -> Wire:
             return Wire(name, ends, params[name], name in updated)
 
-        wires = tuple(
-            tuple(tuple(wire(layout.weight_names[l][j][k], f"{names[l][k]}→{names[l + 1][j]}")
-                        for k in range(len(names[l]))) for j in range(len(names[l + 1])))
-            for l in range(len(names) - 1))
-        bias_count = {"shared": lambda l: 1, "per-neuron": lambda l: len(names[l + 1]), "none": lambda l: 0}
-        bias_wires = tuple(tuple(wire(layout.bias_name(l, j), "bias") for j in range(bias_count[scenario.bias](l)))
-                           for l in range(len(names) - 1))
+        wires = tuple(tuple(tuple(wire(name, ends) for name, ends in row) for row in layer) for layer in shape.wires)
+        bias_wires = tuple(tuple(wire(name, "bias") for name in layer) for layer in shape.biases)
         current = frame.current
         return cls(
-            names=names,
-            headings=_headings(names, scenario.activations),
+            shape=shape,
             inputs=scenario.inputs[sample],
             nets=tuple(tuple(values.get(f"net_{n}") for n in layer) for layer in names),
             outs=tuple(tuple(values.get(f"out_{n}") for n in layer) for layer in names),
@@ -82,15 +115,15 @@ class Picture:
         )
 
 
-def _parameters(stepper) -> dict[str, float]:
+def _parameters(stepper, shape: Shape) -> dict[str, float]:
     """Weights and biases by name, as they stood at the start of the current round."""
     params = stepper.params_before_round()
-    layout = stepper.layout
     found = {}
-    for l, layer in enumerate(layout.weight_names):
+    for l, layer in enumerate(shape.wires):
         for j, row in enumerate(layer):
-            for k, name in enumerate(row):
+            for k, (name, _ends) in enumerate(row):
                 found[name] = params.weights[l][j][k]
+    layout = stepper.layout
     for l, biases in enumerate(params.biases or ()):
         if isinstance(biases, (list, tuple)):
             for j, value in enumerate(biases):

@@ -4,7 +4,8 @@ Quantities with a figure from the scenario's [[expect]] list get ✓ when the fi
 figure when it does not. The figure's note goes underneath when the panel is tall enough to keep
 several quantities in view around it; otherwise the formula panel shows the current step's note.
 The panel draws only the lines on screen (Textual's line API), so a round of thousands of sub-steps
-costs no more per key than one of forty.
+costs no more per key than one of forty. A step repaints only the rows it changes (the new quantity,
+the one that was current) unless the panel scrolls, and every drawn row is kept until the round ends.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...records import num
 from ..frame import BAD_MARK, CURRENT_MARK, HOT, OK_MARK, Frame, phase_title, shown
+from .lines import FramedRows
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ def round_lines(frame: Frame, width: int, with_notes: bool) -> list[Line]:
     return lines
 
 
-class QuantitiesPanel(ScrollView, can_focus=False):
+class QuantitiesPanel(FramedRows, ScrollView, can_focus=False):
     frame: var[Frame | None] = var(None)
 
     def __init__(self, **kwargs):
@@ -68,10 +70,16 @@ class QuantitiesPanel(ScrollView, can_focus=False):
         self._starts: list[int] = []  # the record of each line, for finding how many are revealed
         self._built_for: tuple | None = None  # (the round's records, width, notes or not)
         self._visible = 0
+        self._title = ""
+        self._drawn: tuple | None = None  # (records, k, masked) the rows on screen show
+        self._rows: dict[tuple, Strip] = {}  # drawn rows, by line and state (see render_line)
+        self._rows_style = None  # (visual style, rich style) the rows were drawn with
 
     def watch_frame(self, frame: Frame | None) -> None:
         if frame is not None:
-            self.border_title = f" quantities · round {frame.epoch + 1} "
+            title = f" quantities · round {frame.epoch + 1} "
+            if title != self._title:  # setting a title repaints the whole panel: only when it changes
+                self._title = self.border_title = title
             self.rebuild()
 
     def on_resize(self) -> None:
@@ -83,7 +91,7 @@ class QuantitiesPanel(ScrollView, can_focus=False):
             return
         region = self.scrollable_content_region
         with_notes = region.height >= NOTES_MIN_HEIGHT
-        built = self._built_for
+        built, rebuilt = self._built_for, False
         if built is None or built[0] is not frame.records or built[1:] != (region.width, with_notes):
             # A new round (or size): lay out all its lines once.
             key = (frame.records, region.width, with_notes)
@@ -93,10 +101,28 @@ class QuantitiesPanel(ScrollView, can_focus=False):
             # The whole round's height, so a step changes no size (a new layout costs more than the
             # rest of a key press); lines not revealed yet are drawn blank, below the current one.
             self.virtual_size = Size(widest, len(self._lines))
+            self._rows.clear()
+            rebuilt = True
+        before, scrolled = self._drawn, self.scroll_offset
+        self._drawn = (frame.records, frame.k, frame.masked)
         self._visible = bisect_left(self._starts, frame.k)
-        self.refresh()
         # The current quantity (and its notes) is the last revealed line: keep it at the bottom.
         self.scroll_to(y=max(0, self._visible - region.height), animate=False, immediate=True)
+        if rebuilt or before is None or before[0] is not frame.records or self.scroll_offset != scrolled:
+            self.refresh()
+        else:
+            self.refresh_changed(before[1], frame.k)
+
+    def refresh_changed(self, k_before: int, k: int) -> None:
+        """Repaint the rows whose lines were revealed, hidden or (un)marked current by moving from
+        sub-step k_before to k: those of records k_before - 1 .. k - 1 (either way round)."""
+        low, high = sorted((k_before, k))
+        first = bisect_left(self._starts, max(0, low - 1))
+        last = bisect_left(self._starts, high)
+        top = self.scroll_offset.y
+        rows = range(max(first, top), min(last, top + self.size.height))
+        if rows:
+            self.refresh(Region(0, rows.start - top, self.size.width, len(rows)))
 
     @staticmethod
     def plain(line: Line) -> str:
@@ -108,13 +134,27 @@ class QuantitiesPanel(ScrollView, can_focus=False):
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        style = self.rich_style
+        visual_style = self.visual_style
+        if self._rows_style is None or self._rows_style[0] != visual_style:
+            self._rows_style = (visual_style, self.rich_style)
+            self._rows.clear()
+        style = self._rows_style[1]
         if index >= self._visible or self.frame is None:
-            return Strip.blank(width, style)
+            blank = self._rows.get(width)  # one blank row object, so the framed row is kept too
+            if blank is None:
+                blank = self._rows[width] = Strip.blank(width, style)
+            return blank
         line = self._lines[index]
-        text = Text(style=style, no_wrap=True, end="")
         current = line.record == self.frame.k - 1
         masked = current and self.frame.masked  # quiz mode: the value, its mark and notes wait for the answer
+        key = (index, current, masked, scroll_x, width)
+        strip = self._rows.get(key)
+        if strip is None:
+            strip = self._rows[key] = self.draw_row(line, current, masked, scroll_x, width, style)
+        return strip
+
+    def draw_row(self, line: Line, current: bool, masked: bool, scroll_x: int, width: int, style) -> Strip:
+        text = Text(style=style, no_wrap=True, end="")
         if line.kind == "heading":
             text.append(line.text, style="bold underline")
         elif line.kind == "note":
