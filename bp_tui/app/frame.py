@@ -7,7 +7,7 @@ than one widget needs: the marks, how a value and a phase title are written, sce
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..records import PHASE_LABELS, Step, num, value_text
 from ..stepper import Stepper
@@ -42,6 +42,17 @@ class Frame:
         round_done = stepper.round_done and not masked
         return cls(stepper, stepper.epoch, stepper.k, stepper.diverged_at, stepper.records, stepper.current,
                    round_done, stepper.epoch + int(round_done), masked, len(stepper.edits))
+
+    def predicted(self) -> Frame | None:
+        """The frame the next sub-step will most likely show: the next record of this round, its value
+        shown. Widgets draw it ahead while the learner reads this one; a wrong guess costs nothing
+        but the time it took. None at the end of a round (the next one is not computed yet)."""
+        if self.k >= len(self.records):
+            return None
+        k = self.k + 1
+        done = k == len(self.records)
+        return replace(self, k=k, current=self.records[k - 1], round_done=done, completed=self.epoch + int(done),
+                       masked=False)
 
     @property
     def revealed(self) -> list[Step]:

@@ -23,7 +23,7 @@ from textual.reactive import var
 
 from ...records import num
 from ..frame import HOT, Frame
-from .lines import LinePanel
+from .lines import FramedRows, LinePanel, QuickScrollBars
 from .network_picture import Picture, Wire
 
 MISSING = "·"  # a value not computed yet in this round
@@ -257,38 +257,43 @@ class Diagram(LinePanel):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._picture: Picture | None = None
-        self._drawn: tuple[int, list[Text], tuple[int, int]] | None = None
+        self._drawings: dict[tuple[Picture, int], tuple[list[Text], tuple[int, int]]] = {}  # this one, ahead
 
     def watch_frame(self, frame: Frame | None) -> None:
-        if frame is None:
-            return
-        picture = Picture.of(frame)
-        if picture == self._picture:
-            return
-        self._picture, self._drawn = picture, None
-        self.redraw()  # only the lines that changed; a new layout only if the height did
-        self.call_after_refresh(self.show_hot_line)
+        if frame is not None:
+            before = self._state
+            self.show_frame(frame)
+            if self._state is not before:
+                self.call_after_refresh(self.show_hot_line)
 
-    def lines(self, width: int) -> list[Text]:
-        return self.drawn(width)[1]
+    def state_for(self, frame: Frame) -> Picture:
+        return Picture.of(frame)
 
-    def drawn(self, width: int) -> tuple[int, list[Text], tuple[int, int]]:
-        if self._picture is None:
-            return width, [], (0, 0)
-        if self._drawn is None or self._drawn[0] != width:
-            self._drawn = (width, *draw(self._picture, width))
-        return self._drawn
+    def lines_of(self, picture: Picture | None, width: int) -> list[Text]:
+        return self.drawn(picture, width)[0]
+
+    def drawn(self, picture: Picture | None, width: int) -> tuple[list[Text], tuple[int, int]]:
+        """The picture's lines at this width and where its current neuron is (kept for the picture
+        on screen and the one drawn ahead)."""
+        if picture is None:
+            return [], (0, 0)
+        found = self._drawings.get((picture, width))
+        if found is None:
+            if len(self._drawings) >= 4:
+                keep = {key: value for key, value in self._drawings.items() if key[0] == self._state}
+                self._drawings = keep
+            found = self._drawings[(picture, width)] = draw(picture, width)
+        return found
 
     def get_content_height(self, container, viewport, width: int) -> int:
         return len(self.lines(width))  # (even at no width, as before: the layout of a tiny terminal)
 
     def show_hot_line(self) -> None:
         """Scroll the panel to the current neuron and the weights into it (it matters in table form)."""
-        _width, _lines, (start, count) = self.drawn(self.size.width)
+        _lines, (start, count) = self.drawn(self._state, self.size.width)
         if isinstance(self.parent, VerticalScroll) and count:
             self.parent.scroll_to_region(Region(0, start, 1, count), animate=False)
 
 
-class NetworkPanel(VerticalScroll, can_focus=False):
+class NetworkPanel(QuickScrollBars, FramedRows, VerticalScroll, can_focus=False):
     """Scrolls the diagram when a network is too large for the space (never when it fits)."""

@@ -22,6 +22,7 @@ from textual.reactive import var
 from textual.widgets import Sparkline, Static
 
 from ..frame import Frame, shown
+from .lines import FramedRows
 
 MAX_POINTS = 512
 
@@ -50,7 +51,15 @@ def chart_labels(errors: Sequence[float], count: int, plotted: list[float]) -> t
     return first, now, scale
 
 
-class ErrorChart(Vertical):
+class ChartLine(FramedRows, Static):
+    """A line of numbers under the chart's title (its rows are kept framed: most keys leave it alone)."""
+
+
+class ChartCurve(FramedRows, Sparkline):
+    """The bars (kept framed likewise)."""
+
+
+class ErrorChart(FramedRows, Vertical):
     frame: var[Frame | None] = var(None)
 
     def __init__(self, **kwargs):
@@ -59,10 +68,10 @@ class ErrorChart(Vertical):
 
     def compose(self) -> ComposeResult:
         # Numbers first, bars last: on a short terminal the bars are what gets squeezed out.
-        yield Static(markup=False, classes="first")
-        yield Static(markup=False, classes="now")
-        yield Static(markup=False, classes="scale")
-        yield Sparkline([], classes="curve")
+        yield ChartLine(markup=False, classes="first")
+        yield ChartLine(markup=False, classes="now")
+        yield ChartLine(markup=False, classes="scale")
+        yield ChartCurve([], classes="curve")
 
     def watch_frame(self, frame: Frame | None) -> None:
         if frame is None:

@@ -77,20 +77,17 @@ class FormulaPanel(LinePanel):
 
     frame: var[Frame | None] = var(None)
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self._text = Text()
-
     def watch_frame(self, frame: Frame | None) -> None:
         # Every move changes the current sub-step: redraw (the lines it shares with the last one,
         # a blank line or the round summary, are kept).
-        if frame is None:
-            return
-        self._text = welcome(frame) if frame.current is None else step_text(frame)
-        self.redraw()
+        if frame is not None:
+            self.show_frame(frame)
 
-    def lines(self, width: int) -> list[Text]:
-        return self._text.split("\n", allow_blank=True)
+    def state_for(self, frame: Frame) -> Text:
+        return welcome(frame) if frame.current is None else step_text(frame)
+
+    def lines_of(self, text: Text | None, width: int) -> list[Text]:
+        return [] if text is None else text.split("\n", allow_blank=True)
 
     def needs_layout(self, rows: int) -> bool:
         # A new layout of the screen costs more than the rest of a key press, so ask for one only

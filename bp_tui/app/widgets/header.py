@@ -17,17 +17,12 @@ from .lines import LinePanel
 class StatusHeader(LinePanel):
     frame: var[Frame | None] = var(None)
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self._shown: tuple | None = None
-
     def watch_frame(self, frame: Frame | None) -> None:
-        if frame is None:
-            return
-        shown = (frame.stepper.scenario.display_title, self.positions(frame), divergence_text(frame))
-        if shown != self._shown:
-            self._shown = shown
-            self.redraw()
+        if frame is not None:
+            self.show_frame(frame)
+
+    def state_for(self, frame: Frame) -> tuple:
+        return frame.stepper.scenario.display_title, self.positions(frame), divergence_text(frame)
 
     def needs_layout(self, rows: int) -> bool:
         return False  # always one line high (a position too long for a narrow terminal is cut)
@@ -46,10 +41,10 @@ class StatusHeader(LinePanel):
         full = f"round {frame.epoch + 1} · {where} · step {frame.k} of {total}"
         return full, f"round {frame.epoch + 1} · step {frame.k}/{total}"
 
-    def lines(self, width: int) -> list[Text]:
-        if self._shown is None:
+    def lines_of(self, shown: tuple | None, width: int) -> list[Text]:
+        if shown is None:
             return [Text("")]
-        title, (full, short), diverged = self._shown
+        title, (full, short), diverged = shown
         right = Text()
         if diverged:
             right.append(f" {diverged} ", style="reverse bold")

@@ -13,14 +13,21 @@ text is selected the panel draws the Textual way, so the selection shows.
 
 from __future__ import annotations
 
+import asyncio
+
+from rich.color import Color as RichColor
+from rich.segment import Segment
 from rich.text import Text
 from textual.content import Content, _FormattedLine
-from textual.geometry import Region
+from textual._segment_tools import line_pad
+from textual.geometry import Region, Size
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 from textual.widget import Widget
 
 CACHE_LIMIT = 4096  # distinct lines kept per panel (a few rounds' worth); then the cache starts over
 FRAMED_LIMIT = 4096  # framed rows kept per panel, likewise
+AHEAD_DELAY = 0.02  # seconds after a frame is shown before the next one is drawn ahead
 
 
 def line_key(y: int, line: Text) -> tuple:
@@ -37,54 +44,177 @@ class FramedRows:
     here hand out the same strip for the same content, so the framed row is kept, keyed by that strip:
     a scrolled panel costs lookups, and only rows with new content are framed again. Everything else
     that framing depends on (sizes, colours, filters, the border title) keys the whole cache.
+
+    A content row of a panel with no side borders, outline, tint, hatch or transparency is framed here
+    the way Textual's StylesCache.render_line frames it (case C: content, then padding, then the
+    line filters); anything else, and every border row, is framed by Textual itself.
     """
 
-    def _framing_key(self) -> tuple:
-        return (self.outer_size, self.size, self.background_colors, self.visual_style, self.opacity,
-                tuple(self.get_line_filters()), self._border_title, self._border_subtitle)
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False):
+        """A repaint goes straight to the screen's list of dirty widgets.
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        if self.text_selection is not None or self.hover_style._link_id:
-            return super().render_lines(crop)
+        Textual's refresh has the widget wake on its next idle only to post an Update message to the
+        screen: with four panels changing on every key those wake-ups cost more than the drawing.
+        Anything else (a layout, a widget not on the current screen) takes Textual's own path.
+        """
+        if layout or recompose or not repaint or not self._is_mounted or self._layout_required:
+            return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+        try:
+            screen = self.screen
+        except Exception:  # (NoScreen) not on a screen yet
+            return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+        if screen is not self.app.screen or not self.display:
+            return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+        # What Widget.refresh and then Widget._check_refresh and Screen._on_update do for a repaint.
+        self._layout_cache.clear()
+        self._set_dirty(*regions)
+        self.clear_cached_dimensions()
+        self._rich_style_cache.clear()
+        screen._dirty_widgets.add(self)
+        screen.check_idle()
+        return self
+
+    def _framing_key(self, size: Size) -> tuple:
+        # Colours, padding, borders and opacity come from the styles of the widget and its ancestors:
+        # Textual counts every change to a widget's styles (its visual_style cache does the same).
+        styles = tuple(node.styles._cache_key for node in self.ancestors_with_self)
+        return (self.outer_size, size, styles, tuple(self.get_line_filters()), self._border_title,
+                self._border_subtitle)
+
+    def _framing(self, size: Size | None = None) -> dict:
+        """The kept rows, emptied when anything but the content changes."""
         framed = self.__dict__.setdefault("_framed", {})
-        key = self._framing_key()
+        key = self._framing_key(self.size if size is None else size)
         if framed.get("key") != key or len(framed) > FRAMED_LIMIT:
             framed.clear()
             framed["key"] = key
+            framed["direct"] = self._direct_framing()
+        return framed
+
+    def _direct_framing(self) -> tuple | None:
+        """What framing a content row here takes, or None when it needs Textual (see the class)."""
+        styles = self.styles
+        if (styles.border.left[0] or styles.border.right[0] or any(edge for edge, _color in styles.outline)
+                or styles.tint.a or self.opacity != 1 or styles.text_opacity != 1
+                or (styles.has_rule("hatch") and styles.hatch != "none")):
+            return None
+        base_background, background = self.background_colors
+        inner, _outer = self._styles_cache.get_inner_outer(base_background, background)
+        _top, pad_right, _bottom, pad_left = styles.padding
+        return (inner.rich_style, pad_left, pad_right, self.size.width, self.outer_size.width, background,
+                tuple(self.get_line_filters()))
+
+    def framed_row(self, content: Strip, framed: dict | None = None) -> Strip | None:
+        """The row for `content` as Textual would frame it, kept; None if Textual must do it."""
+        framed = self._framing() if framed is None else framed
+        found = framed.get(id(content))
+        if found is not None and found[0] is content:
+            return found[1]
+        direct = framed["direct"]
+        if direct is None:
+            return None
+        inner, pad_left, pad_right, content_width, width, background, filters = direct
+        line = content.adjust_cell_length(content_width, inner)
+        if pad_left or pad_right:
+            line = line_pad(line, pad_left, pad_right, inner)
+        row = Strip(line, width)
+        for line_filter in filters:
+            row = row.apply_filter(line_filter, background)
+        framed[id(content)] = (content, row)
+        return row
+
+    def content_rows(self, first: int, count: int, width: int) -> list[Strip]:
+        """Content rows first .. first + count - 1 of a panel `width` wide (what render_line gives;
+        a panel may do it faster)."""
+        return [self.render_line(y) for y in range(first, first + count)]
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if self.screen.selections.get(self) is not None or self.hover_style._link_id:
+            return super().render_lines(crop)  # (text selected here: Textual draws it)
+        size = self.size
+        framed = self._framing(size)
         top = self.styles.gutter.top
-        height = self.size.height
+        height = size.height
         width = self.outer_size.width
-
-        def row_key(y: int) -> tuple:
-            """(what the framed row is kept under, what it was made from)"""
-            if 0 <= y - top < height:
-                content = self.render_line(y - top)
-                return id(content), content
-            return ("edge", y), None  # a border or padding row: the same until the key above changes
-
+        first, last = max(crop.y, top), min(crop.bottom, top + height)
+        contents = self.content_rows(first - top, last - first, size.width) if last > first else []
         rows: list[Strip | None] = []
         missing: list[int] = []
         for y in crop.line_range:
-            kept, content = row_key(y)
-            found = framed.get(kept)
-            if found is None or found[0] is not content:
-                missing.append(y)
-                rows.append(None)
+            if first <= y < last:
+                row = self.framed_row(contents[y - first], framed)
             else:
-                rows.append(found[1])
-        while missing:  # frame the rows not kept, a run of consecutive rows at a time
+                found = framed.get(("edge", y))  # a border or padding row: the same until the key changes
+                row = None if found is None else found[1]
+            rows.append(row)
+            if row is None:
+                missing.append(y)
+        while missing:  # what Textual frames, a run of consecutive rows at a time
             start = end = missing.pop(0)
             while missing and missing[0] == end + 1:
                 end = missing.pop(0)
             run = Region(0, start, width, end - start + 1)
             for y, row in zip(run.line_range, super().render_lines(run)):
-                kept, content = row_key(y)
-                framed[kept] = (content, row)
+                if 0 <= y - top < height:
+                    content = self.render_line(y - top)
+                    framed[id(content)] = (content, row)
+                else:
+                    framed[("edge", y)] = (None, row)
                 rows[y - crop.y] = row
         x1, x2 = crop.column_span
         if (x1, x2) != (0, width):
             rows = [row.crop(x1, x2) for row in rows]
         return rows
+
+
+class FramedScrollBar(FramedRows, ScrollBar):
+    """A scrollbar whose rows are framed as FramedRows frames them (it moves on most steps).
+
+    Its rows are the segments of Textual's own ScrollBarRender.render_bar, styled as Textual styles
+    them (the widget's style under the bar's, in _Styled), one strip object per distinct segment, so
+    that a moved thumb frames only the rows it changes.
+    """
+
+    def content_rows(self, first: int, count: int, width: int) -> list[Strip]:
+        renderable = self.render()
+        if not self.vertical or not isinstance(renderable, ScrollBarRender):
+            return super().content_rows(first, count, width)
+        width, height = self.size
+        base = self.visual_style.rich_style
+        key = (renderable.virtual_size, renderable.window_size, renderable.position, renderable.style,
+               width, height, base)
+        bar = self.__dict__.setdefault("_bar", {})
+        if bar.get("key") != key:
+            style = self.app.console.get_style(renderable.style)
+            segments = renderable.render_bar(
+                size=height, window_size=renderable.window_size, virtual_size=renderable.virtual_size,
+                position=renderable.position, vertical=True, thickness=width,
+                back_color=style.bgcolor or RichColor.parse("#555555"),
+                bar_color=style.color or RichColor.parse("bright_magenta")).segments
+            strips = bar.setdefault("strips", {})
+            rows = []
+            for segment in segments:
+                styled = Segment(segment.text, base + segment.style, None) if base else segment
+                found = strips.get(styled)
+                if found is None:
+                    found = strips[styled] = Strip([styled])
+                rows.append(found)
+            bar["key"], bar["rows"] = key, rows
+        return bar["rows"][first:first + count]
+
+
+class QuickScrollBars:
+    """For a scrolling panel: its vertical scrollbar is a FramedScrollBar (Textual's own code for
+    making the scrollbar, with that class)."""
+
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        if self._vertical_scrollbar is None:
+            self._vertical_scrollbar = scroll_bar = FramedScrollBar(
+                vertical=True, name="vertical", thickness=self.scrollbar_size_vertical)
+            scroll_bar.display = False
+            self.app._start_widget(self, scroll_bar)
+        return self._vertical_scrollbar
 
 
 def _has_meta(line: Text) -> bool:
@@ -93,21 +223,73 @@ def _has_meta(line: Text) -> bool:
     return any(not isinstance(style, str) and style._meta for style in styles)
 
 
-class LinePanel(FramedRows, Widget):
-    """A widget whose content is the list of lines returned by `lines(width)`.
+class DrawsAhead:
+    """For a panel bound to the app's frame: once a frame is on screen, draw the likely next one
+    (Frame.predicted) into the panel's caches, so that the key that shows it costs lookups."""
 
-    Subclasses call `redraw()` whenever what `lines` returns may have changed.
+    _ahead = None  # the pending call that will draw ahead
+
+    def draw_ahead(self, frame) -> None:
+        """Called with each new frame. After a short delay rather than right after the refresh: the
+        terminal's writer thread needs the interpreter to send the frame out, and drawing ahead at
+        once would hold it for milliseconds. (A plain event-loop call: a Textual timer per panel and
+        key costs more than the drawing it delays.)"""
+        if self._ahead is not None:
+            self._ahead.cancel()
+        self._ahead = asyncio.get_running_loop().call_later(AHEAD_DELAY, self._draw_ahead, frame)
+
+    def _draw_ahead(self, frame) -> None:
+        self._ahead = None
+        if frame is self.frame and self.is_mounted and self.text_selection is None:
+            ahead = frame.predicted()
+            if ahead is not None:
+                self.warm_frame(ahead)
+
+    def warm_frame(self, frame) -> None:
+        """Make (and frame) the rows `frame` would show."""
+        raise NotImplementedError
+
+
+class LinePanel(DrawsAhead, FramedRows, Widget):
+    """A panel showing the app's frame as lines of text.
+
+    A subclass says what it shows for a frame (`state_for`, a value compared to skip redrawing) and
+    how that is written at a width (`lines_of`); its watcher calls `show_frame`. The frame most
+    likely next is drawn ahead (a plan: its state and strips), so the key that shows it only swaps
+    strips and refreshes the rows that differ.
     """
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        self._state = None  # what the panel shows (see state_for)
+        self._plan: tuple | None = None  # drawn ahead: (frame, width, _cache_for, state, strips)
         self._strips: list[Strip] | None = None  # the rows drawn at _strips_width
         self._strips_width = -1
         self._cache: dict[tuple, list[Strip]] = {}
         self._cache_for: tuple | None = None  # (width, style) the cached strips were made for
+        self._blank: tuple | None = None  # ((width, style), the blank row below a short text)
+
+    def state_for(self, frame):
+        raise NotImplementedError
+
+    def lines_of(self, state, width: int) -> list[Text]:
+        raise NotImplementedError
 
     def lines(self, width: int) -> list[Text]:
-        raise NotImplementedError
+        return self.lines_of(self._state, width)
+
+    def show_frame(self, frame) -> None:
+        """Show `frame`: from the plan if it was drawn ahead, else drawn now."""
+        plan, self._plan = self._plan, None
+        width = self.size.width
+        if plan is not None and plan[0] == frame and plan[1] == width and plan[2] == self._cache_for:
+            state, strips = plan[3], plan[4]
+        else:
+            state, strips = self.state_for(frame), None
+        if state != self._state:
+            self._state = state
+            self.redraw(strips)
+        self.draw_ahead(frame)
 
     # --- drawing -----------------------------------------------------------------------------
 
@@ -158,14 +340,17 @@ class LinePanel(FramedRows, Widget):
             self._strips_width = width
         return self._strips
 
-    def redraw(self) -> None:
-        """Show what `lines` returns now: refresh the rows that changed, or lay out if the height did."""
+    def redraw(self, strips: list[Strip] | None = None) -> None:
+        """Show what `lines` returns now (made already: `strips`): refresh the rows that changed, or
+        lay out if the height did."""
         width = self.size.width
         before = self._strips if width == self._strips_width else None
         self._strips = None
         if not self.is_mounted or not width or before is None:
             self.refresh(layout=True)
             return
+        if strips is not None:
+            self._strips = strips
         after = self.strips(width)
         if self.needs_layout(len(after)):  # against the height the panel has now (a layout may be pending)
             self.refresh(layout=True)
@@ -175,6 +360,19 @@ class LinePanel(FramedRows, Widget):
                    if y >= len(before) or y >= len(after) or before[y] is not after[y]]
         if changed:
             self.refresh(*changed)
+
+    def warm_frame(self, frame) -> None:
+        """Draw `frame` ahead: its state, its strips, their framed rows; kept as the plan."""
+        width = self.size.width
+        if width <= 0:
+            return
+        state = self.state_for(frame)
+        strips = [strip for y, line in enumerate(self.lines_of(state, width))
+                  for strip in self.line_strips(y, line, width)]
+        framed = self._framing()
+        for strip in strips:
+            self.framed_row(strip, framed)
+        self._plan = (frame, width, self._cache_for, state, strips)
 
     def needs_layout(self, rows: int) -> bool:
         """Whether `rows` rows of text need a new layout: when the panel is not that tall now."""
@@ -188,8 +386,17 @@ class LinePanel(FramedRows, Widget):
     def render_line(self, y: int) -> Strip:
         if self.text_selection is not None:
             return super().render_line(y)  # draw the selection the Textual way
-        strips = self.strips(self.size.width)
-        return strips[y] if y < len(strips) else Strip.blank(self.size.width, self.visual_style.rich_style)
+        return self.content_rows(y, 1, self.size.width)[0]
+
+    def content_rows(self, first: int, count: int, width: int) -> list[Strip]:
+        strips = self.strips(width)
+        rows = strips[first:first + count]
+        if len(rows) < count:  # below the text: blank, as Textual draws a shorter text
+            style = self.visual_style.rich_style
+            if self._blank is None or self._blank[0] != (width, style):
+                self._blank = ((width, style), Strip.blank(width, style))  # one object: its framed row is kept
+            rows += [self._blank[1]] * (count - len(rows))
+        return rows
 
     def render(self) -> Text:
         """The whole text, for selecting with the mouse (and copying)."""

@@ -22,7 +22,7 @@ from textual.strip import Strip
 
 from ...records import num
 from ..frame import BAD_MARK, CURRENT_MARK, HOT, OK_MARK, Frame, phase_title, shown
-from .lines import FramedRows
+from .lines import DrawsAhead, FramedRows, QuickScrollBars
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def round_lines(frame: Frame, width: int, with_notes: bool) -> list[Line]:
     return lines
 
 
-class QuantitiesPanel(FramedRows, ScrollView, can_focus=False):
+class QuantitiesPanel(DrawsAhead, QuickScrollBars, FramedRows, ScrollView, can_focus=False):
     frame: var[Frame | None] = var(None)
 
     def __init__(self, **kwargs):
@@ -81,6 +81,25 @@ class QuantitiesPanel(FramedRows, ScrollView, can_focus=False):
             if title != self._title:  # setting a title repaints the whole panel: only when it changes
                 self._title = self.border_title = title
             self.rebuild()
+            self.draw_ahead(frame)
+
+    def warm_frame(self, frame: Frame) -> None:
+        """Make and frame the rows the panel would show at `frame` (of the round on screen)."""
+        if self._built_for is None or self._built_for[0] is not frame.records or self._rows_style is None:
+            return
+        region = self.scrollable_content_region
+        visible = bisect_left(self._starts, frame.k)
+        top = min(max(0, visible - region.height), self.max_scroll_y)
+        framed = self._framing()
+        for index in range(top, min(top + region.height, visible)):
+            line = self._lines[index]
+            current = line.record == frame.k - 1
+            masked = current and frame.masked
+            key = (index, current, masked, self.scroll_offset.x, region.width)
+            strip = self._rows.get(key)
+            if strip is None:
+                strip = self._rows[key] = self.draw_row(line, current, masked, key[3], key[4], self._rows_style[1])
+            self.framed_row(strip, framed)
 
     def on_resize(self) -> None:
         self.rebuild()
@@ -131,27 +150,33 @@ class QuantitiesPanel(FramedRows, ScrollView, can_focus=False):
         return line.text
 
     def render_line(self, y: int) -> Strip:
+        return self.content_rows(y, 1, 0)[0]
+
+    def content_rows(self, first: int, count: int, _width: int) -> list[Strip]:
         scroll_x, scroll_y = self.scroll_offset
-        index = scroll_y + y
         width = self.scrollable_content_region.width
         visual_style = self.visual_style
         if self._rows_style is None or self._rows_style[0] != visual_style:
             self._rows_style = (visual_style, self.rich_style)
             self._rows.clear()
         style = self._rows_style[1]
-        if index >= self._visible or self.frame is None:
-            blank = self._rows.get(width)  # one blank row object, so the framed row is kept too
-            if blank is None:
-                blank = self._rows[width] = Strip.blank(width, style)
-            return blank
-        line = self._lines[index]
-        current = line.record == self.frame.k - 1
-        masked = current and self.frame.masked  # quiz mode: the value, its mark and notes wait for the answer
-        key = (index, current, masked, scroll_x, width)
-        strip = self._rows.get(key)
-        if strip is None:
-            strip = self._rows[key] = self.draw_row(line, current, masked, scroll_x, width, style)
-        return strip
+        frame, rows = self.frame, []
+        for index in range(scroll_y + first, scroll_y + first + count):
+            if index >= self._visible or frame is None:
+                blank = self._rows.get(width)  # one blank row object, so the framed row is kept too
+                if blank is None:
+                    blank = self._rows[width] = Strip.blank(width, style)
+                rows.append(blank)
+                continue
+            line = self._lines[index]
+            current = line.record == frame.k - 1
+            masked = current and frame.masked  # quiz mode: the value, its mark and notes wait for the answer
+            key = (index, current, masked, scroll_x, width)
+            strip = self._rows.get(key)
+            if strip is None:
+                strip = self._rows[key] = self.draw_row(line, current, masked, scroll_x, width, style)
+            rows.append(strip)
+        return rows
 
     def draw_row(self, line: Line, current: bool, masked: bool, scroll_x: int, width: int, style) -> Strip:
         text = Text(style=style, no_wrap=True, end="")
