@@ -19,7 +19,6 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.geometry import Region
-from textual.reactive import var
 
 from ...records import num
 from ..frame import HOT, Frame
@@ -253,13 +252,14 @@ def _widest(picture: Picture) -> Picture:
 class Diagram(LinePanel):
     """The drawing itself; it sits in a NetworkPanel that scrolls when the drawing is taller."""
 
-    frame: var[Frame | None] = var(None)
+    frame: Frame | None = None  # set by update_frame
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._drawings: dict[tuple[Picture, int], tuple[list[Text], tuple[int, int]]] = {}  # this one, ahead
 
-    def watch_frame(self, frame: Frame | None) -> None:
+    def update_frame(self, frame: Frame | None) -> None:
+        self.frame = frame
         if frame is not None:
             before = self._state
             self.show_frame(frame)

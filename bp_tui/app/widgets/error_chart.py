@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.reactive import var
 from textual.widgets import Sparkline, Static
 
 from ..frame import Frame, shown
@@ -60,7 +59,7 @@ class ChartCurve(FramedRows, Sparkline):
 
 
 class ErrorChart(FramedRows, Vertical):
-    frame: var[Frame | None] = var(None)
+    frame: Frame | None = None  # set by update_frame
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -73,7 +72,8 @@ class ErrorChart(FramedRows, Vertical):
         yield ChartLine(markup=False, classes="scale")
         yield ChartCurve([], classes="curve")
 
-    def watch_frame(self, frame: Frame | None) -> None:
+    def update_frame(self, frame: Frame | None) -> None:
+        self.frame = frame
         if frame is None:
             return
         stepper = frame.stepper

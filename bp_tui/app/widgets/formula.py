@@ -13,7 +13,6 @@ everything is a rich Text, never markup.
 from __future__ import annotations
 
 from rich.text import Text
-from textual.reactive import var
 
 from ...records import num
 from ..frame import BAD_MARK, OK_MARK, Frame, paragraphs, shown
@@ -75,9 +74,10 @@ class FormulaPanel(LinePanel):
     # Never shorter than MIN_LINES of text (plus the titled rule above it).
     DEFAULT_CSS = f"FormulaPanel {{ height: auto; min-height: {MIN_LINES + 1}; }}"
 
-    frame: var[Frame | None] = var(None)
+    frame: Frame | None = None  # set by update_frame
 
-    def watch_frame(self, frame: Frame | None) -> None:
+    def update_frame(self, frame: Frame | None) -> None:
+        self.frame = frame
         # Every move changes the current sub-step: redraw (the lines it shares with the last one,
         # a blank line or the round summary, are kept).
         if frame is not None:

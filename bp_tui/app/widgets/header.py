@@ -8,16 +8,16 @@ rich Text, never parsed as markup, so a title like "x[i] and [W]" shows exactly 
 from __future__ import annotations
 
 from rich.text import Text
-from textual.reactive import var
 
 from ..frame import Frame, divergence_text, phase_title
 from .lines import LinePanel
 
 
 class StatusHeader(LinePanel):
-    frame: var[Frame | None] = var(None)
+    frame: Frame | None = None  # set by update_frame
 
-    def watch_frame(self, frame: Frame | None) -> None:
+    def update_frame(self, frame: Frame | None) -> None:
+        self.frame = frame
         if frame is not None:
             self.show_frame(frame)
 

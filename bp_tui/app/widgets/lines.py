@@ -63,7 +63,9 @@ class FramedRows:
             screen = self.screen
         except Exception:  # (NoScreen) not on a screen yet
             return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
-        if screen is not self.app.screen or not self.display:
+        if screen is not self.app.screen or not self.display or screen._layout_required:
+            # (During a layout the screen forgets its dirty widgets once the layout is done: a
+            # repaint asked for meanwhile must take Textual's path, which asks again afterwards.)
             return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
         # What Widget.refresh and then Widget._check_refresh and Screen._on_update do for a repaint.
         self._layout_cache.clear()

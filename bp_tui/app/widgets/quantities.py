@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.geometry import Region, Size
-from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -62,7 +61,7 @@ def round_lines(frame: Frame, width: int, with_notes: bool) -> list[Line]:
 
 
 class QuantitiesPanel(DrawsAhead, QuickScrollBars, FramedRows, ScrollView, can_focus=False):
-    frame: var[Frame | None] = var(None)
+    frame: Frame | None = None  # set by update_frame
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -75,7 +74,8 @@ class QuantitiesPanel(DrawsAhead, QuickScrollBars, FramedRows, ScrollView, can_f
         self._rows: dict[tuple, Strip] = {}  # drawn rows, by line and state (see render_line)
         self._rows_style = None  # (visual style, rich style) the rows were drawn with
 
-    def watch_frame(self, frame: Frame | None) -> None:
+    def update_frame(self, frame: Frame | None) -> None:
+        self.frame = frame
         if frame is not None:
             title = f" quantities · round {frame.epoch + 1} "
             if title != self._title:  # setting a title repaints the whole panel: only when it changes
