@@ -25,6 +25,7 @@ from ..scenario import Scenario
 from ..stepper import Stepper
 from . import hangup
 from .commands import COMMANDS, STUDY_ACTIONS, palette_title
+from .compositor import StepScreen
 from .frame import Frame
 from .study import Study
 from .study_actions import StudyActions
@@ -53,6 +54,9 @@ class BackpropApp(StudyActions, App):
         self.study = Study(quiz, remember)
         self.fresh = fresh
         self.edited: dict[str, float] = {}  # what the learner changed, for the network panel's title
+
+    def get_default_screen(self) -> Screen:
+        return StepScreen(id="_default")  # repaints only the rows a key changes
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="header")

@@ -51,6 +51,8 @@ class Frame:
             return None
         k = self.k + 1
         done = k == len(self.records)
+        if done and len(self.stepper.errors) <= self.epoch + 1:
+            return None  # the round's new error (its summary says it) is known only once it ends
         return replace(self, k=k, current=self.records[k - 1], round_done=done, completed=self.epoch + int(done),
                        masked=False)
 
