@@ -308,3 +308,18 @@ async def test_a_fast_forward_that_ends_under_the_too_small_message_still_lands(
         await pilot.pause(0.2)
         assert not isinstance(app.screen, (TooSmallScreen, FastForwardRun))
         assert f"round {target} · done" in screen_text(app)
+
+
+async def test_quantities_keep_the_current_one_in_view_moving_by_half_a_panel():
+    app = BackpropApp(load_scenario("mazur"))
+    async with app.run_test(size=SMALL) as pilot:
+        panel = app.query_one("#quantities")
+        tops = []
+        for _ in range(46):
+            await pilot.press("space")
+            assert f"▶ {app.stepper.current.quantity} " in screen_text(app)
+            tops.append(panel.scroll_offset.y)
+        moves = [after - before for before, after in zip(tops, tops[1:]) if after != before]
+        # Most steps leave the panel still; when it moves, it moves by at least half its height.
+        assert 2 <= len(moves) <= 46 // 3
+        assert all(move >= panel.scrollable_content_region.height // 2 for move in moves), moves

@@ -89,7 +89,7 @@ class QuantitiesPanel(DrawsAhead, QuickScrollBars, FramedRows, ScrollView, can_f
             return
         region = self.scrollable_content_region
         visible = bisect_left(self._starts, frame.k)
-        top = min(max(0, visible - region.height), self.max_scroll_y)
+        top = min(self.top_for(visible, self.scroll_offset.y, region.height, True), self.max_scroll_y)
         framed = self._framing()
         for index in range(top, min(top + region.height, visible)):
             line = self._lines[index]
@@ -125,12 +125,29 @@ class QuantitiesPanel(DrawsAhead, QuickScrollBars, FramedRows, ScrollView, can_f
         before, scrolled = self._drawn, self.scroll_offset
         self._drawn = (frame.records, frame.k, frame.masked)
         self._visible = bisect_left(self._starts, frame.k)
-        # The current quantity (and its notes) is the last revealed line: keep it at the bottom.
-        self.scroll_to(y=max(0, self._visible - region.height), animate=False, immediate=True)
+        one_step = before is not None and before[0] is frame.records and abs(frame.k - before[1]) == 1
+        top = min(self.top_for(self._visible, scrolled.y, region.height, one_step), self.max_scroll_y)
+        if top != scrolled.y:
+            self.scroll_to(y=top, animate=False, immediate=True)
         if rebuilt or before is None or before[0] is not frame.records or self.scroll_offset != scrolled:
             self.refresh()
         else:
             self.refresh_changed(before[1], frame.k)
+
+    @staticmethod
+    def top_for(visible: int, top: int, height: int, one_step: bool) -> int:
+        """The first line to show when `visible` lines are revealed and `top` is shown now.
+
+        The current quantity (and its notes) is the last revealed line and must be in view. After a
+        jump (a phase, a round, a resume) it goes to the bottom, under as many earlier quantities as
+        fit. When a single step takes it out of view, the panel moves by half its height instead
+        of a line: the current line lands in the middle, and the next few steps leave the panel
+        still, repainting two rows instead of all of them (over SSH, a few lines per key)."""
+        if visible <= height:
+            return 0
+        if top < visible <= top + height:
+            return top
+        return visible - ((height + 1) // 2 if one_step else height)
 
     def refresh_changed(self, k_before: int, k: int) -> None:
         """Repaint the rows whose lines were revealed, hidden or (un)marked current by moving from
