@@ -12,6 +12,8 @@ spans, chops and the update written to the terminal are Textual's own.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from textual._compositor import ChopsUpdate, Compositor
 from textual.geometry import Region
 from textual.screen import Screen
@@ -33,13 +35,14 @@ class RowCompositor(Compositor):
         chops: list[dict] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
         spans_at: dict[int, list[tuple[int, int]]] = {}
         for y, x1, x2 in spans:
-            spans_at.setdefault(y, []).append((x1, x2))
-        height = len(cuts)
+            if y < len(cuts):
+                spans_at.setdefault(y, []).append((x1, x2))
+        dirty_rows = sorted(spans_at)
         for widget, (region, clip) in self.visible_widgets.items():
             shown = region.intersection(clip)
             left, right = shown.column_span
-            rows = [y for y in shown.line_range
-                    if y < height and any(x1 < right and x2 > left for x1, x2 in spans_at.get(y, ()))]
+            rows = [y for y in dirty_rows[bisect_left(dirty_rows, shown.y):bisect_left(dirty_rows, shown.bottom)]
+                    if any(x1 < right and x2 > left for x1, x2 in spans_at[y])]
             for first, last in _runs(rows):
                 crop = Region(shown.x - region.x, first - region.y, shown.width, last - first + 1)
                 for y, strip in zip(range(first, last + 1), widget.render_lines(crop)):

@@ -156,9 +156,10 @@ class QuantitiesPanel(DrawsAhead, QuickScrollBars, FramedRows, ScrollView, can_f
         first = bisect_left(self._starts, max(0, low - 1))
         last = bisect_left(self._starts, high)
         top = self.scroll_offset.y
-        rows = range(max(first, top), min(last, top + self.size.height))
+        shown = self.scrollable_content_region  # (not the scrollbar: a step leaves it alone)
+        rows = range(max(first, top), min(last, top + shown.height))
         if rows:
-            self.refresh(Region(0, rows.start - top, self.size.width, len(rows)))
+            self.refresh(Region(0, rows.start - top, shown.width, len(rows)))
 
     @staticmethod
     def plain(line: Line) -> str:
