@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 
+from rich.cells import cell_len
 from rich.color import Color as RichColor
 from rich.segment import Segment
 from rich.text import Text
@@ -34,6 +35,41 @@ def line_key(y: int, line: Text) -> tuple:
     """What decides how a line is drawn: its row in the text (the mouse offsets say it), its
     characters, its spans and its own style."""
     return y, line.plain, tuple(line.spans), str(line.style)
+
+
+def changed_span(before: Strip, after: Strip) -> tuple[int, int] | None:
+    """The columns [start, end) where two rows of a panel differ, None where they do not. Only
+    those are sent to the terminal: at 160 columns a sub-step changes a few words of each row."""
+    old, new = list(before), list(after)
+    same = 0
+    while same < len(old) and same < len(new) and old[same] == new[same]:
+        same += 1
+    if same == len(old) == len(new):
+        return None
+    start = sum(cell_len(segment.text) for segment in old[:same])
+    end = max(before.cell_length, after.cell_length)
+    tail = 0  # equal segments at the end
+    while tail < len(old) - same and tail < len(new) - same and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    end -= sum(cell_len(segment.text) for segment in old[len(old) - tail:]) if tail else 0
+    # Blank padding in the same style on both rows is the same, whatever its segments' lengths.
+    end = min(end, max(before.cell_length - _blank_end(old), after.cell_length - _blank_end(new))
+              if _blank_style(old) == _blank_style(new) else end)
+    return (start, end) if end > start else None
+
+
+def _blank_end(segments: list[Segment]) -> int:
+    """Cells of blank padding at the end of a row (spaces in the last segment's style)."""
+    style, cells = _blank_style(segments), 0
+    for segment in reversed(segments):
+        if segment.style != style or segment.control or segment.text.strip(" "):
+            break
+        cells += cell_len(segment.text)
+    return cells
+
+
+def _blank_style(segments: list[Segment]):
+    return segments[-1].style if segments else None
 
 
 class FramedRows:
@@ -357,9 +393,14 @@ class LinePanel(DrawsAhead, FramedRows, Widget):
         if self.needs_layout(len(after)):  # against the height the panel has now (a layout may be pending)
             self.refresh(layout=True)
             return
-        rows = range(max(len(before), len(after)))
-        changed = [Region(0, y, width, 1) for y in rows
-                   if y >= len(before) or y >= len(after) or before[y] is not after[y]]
+        changed = []
+        for y in range(max(len(before), len(after))):
+            if y >= len(before) or y >= len(after):
+                changed.append(Region(0, y, width, 1))
+            elif before[y] is not after[y]:
+                span = changed_span(before[y], after[y])
+                if span is not None:
+                    changed.append(Region(span[0], y, span[1] - span[0], 1))
         if changed:
             self.refresh(*changed)
 
