@@ -38,11 +38,17 @@ class RowCompositor(Compositor):
             if y < len(cuts):
                 spans_at.setdefault(y, []).append((x1, x2))
         dirty_rows = sorted(spans_at)
+        # Per dirty row, the chops (by their first column) that a span will write.
+        needed = {y: [cut for cut, end in zip(cuts[y], cuts[y][1:])
+                      if any(cut < x2 and end > x1 for x1, x2 in spans_at[y])] for y in dirty_rows}
         for widget, (region, clip) in self.visible_widgets.items():
             shown = region.intersection(clip)
             left, right = shown.column_span
+            # The widget's rows where a chop to be written is still empty (chops lie wholly inside
+            # or outside a widget: every widget edge is a cut). A container or the screen behind
+            # the panels is asked for nothing the panels in front of it already drew.
             rows = [y for y in dirty_rows[bisect_left(dirty_rows, shown.y):bisect_left(dirty_rows, shown.bottom)]
-                    if any(x1 < right and x2 > left for x1, x2 in spans_at[y])]
+                    if any(left <= cut < right and chops[y][cut] is None for cut in needed[y])]
             for first, last in _runs(rows):
                 crop = Region(shown.x - region.x, first - region.y, shown.width, last - first + 1)
                 for y, strip in zip(range(first, last + 1), widget.render_lines(crop)):
