@@ -103,8 +103,11 @@ STEPS = ["space"] * 50 + ["left"] * 6 + ["right_square_bracket"] * 2 + ["left_sq
     ["space"] * 5 + ["enter", "enter"] + ["space"] * 3 + ["r"] + ["space"] * 4
 
 
-@pytest.mark.parametrize("name", ["mazur", "deep", "xor-batch"])
-@pytest.mark.parametrize("size", [(80, 24), (160, 48), (60, 20)])
+@pytest.mark.parametrize("name, size", [
+    ("mazur", (80, 24)), ("mazur", (160, 48)), ("mazur", (60, 20)),  # the smallest size with panels
+    ("deep", (80, 24)),  # its diagram scrolls, in tables
+    ("xor-batch", (120, 40)),  # several samples
+])
 async def test_every_update_adds_up_to_the_screen(terminal, name, size):
     app = BackpropApp(load_scenario(name))
     assert await check_keys(app, terminal, size, STEPS, settle=0) == len(STEPS)
