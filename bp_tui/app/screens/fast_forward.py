@@ -11,7 +11,7 @@ interpreter from the worker for longer than the run itself. A run still going af
 seconds replaces the question with its progress bar and error curve. Nothing on screen changes
 before that, not even the box's look, for the same reason.
 
-The worker never waits for the screen: it writes how far it got into one attribute, and a timer
+The worker never waits for the screen: the stepper's list of errors grows as it goes, and a timer
 on the main thread redraws from it a few times a second. Every redraw takes the interpreter from
 the worker for a moment, so they are kept few.
 """
@@ -60,7 +60,6 @@ class FastForwardRun(ModalScreen[int | None]):
         self.start = stepper.computed
         self._stop = threading.Event()
         self._computing = False
-        self._done = self.start  # written by the worker, read by the redraw timer
         self._reached: int | None = None  # set when the worker has finished
         self._redraws = None
 
@@ -97,13 +96,10 @@ class FastForwardRun(ModalScreen[int | None]):
         self._redraws = self.set_interval(REDRAW_EVERY, self.redraw)
 
     def compute(self) -> int:
-        return self.stepper.extend_to(self.target, should_stop=self._stop.is_set, progress=self.progress)
-
-    def progress(self, done: int) -> None:
-        self._done = done
+        return self.stepper.extend_to(self.target, should_stop=self._stop.is_set)
 
     def redraw(self) -> None:
-        done = self._done
+        done = min(self.target, self.stepper.computed)  # grows epoch by epoch while the worker runs
         self.query_one(ProgressBar).update(progress=max(0, done - self.start))
         self.query_one("#ff-count", Static).update(f"epoch {done} of {self.target}", layout=False)
         self.query_one(ErrorChart).plot(self.stepper.errors, done + 1)
