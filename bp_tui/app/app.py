@@ -142,6 +142,9 @@ class BackpropApp(StudyActions, App):
             return  # cancelled
         reached = self.stepper.goto_epoch(reached)
         self.show()
+        # The panels' sizes change with the jump: lay the screen out before its next paint, which the
+        # box's closing has already asked for (else one frame shows the new numbers in the old places).
+        self.screen.refresh(layout=True)
         if self.stepper.diverged_at is not None and reached >= self.stepper.diverged_at:
             self.notify(f"Stopped: training diverged at epoch {self.stepper.diverged_at}.", severity="warning",
                         markup=False)

@@ -36,7 +36,7 @@ from ..widgets.error_chart import ErrorChart
 DEFAULT_EPOCHS = 1000
 MAX_EPOCHS = 1_000_000
 REDRAW_EVERY = 0.2  # seconds between progress redraws
-REVEAL_AFTER = 0.5  # seconds a run asked for in the box may take before its progress is shown
+REVEAL_AFTER = 0.4  # seconds a run asked for in the box may take before its progress is shown
 STOP_HINT = "press any key to stop (the epochs done so far are kept)"
 
 
