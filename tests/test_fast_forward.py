@@ -7,9 +7,10 @@ from textual import events
 from textual.widgets import Input, ProgressBar
 from textual.widgets._footer import FooterKey
 
-from bp_tui import load_scenario
+from bp_tui import Stepper, load_scenario
 from bp_tui.app.app import BackpropApp
-from bp_tui.app.screens.fast_forward import FastForwardRun
+from bp_tui.app.screens import fast_forward
+from bp_tui.app.screens.fast_forward import FastForwardPrompt, FastForwardRun
 
 from .test_app import SMALL, screen_text
 
@@ -82,3 +83,13 @@ async def test_opening_and_closing_a_box_leaves_the_footer_as_it_was():
         assert on_stepper(app) and app.stepper.completed == 0
         assert list(app.screen.query(FooterKey)) == keys  # the same widgets, not rebuilt
         assert "f fast-fwd" in screen_text(app)
+
+
+def test_the_time_left_is_guessed_from_the_pace_so_far(monkeypatch):
+    stepper = Stepper(load_scenario("mazur"))
+    run = FastForwardPrompt(stepper)
+    run.target, run._began = 1000, 10.0  # as if 1000 epochs were asked for at time 10 s
+    stepper.errors.extend([0.1] * 900)  # as the worker would: 900 of 1000 epochs done
+    monkeypatch.setattr(fast_forward.time, "perf_counter", lambda: 10.45)
+    assert abs(run.time_left() - 0.05) < 1e-9  # 100 more at 0.5 ms each: close to the end, no reveal
+

@@ -8,8 +8,9 @@ A run asked for in the box also runs in it. One that is over in a fraction of a 
 epochs of the article's network take about a quarter of one) closes the box onto its result: a
 progress screen flashing past would tell the learner nothing, and drawing it would take the
 interpreter from the worker for longer than the run itself. A run still going after REVEAL_AFTER
-seconds replaces the question with its progress bar and error curve. Nothing on screen changes
-before that, not even the box's look, for the same reason.
+seconds replaces the question with its progress bar and error curve, unless at its pace it is
+about to end (a busy machine slowed it down). Nothing on screen changes before that, not even
+the box's look, for the same reason.
 
 The worker never waits for the screen: the stepper's list of errors grows as it goes, and a timer
 on the main thread redraws from it a few times a second. Every redraw takes the interpreter from
@@ -19,6 +20,7 @@ the worker for a moment, so they are kept few.
 from __future__ import annotations
 
 import threading
+import time
 
 from rich.text import Text
 from textual import events
@@ -37,6 +39,7 @@ DEFAULT_EPOCHS = 1000
 MAX_EPOCHS = 1_000_000
 REDRAW_EVERY = 0.2  # seconds between progress redraws
 REVEAL_AFTER = 0.4  # seconds a run asked for in the box may take before its progress is shown
+ALMOST_DONE = 0.25  # ... unless it looks this close (seconds) to its end: then look again after that
 STOP_HINT = "press any key to stop (the epochs done so far are kept)"
 
 
@@ -88,6 +91,7 @@ class FastForwardRun(ModalScreen[int | None]):
     def begin(self) -> None:
         """Start the worker (the screen is mounted)."""
         self._computing = True
+        self._began = time.perf_counter()
         self.run_worker(self.compute, thread=True, exit_on_error=False)
 
     def show_progress(self) -> None:
@@ -183,9 +187,17 @@ class FastForwardPrompt(FastForwardRun):
         self.begin()
         self.set_timer(REVEAL_AFTER, self.reveal)
 
-    async def reveal(self) -> None:
+    def time_left(self) -> float:
+        """Seconds the run will still take at its pace so far (a guess)."""
+        done = self.stepper.computed - self.start
+        return (self.target - self.start - done) * (time.perf_counter() - self._began) / max(1, done)
+
+    async def reveal(self, look_again: bool = True) -> None:
         """Still running: show the progress bar and the error curve instead of the question."""
         if self._reached is not None:
+            return
+        if look_again and self.time_left() < ALMOST_DONE:
+            self.set_timer(ALMOST_DONE, lambda: self.reveal(look_again=False))
             return
         body = self.query_one("#ff-body")
         body.border_title = self.progress_title()
