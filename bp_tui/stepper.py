@@ -112,7 +112,9 @@ class Stepper:
                 self._recent.move_to_end(epoch)
                 return self._recent[epoch]
             segment = self._segment(epoch)
-            base = max(e for e in segment.checkpoints if e <= epoch)
+            base = epoch - epoch % CHECKPOINT_EVERY  # where one is kept, unless the segment starts later
+            if base < segment.start or base not in segment.checkpoints:
+                base = max(e for e in segment.checkpoints if e <= epoch)
             state = segment.checkpoints[base] = segment.trainer.kept_state(segment.checkpoints[base])
         if epoch > base:
             state, _done, _diverged = segment.trainer.run(state, epoch - base, [])

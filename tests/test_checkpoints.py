@@ -69,3 +69,19 @@ def test_a_stopped_run_keeps_the_epochs_it_did_and_their_checkpoints(backend, mo
     assert stepper.state_at(150).params.weights == result.weights
     assert stepper.extend_to(300) == 300 and stepper.errors == bp_tui.train(sc, 300).errors
     assert sorted(kept(stepper)) == [0, 64, 128, 192, 256]
+
+
+def test_states_after_an_edit_mid_way_are_replayed_from_that_segment():
+    sc = scenario(layers=(2, 3, 2), momentum=0.7)
+    stepper = bp_tui.Stepper(sc)
+    stepper.goto_epoch(100)
+    assert stepper.edit(learning_rate=0.3) == 100  # a new segment from epoch 100, between checkpoints
+    stepper.extend_to(300)
+    segment = stepper._segments[-1]
+    assert sorted(segment.checkpoints) == [100, 128, 192, 256]
+    start = segment.checkpoints[100]
+    for epoch in (100, 101, 127, 128, 130, 255, 299):
+        replayed, _done, _diverged = segment.trainer.run(start, epoch - 100, [])
+        assert repr(stepper.state_at(epoch)) == repr(replayed), epoch
+    old_settings = stepper._segments[0].trainer.run(start, 199, [])[0]
+    assert repr(old_settings) != repr(stepper.state_at(299))  # the edit did change the replay
