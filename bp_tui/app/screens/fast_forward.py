@@ -120,7 +120,9 @@ class FastForwardRun(ModalScreen[int | None]):
         if self._computing:
             event.stop()
             event.prevent_default()
-            self._stop.set()
+            if not self._stop.is_set():
+                self._stop.set()
+                self.query_one(".hint", Static).update("stopping…", layout=False)  # seen at once
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.SUCCESS:
