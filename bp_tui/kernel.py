@@ -184,7 +184,7 @@ class KernelSource:
     def source(self) -> str:
         emit = self.out
         params, velocity = self.param_names(), self.velocity_names()
-        emit("def run(P, V, DATA, n, errors, should_stop, lr, mu):")
+        emit("def run(P, V, DATA, n, errors, should_stop, lr, mu, marks, mark_at, every):")
         self.out.depth = 1
         emit(f"[{', '.join(params)}] = P")
         if self.momentum_on:
@@ -203,6 +203,10 @@ class KernelSource:
         self.evaluation()
         emit("errors.append(err)")
         emit("done += 1")
+        emit("if done == mark_at:")  # a checkpoint for the stepper (mark_at is 0, never reached, for train)
+        emit(f"    marks.append(([{', '.join(params)}], "
+             + (f"[{', '.join(velocity)}]" if self.momentum_on else "None") + "))")
+        emit("    mark_at += every")
         every = params + (velocity if self.momentum_on else [])
         emit(f"check_ = {' + '.join(every)}")
         emit("if not (err - err == 0.0 and check_ - check_ == 0.0):")
@@ -296,14 +300,21 @@ class Kernel:
         weights = sum(a * b for a, b in zip(net.scenario.layers, net.scenario.layers[1:]))
         return cls(net) if weights <= MAX_KERNEL_WEIGHTS else None
 
-    def run(self, params: Params, velocity: Params | None, epochs: int, errors: list, should_stop=None):
+    def run(self, params: Params, velocity: Params | None, epochs: int, errors: list, should_stop=None,
+            marks: list | None = None, first_mark: int = 0, every: int = 0):
         """Train `epochs` epochs; appends each epoch's training-set error to `errors`.
 
+        With `marks`, also appends the flat lists (params, velocity or None) after epoch `first_mark`
+        of this run and every `every` epochs after it: the stepper's checkpoints, taken without
+        leaving the loop (`params_of` makes them Params when one is needed).
         Returns (params, velocity, epochs done, diverged).
         """
         flat_v = velocity.flat() if velocity is not None else None
         p, v, done, diverged = self._run(params.flat(), flat_v, self.data, epochs, errors, should_stop,
-                                         self.learning_rate, self.momentum)
-        new_params = unflatten(p, self.layers, self.bias_mode, self.has_biases)
-        new_velocity = None if v is None else unflatten(v, self.layers, self.bias_mode, self.has_biases)
-        return new_params, new_velocity, done, diverged
+                                         self.learning_rate, self.momentum, marks,
+                                         first_mark if marks is not None else 0, every)
+        return (*self.params_of(p, v), done, diverged)
+
+    def params_of(self, p: list, v: list | None) -> tuple[Params, Params | None]:
+        return (unflatten(p, self.layers, self.bias_mode, self.has_biases),
+                None if v is None else unflatten(v, self.layers, self.bias_mode, self.has_biases))

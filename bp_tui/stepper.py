@@ -44,7 +44,7 @@ class _Segment:
     scenario: Scenario
     net: Network
     trainer: Trainer
-    checkpoints: dict  # epoch -> State
+    checkpoints: dict  # epoch -> State, or what the trainer kept (read through trainer.kept_state)
 
 
 class Stepper:
@@ -84,29 +84,25 @@ class Stepper:
         """How many epochs have been computed (errors known) so far."""
         return len(self.errors) - 1
 
-    def extend_to(self, target: int, should_stop=None, progress=None) -> int:
+    def extend_to(self, target: int, should_stop=None) -> int:
         """Compute epochs up to `target` (or divergence, or until should_stop() says so).
 
-        Returns the number of epochs computed. Safe to run in a worker thread while the UI only reads.
+        Returns the number of epochs computed. Safe to run in a worker thread while the UI only
+        reads: `computed` grows epoch by epoch as it runs (the errors list is appended in place).
         """
-        while self.computed < target and self.diverged_at is None:
-            start = self.computed
-            segment = self._segments[-1]
-            # run to the next checkpoint boundary (or the target), then store the checkpoint
-            chunk = min(target, (start // CHECKPOINT_EVERY + 1) * CHECKPOINT_EVERY) - start
-            state, done, diverged = segment.trainer.run(self.state_at(start), chunk, self.errors, should_stop)
-            reached = start + done
-            with self._lock:
-                if done:
-                    if reached % CHECKPOINT_EVERY == 0:
-                        segment.checkpoints[reached] = state
-                    self._remember(reached, state)
-                if diverged:
-                    self.diverged_at = reached
-            if progress is not None and done:
-                progress(reached)
-            if done < chunk and not diverged:
-                break  # should_stop said so
+        start = self.computed
+        if start >= target or self.diverged_at is not None:
+            return start
+        segment = self._segments[-1]
+        kept: dict = {}
+        state, done, diverged = segment.trainer.run(self.state_at(start), target - start, self.errors,
+                                                    should_stop, kept, start, CHECKPOINT_EVERY)
+        with self._lock:
+            segment.checkpoints.update(kept)
+            if done:
+                self._remember(start + done, state)
+            if diverged:
+                self.diverged_at = start + done
         return self.computed
 
     def state_at(self, epoch: int) -> State:
@@ -116,8 +112,10 @@ class Stepper:
                 self._recent.move_to_end(epoch)
                 return self._recent[epoch]
             segment = self._segment(epoch)
-            base = max(e for e in segment.checkpoints if e <= epoch)
-            state = segment.checkpoints[base]
+            base = epoch - epoch % CHECKPOINT_EVERY  # where one is kept, unless the segment starts later
+            if base < segment.start or base not in segment.checkpoints:
+                base = max(e for e in segment.checkpoints if e <= epoch)
+            state = segment.checkpoints[base] = segment.trainer.kept_state(segment.checkpoints[base])
         if epoch > base:
             state, _done, _diverged = segment.trainer.run(state, epoch - base, [])
         with self._lock:

@@ -91,11 +91,18 @@ class Trainer:
     def error(self, state: State) -> float:
         return self.evaluate(state).mean
 
-    def run(self, state: State, epochs: int, errors: list, should_stop=None) -> tuple[State, int, bool]:
+    def run(self, state: State, epochs: int, errors: list, should_stop=None, checkpoints: dict | None = None,
+            start: int = 0, every: int = 0) -> tuple[State, int, bool]:
         """Train up to `epochs` epochs from `state`, appending each epoch's training-set error.
 
         Returns (new state, epochs done, diverged). `should_stop()` is asked before every epoch.
+        With `checkpoints`, `state` is taken to be after `start` epochs, and the state after every
+        epoch count that is a multiple of `every` is stored in it under that count (the stepper's
+        checkpoints; the written-out kernel takes them without leaving its loop; read them through
+        `kept_state`).
         """
+        if checkpoints is not None:
+            return self._run_keeping(state, epochs, errors, should_stop, checkpoints, start, every)
         fast = self.batch or self.kernel
         if fast is not None:
             params, velocity, done, diverged = fast.run(state.params, state.velocity, epochs, errors,
@@ -112,6 +119,31 @@ class Trainer:
             if not healthy(state, error):
                 return state, done, True
         return state, done, False
+
+    def kept_state(self, kept) -> State:
+        """A checkpoint `run` kept, as a State. The kernel keeps (flat params, flat velocity): a long
+        fast-forward keeps thousands, few are ever read, and building them all would cost the run
+        several per cent of its time (and the garbage collector's passes over the new lists)."""
+        return kept if isinstance(kept, State) else State(*self.kernel.params_of(*kept))
+
+    def _run_keeping(self, state, epochs, errors, should_stop, checkpoints, start, every):
+        first = every - start % every  # epochs of this run until the first multiple of `every`
+        if self.kernel is not None:  # kept as the kernel's flat lists: see kept_state
+            marks: list = []
+            params, velocity, done, diverged = self.kernel.run(state.params, state.velocity, epochs, errors,
+                                                               should_stop, marks, first, every)
+            checkpoints.update(zip(range(start + first, start + done + 1, every), marks))
+            return State(params, velocity), done, diverged
+        done, diverged = 0, False  # other backends: run to each multiple of `every`, keep, go on
+        while done < epochs and not diverged:
+            chunk = min(epochs - done, first if done == 0 else every)
+            state, did, diverged = self.run(state, chunk, errors, should_stop)
+            done += did
+            if did == chunk and (start + done) % every == 0:
+                checkpoints[start + done] = state
+            if did < chunk and not diverged:
+                break  # should_stop said so
+        return state, done, diverged
 
 
 def healthy(state: State, error: float) -> bool:

@@ -154,7 +154,7 @@ class BatchBackend:
                 done += 1
                 if not (np.isfinite(err) and all(np.isfinite(w).all() for w in weights)
                         and (biases is None or all(np.isfinite(b).all() for b in biases))
-                        and (v is None or all(np.isfinite(x).all() for part in v for x in part))):
+                        and (v is None or all(np.isfinite(x).all() for part in v if part is not None for x in part))):
                     diverged = True
                     break
         return self.params((weights, biases)), None if v is None else self.params(v), done, diverged

@@ -182,3 +182,12 @@ def test_numpy_batch_path_matches_stepper_exactly_and_python_closely(case_id, kw
     for epoch in range(3):
         assert stepper.round_records(epoch)[-1].value == vector.errors[epoch + 1]  # bit for bit
     assert stepper.state_at(3).params.weights == vector.weights
+
+
+def test_numpy_batch_path_with_momentum_and_no_biases(monkeypatch):
+    # The divergence check walked the velocity's biases, which are None without biases: a TypeError.
+    sc = scenario(layers=(2, 3, 2), mode="batch", bias="none", momentum=0.7, samples=12)
+    python = bp_tui.train(sc, 5)
+    monkeypatch.setattr("bp_tui.training.NUMPY_MIN_WORK", 1)
+    vector = bp_tui.train(sc, 5)
+    assert vector.errors == pytest.approx(python.errors, rel=1e-12, abs=1e-15)

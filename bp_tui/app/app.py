@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.geometry import Size
 from textual.screen import Screen
-from textual.widgets import Footer
+
 
 from ..scenario import Scenario
 from ..stepper import Stepper
@@ -31,6 +31,7 @@ from .study import Study
 from .study_actions import StudyActions
 from .widgets.diagram import Diagram, NetworkPanel
 from .widgets.error_chart import ErrorChart
+from .widgets.footer import Footer
 from .widgets.formula import FormulaPanel
 from .widgets.header import StatusHeader
 from .widgets.quantities import QuantitiesPanel
@@ -147,18 +148,16 @@ class BackpropApp(StudyActions, App):
     def action_fast_forward(self) -> None:
         from .screens.fast_forward import FastForwardPrompt
 
-        self.push_screen(FastForwardPrompt(self.stepper.completed), self.fast_forward_chosen)
+        self.push_screen(FastForwardPrompt(self.stepper), self.fast_forward_done)
 
-    def fast_forward_chosen(self, epochs: int | None) -> None:
-        from .screens.fast_forward import FastForwardRun
-
-        if epochs:
-            target = self.stepper.completed + epochs
-            self.push_screen(FastForwardRun(self.stepper, target), self.fast_forward_done)
-
-    def fast_forward_done(self, reached: int) -> None:
+    def fast_forward_done(self, reached: int | None) -> None:
+        if reached is None:
+            return  # cancelled
         reached = self.stepper.goto_epoch(reached)
         self.show()
+        # The panels' sizes change with the jump: lay the screen out before its next paint, which the
+        # box's closing has already asked for (else one frame shows the new numbers in the old places).
+        self.screen.refresh(layout=True)
         if self.stepper.diverged_at is not None and reached >= self.stepper.diverged_at:
             self.notify(f"Stopped: training diverged at epoch {self.stepper.diverged_at}.", severity="warning",
                         markup=False)

@@ -1,0 +1,87 @@
+"""The stepper's checkpoints: taken inside one long run (the fast-forward) or chunk by chunk (stepping),
+on every backend, they are the same states, bit for bit, and a stopped run keeps only what it did."""
+
+import pytest
+
+import bp_tui
+from bp_tui.stepper import CHECKPOINT_EVERY
+
+from .scenario_factory import feature_grid, scenario_text
+
+GRID = feature_grid()
+BACKENDS = ["kernel", "general", "numpy"]
+
+
+def scenario(**kwargs):
+    return bp_tui.parse_scenario(scenario_text(**kwargs), "generated.toml")
+
+
+def force(backend: str, monkeypatch) -> None:
+    if backend != "kernel":
+        monkeypatch.setattr("bp_tui.kernel.MAX_KERNEL_WEIGHTS", 0)
+    monkeypatch.setattr("bp_tui.training.NUMPY_MIN_WORK", 1 if backend == "numpy" else 10**9)
+
+
+def kept(stepper) -> dict:
+    """Every checkpoint as text (repr tells NaNs and the sign of zero apart, unlike ==)."""
+    states = {epoch: seg.trainer.kept_state(kept) for seg in stepper._segments
+              for epoch, kept in seg.checkpoints.items()}
+    return {epoch: repr((state.params, state.velocity)) for epoch, state in states.items()}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("case_id, kwargs", GRID[1::7], ids=[c[0] for c in GRID[1::7]])
+def test_one_long_run_keeps_the_checkpoints_of_a_walk_in_small_steps(case_id, kwargs, backend, monkeypatch):
+    force(backend, monkeypatch)
+    sc = scenario(**kwargs)
+    if backend == "numpy" and sc.mode != "batch":
+        pytest.skip("numpy runs batch mode only")
+    epochs = 3 * CHECKPOINT_EVERY + 5
+    at_once, in_steps = bp_tui.Stepper(sc), bp_tui.Stepper(sc)
+    at_once.extend_to(epochs)
+    for target in range(7, epochs + 7, 7):
+        in_steps.extend_to(min(target, epochs))
+    assert repr(at_once.errors) == repr(in_steps.errors)
+    assert at_once.diverged_at == in_steps.diverged_at
+    assert kept(at_once) == kept(in_steps)
+    reached = at_once.computed
+    assert sorted(kept(at_once)) == list(range(0, reached + 1, CHECKPOINT_EVERY))
+    result = bp_tui.train(sc, epochs)
+    assert repr(at_once.errors) == repr(result.errors)
+    assert repr(at_once.state_at(reached).params.weights) == repr(result.weights)
+
+
+@pytest.mark.parametrize("backend", BACKENDS[:2])
+def test_a_stopped_run_keeps_the_epochs_it_did_and_their_checkpoints(backend, monkeypatch):
+    force(backend, monkeypatch)
+    sc = scenario(layers=(2, 3, 2), momentum=0.7)
+    stepper = bp_tui.Stepper(sc)
+    asked = []
+
+    def stop_after_150() -> bool:
+        asked.append(1)
+        return len(asked) > 150
+
+    assert stepper.extend_to(10_000, should_stop=stop_after_150) == 150
+    assert sorted(kept(stepper)) == [0, 64, 128]
+    result = bp_tui.train(sc, 150)
+    assert stepper.errors == result.errors
+    assert stepper.state_at(150).params.weights == result.weights
+    assert stepper.extend_to(300) == 300 and stepper.errors == bp_tui.train(sc, 300).errors
+    assert sorted(kept(stepper)) == [0, 64, 128, 192, 256]
+
+
+def test_states_after_an_edit_mid_way_are_replayed_from_that_segment():
+    sc = scenario(layers=(2, 3, 2), momentum=0.7)
+    stepper = bp_tui.Stepper(sc)
+    stepper.goto_epoch(100)
+    assert stepper.edit(learning_rate=0.3) == 100  # a new segment from epoch 100, between checkpoints
+    stepper.extend_to(300)
+    segment = stepper._segments[-1]
+    assert sorted(segment.checkpoints) == [100, 128, 192, 256]
+    start = segment.checkpoints[100]
+    for epoch in (100, 101, 127, 128, 130, 255, 299):
+        replayed, _done, _diverged = segment.trainer.run(start, epoch - 100, [])
+        assert repr(stepper.state_at(epoch)) == repr(replayed), epoch
+    old_settings = stepper._segments[0].trainer.run(start, 199, [])[0]
+    assert repr(old_settings) != repr(stepper.state_at(299))  # the edit did change the replay

@@ -1,0 +1,95 @@
+"""Fast-forward in the app: a short run closes its box onto the result, a long one shows its
+progress, keys stop a run (never edit it), and closing a box leaves the footer as it was."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Input, ProgressBar
+from textual.widgets._footer import FooterKey
+
+from bp_tui import Stepper, load_scenario
+from bp_tui.app.app import BackpropApp
+from bp_tui.app.screens import fast_forward
+from bp_tui.app.screens.fast_forward import FastForwardPrompt, FastForwardRun
+
+from .test_app import SMALL, screen_text
+
+
+async def wait_until(pilot, condition, seconds: float = 10.0) -> None:
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("waited in vain")
+
+
+def on_stepper(app: BackpropApp) -> bool:
+    return app.screen is app.screen_stack[0]
+
+
+async def test_a_short_run_closes_its_box_onto_the_result_without_a_progress_screen():
+    mounted = []
+
+    def hook(message) -> None:
+        if isinstance(message, events.Mount) and isinstance(message._sender, ProgressBar):
+            mounted.append(message._sender)
+
+    app = BackpropApp(load_scenario("mazur"))
+    async with app.run_test(size=SMALL, message_hook=hook) as pilot:
+        await pilot.press("f", *["backspace"] * 4, *"2000", "enter")
+        await wait_until(pilot, lambda: on_stepper(app))
+        await pilot.pause()
+        assert app.stepper.completed == 2000
+        assert "round 2000 · done" in screen_text(app)
+        assert mounted == []  # the progress bar never flashed past
+
+
+async def test_a_long_run_shows_its_progress_and_any_key_stops_it_keeping_the_epochs_done():
+    app = BackpropApp(load_scenario("mazur"))
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("f", *["backspace"] * 4, *"1000000", "enter")
+        await wait_until(pilot, lambda: app.screen.query(ProgressBar) and "epoch" in screen_text(app))
+        text = screen_text(app)
+        assert "fast-forwarding to epoch 1000000" in text and " of 1000000" in text
+        await pilot.press("escape")  # a key like any other while running: stops, does not cancel
+        await wait_until(pilot, lambda: on_stepper(app))
+        await pilot.pause()
+        reached = app.stepper.completed
+        assert 0 < reached < 1_000_000
+        assert f"round {reached} · done" in screen_text(app)
+
+
+async def test_keys_typed_while_a_run_starts_stop_it_instead_of_editing_the_number():
+    app = BackpropApp(load_scenario("mazur"))
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("f", *["backspace"] * 4, *"1000000")
+        box = app.screen.query_one(Input)
+        await pilot.press("enter", "5")
+        await wait_until(pilot, lambda: on_stepper(app))
+        assert box.value == "1000000"
+        assert isinstance(app.stepper.completed, int) and 0 < app.stepper.completed < 1_000_000
+
+
+async def test_opening_and_closing_a_box_leaves_the_footer_as_it_was():
+    app = BackpropApp(load_scenario("mazur"))
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        keys = list(app.screen.query(FooterKey))
+        assert keys
+        await pilot.press("f")
+        assert isinstance(app.screen, FastForwardRun)
+        await pilot.press("escape")  # cancelled before it ran: nothing moves
+        await pilot.pause()
+        assert on_stepper(app) and app.stepper.completed == 0
+        assert list(app.screen.query(FooterKey)) == keys  # the same widgets, not rebuilt
+        assert "f fast-fwd" in screen_text(app)
+
+
+def test_the_time_left_is_guessed_from_the_pace_so_far(monkeypatch):
+    stepper = Stepper(load_scenario("mazur"))
+    run = FastForwardPrompt(stepper)
+    run.target, run._began = 1000, 10.0  # as if 1000 epochs were asked for at time 10 s
+    stepper.errors.extend([0.1] * 900)  # as the worker would: 900 of 1000 epochs done
+    monkeypatch.setattr(fast_forward.time, "perf_counter", lambda: 10.45)
+    assert abs(run.time_left() - 0.05) < 1e-9  # 100 more at 0.5 ms each: close to the end, no reveal
+
