@@ -16,7 +16,6 @@ from textual.containers import Horizontal
 from textual.geometry import Size
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from ..scenario import Scenario
 from ..stepper import Stepper
@@ -27,6 +26,7 @@ from .study import Study
 from .study_actions import StudyActions
 from .widgets.diagram import Diagram, NetworkPanel
 from .widgets.error_chart import ErrorChart
+from .widgets.footer import Footer
 from .widgets.formula import FormulaPanel
 from .widgets.header import StatusHeader
 from .widgets.quantities import QuantitiesPanel
