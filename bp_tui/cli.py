@@ -7,8 +7,10 @@ one line on stderr naming the file and the field, and exit status 2.
 
 from __future__ import annotations
 
+import gc
 import math
 import sys
+from contextlib import contextmanager
 
 from . import records as rec
 from .scenario import ScenarioError, builtin_dir, builtin_names, load_scenario, printable
@@ -123,9 +125,29 @@ def start_app(argv: list[str]) -> int:
         args = app_parser().parse_args(argv)
         scenario_name, quiz, fresh = args.scenario, args.quiz, args.fresh
     scenario = load_scenario(scenario_name)  # a bad file fails here, before the screen changes
-    from .app.app import run_app  # Textual is imported only now
+    with long_lived_imports():
+        from .app.app import run_app  # Textual is imported only now
 
     return run_app(scenario, quiz=quiz, fresh=fresh)
+
+
+@contextmanager
+def long_lived_imports():
+    """Import what lives as long as the program without the cyclic garbage collector looking on.
+
+    Importing Textual and the app adds some 45,000 objects the collector tracks (functions, classes,
+    dicts) that are never garbage; it would walk them several times while they are made. It is off
+    meanwhile, then they are moved out of its way (gc.freeze), so later collections walk only what
+    the app makes. Start-up (issue 6): ~26 M instructions, ~2% of the time to the first frame.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def app_parser():
