@@ -24,6 +24,8 @@ def state_dir() -> Path:
 
 @dataclass(frozen=True)
 class Place:
+    """Where the learner stopped on a scenario."""
+
     epoch: int  # rounds completed before the current one
     k: int  # sub-steps revealed in the current round
     score: dict | None = None  # quiz score (quiz.Score.as_dict()), if the quiz was used
