@@ -137,7 +137,7 @@ def largest_builtin() -> str:
 # panel, quantities, error chart, footer (its last key). Textual fills the footer after its first
 # refresh, so waiting for the title alone would stop the clock before the screen is complete.
 FIRST_SCREEN = ("Mazur", "w8", "Nothing computed yet", "quantities", "the curve starts", "q quit")
-STARTUP_RUNS = 7
+STARTUP_RUNS = 15
 
 
 def compile_bytecode() -> None:
