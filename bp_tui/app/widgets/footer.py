@@ -118,9 +118,11 @@ class Footer(Widget, can_focus=False):
             if index:
                 segments.append(Segment(" ", background))  # the compact footer's margin between keys
                 x += 1
-            item = [Segment(key.display, key_style)]
+            # Each part carries its offset in the key, as Textual's Content gives it to a FooterKey.
+            item = [Segment(key.display, key_style + Style.from_meta({"offset": (0, 0)}))]
             if key.description:
-                item.append(Segment(" " + key.description, description_style))
+                offset = Style.from_meta({"offset": (len(key.display), 0)})
+                item.append(Segment(" " + key.description, description_style + offset))
             if not key.enabled:
                 item = list(Segment.apply_style(item, post_style=Style(dim=True)))
             if index == self._hover:
