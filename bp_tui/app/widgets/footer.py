@@ -3,8 +3,8 @@
 Textual's Footer is a container of one FooterKey widget per key, composed only after the first
 refresh: at start-up its ten keys cost ten widgets to style, mount and lay out and a second frame,
 about as much as the rest of the screen (issue 6, target 3). This footer is a single widget that is
-drawn in the first frame. It looks the same (the same CSS, component classes and spans, so the same
-segments) and does what the keys do: a click presses the key, the key under the pointer is
+drawn in the first frame. It looks the same (the same CSS and component classes give the same
+segments, offsets included) and does what the keys do: a click presses the key, the key under the pointer is
 highlighted, the mouse wheel scrolls a line too long for the terminal, and the line follows the
 bindings when they change (focus, another screen).
 
@@ -107,10 +107,12 @@ class Footer(Widget, can_focus=False):
         """The keys as Textual's FooterKeys draw them (the key, then a space and the description), one
         cell of the footer's background between them; the rest of the line is the footer's background."""
         base = self.rich_style
+        background = Style(bgcolor=base.bgcolor)
+        if y:
+            return Strip.blank(self.size.width, background)
         key_style = base + self.get_component_rich_style("footer-key--key")
         description_style = base + self.get_component_rich_style("footer-key--description")
         hover = Style(bgcolor=self.get_component_rich_style("footer-key--hover").bgcolor)
-        background = Style(bgcolor=base.bgcolor)
         segments: list[Segment] = []
         self._spans = []
         x = 0
@@ -135,21 +137,21 @@ class Footer(Widget, can_focus=False):
         strip = Strip(segments, x)
         if self._scroll:
             strip = strip.crop(self._scroll, x)
-        return strip.crop_extend(0, self.size.width, background) if y == 0 else Strip.blank(self.size.width,
-                                                                                               background)
+        return strip.crop_extend(0, self.size.width, background)
 
     # --- the mouse -----------------------------------------------------------------------------
 
     def _key_at(self, x: int) -> int | None:
+        """The index of the key drawn at column x of the widget, if any."""
         x += self._scroll
-        return next((i for i, (start, end) in enumerate(self._spans) if start <= x < end), None)
+        count = len(self.keys())
+        return next((i for i, (start, end) in enumerate(self._spans) if start <= x < end and i < count), None)
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         index = self._key_at(event.x)
         if index != self._hover:
             self._hover = index
-            keys = self.keys()
-            self.tooltip = keys[index].tooltip or None if index is not None and index < len(keys) else None
+            self.tooltip = (self.keys()[index].tooltip if index is not None else "") or None
             self.refresh()
 
     def on_leave(self, _event: events.Leave) -> None:
@@ -159,11 +161,11 @@ class Footer(Widget, can_focus=False):
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         index = self._key_at(event.x)
-        keys = self.keys()
-        if index is None or index >= len(keys):
+        if index is None:
             return
-        if keys[index].enabled:
-            self.app.simulate_key(keys[index].key)
+        key = self.keys()[index]
+        if key.enabled:
+            self.app.simulate_key(key.key)
         else:
             self.app.bell()
 
