@@ -7,7 +7,6 @@ one-line warning for the caller to show.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from dataclasses import dataclass
@@ -25,6 +24,8 @@ def state_dir() -> Path:
 
 @dataclass(frozen=True)
 class Place:
+    """Where the learner stopped on a scenario."""
+
     epoch: int  # rounds completed before the current one
     k: int  # sub-steps revealed in the current round
     score: dict | None = None  # quiz score (quiz.Score.as_dict()), if the quiz was used
@@ -44,6 +45,8 @@ def load(digest: str) -> tuple[Place | None, str | None]:
             return None, None
         if path.stat().st_size > MAX_STATE_BYTES:
             return None, f"ignored saved place {path}: file too large"
+        import json  # here, not at the top: a first start has no place to read (issue 6)
+
         data = json.loads(path.read_text(encoding="utf-8"))
         epoch, k = data["epoch"], data["k"]
         if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 10**8 for v in (epoch, k)):
@@ -63,6 +66,8 @@ def save(digest: str, place: Place, title: str = "") -> str | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         return f"cannot save your place in {folder}: {exc.strerror or exc}"
+    import json
+
     data = {"epoch": place.epoch, "k": place.k, "score": place.score, "title": title[:200],
             "saved": time.strftime("%Y-%m-%dT%H:%M:%S")}
     try:

@@ -25,6 +25,8 @@ PHASE_LABELS = {
 
 @dataclass(frozen=True, slots=True)
 class Step:
+    """One sub-step: what the app draws, the quiz asks, the export writes and the tests assert."""
+
     epoch: int  # round number, 1-based: round 1 starts from the scenario's weights
     index: int  # position inside the round, 0-based
     sample: int | None  # 0-based sample; None for steps about the whole training set

@@ -13,7 +13,6 @@ is shown literally. File names and keys from a file are escaped when they appear
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import random
@@ -24,6 +23,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from .layout import Layout, default_neuron_names
+
+try:  # as the standard library's random.py does: hashlib loads OpenSSL, heavy for one digest at start-up
+    from _sha256 import sha256
+except ImportError:
+    from hashlib import sha256
 
 MAX_FILE_BYTES = 1_048_576
 MAX_LAYERS = 16  # input and output layers included
@@ -88,6 +92,8 @@ class Expect:
 
 @dataclass(frozen=True)
 class Scenario:
+    """A validated scenario file: the network, its starting weights, the training set and settings."""
+
     layers: tuple[int, ...]
     activations: tuple[str, ...]  # one per non-input layer
     weights: tuple[tuple[tuple[float, ...], ...], ...]  # weights[l][j][k]: k in layer l -> j in l+1
@@ -203,7 +209,7 @@ def parse_scenario(data: bytes | str, label: str = "<scenario>") -> Scenario:
         raise ScenarioError(f"{label}: not valid TOML: nested too deeply") from None
     except ValueError:  # Python refuses to convert a whole number of more than 4300 digits
         raise ScenarioError(f"{label}: not valid TOML: a number has too many digits") from None
-    digest = hashlib.sha256(raw).hexdigest()
+    digest = sha256(raw).hexdigest()
     return _Validator(label).scenario(document, digest)
 
 

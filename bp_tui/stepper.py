@@ -28,6 +28,8 @@ CHECKPOINT_EVERY = 64
 
 @dataclass(frozen=True)
 class ExpectResult:
+    """A figure the scenario expects, with the value the run gave for it."""
+
     expect: Expect
     actual: float | None  # None when the quantity was not found in that round
 

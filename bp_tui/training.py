@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 from .network import Network, Params, SampleTrace
 from .scenario import Scenario
@@ -58,15 +59,23 @@ class Trainer:
     else the general per-neuron loop. Both give the same numbers as the stepper's records."""
 
     def __init__(self, net: Network):
-        from .kernel import Kernel  # compiled once per scenario
-
         self.net = net
         self.batch = None
         if wants_numpy(net.scenario):
             from .vectorized import BatchBackend  # numpy is imported only for scenarios that use it
 
             self.batch = BatchBackend(net)
-        self.kernel = None if self.batch else Kernel.for_network(net)
+
+    @cached_property
+    def kernel(self):
+        """The written-out loop, compiled once per trainer when first run (stepping through rounds
+        never needs it, so the app's first frame does not wait for it); None when numpy does the
+        work or the network is too big for it."""
+        if self.batch is not None:
+            return None
+        from .kernel import Kernel
+
+        return Kernel.for_network(self.net)
 
     def epoch_traces(self, state: State):
         """One epoch with every intermediate kept: (traces, state after, evaluation, mean gradients).

@@ -97,6 +97,18 @@ async def test_quiz_masks_accepts_hints_and_reveals():
         assert app.return_code == 0 and not app.is_running
 
 
+async def test_quiz_mode_turned_on_later_asks_like_from_the_start():
+    app = BackpropApp(load_scenario("mazur"))  # the quiz bar's rows are made only now
+    async with app.run_test(size=SMALL) as pilot:
+        assert "quiz mode" not in flat(app)
+        await pilot.press("k")
+        assert "quiz mode · space: the next value" in flat(app)
+        await pilot.press("space")
+        assert "= ?" in screen_text(app) and "type the value" in flat(app)
+        await answer(pilot, "0.3775")
+        assert "✓" in flat(app) and "score 1 of 1" in flat(app)
+
+
 async def test_quiz_scores_round_one_by_phase():
     app = BackpropApp(load_scenario("mazur"), quiz=True)
     async with run(app) as pilot:

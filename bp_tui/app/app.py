@@ -10,6 +10,7 @@ a sixth of what a key may cost (issue 6). The panels still only render what they
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Iterable
 
@@ -19,7 +20,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.geometry import Size
 from textual.screen import Screen
-
 
 from ..scenario import Scenario
 from ..stepper import Stepper
@@ -84,6 +84,9 @@ class BackpropApp(StudyActions, App):
             self.resume_place()
         self.start_remembering()
         self.check_size(self.size)
+
+    def on_ready(self) -> None:
+        gc.enable()  # the first frame is on screen (run_app turned the collector off until then)
 
     def on_resize(self, event: events.Resize) -> None:
         self.check_size(event.size)  # self.size may not have caught up yet
@@ -208,5 +211,8 @@ class BackpropApp(StudyActions, App):
 def run_app(scenario: Scenario, quiz: bool = False, fresh: bool = False) -> int:
     app = BackpropApp(scenario, quiz=quiz, remember=True, fresh=fresh)
     hangup.install(app)  # losing the terminal saves the place, then exits
+    # Until the first frame (on_ready) nothing made is garbage: the cyclic collector would only walk
+    # the widgets being built (start-up, issue 6).
+    gc.disable()
     app.run()
     return app.return_code or 0

@@ -14,7 +14,6 @@ from textual import events
 
 from ..quiz import AnswerError
 from ..records import num
-from .screens.edit import LEARNING_RATE, MOMENTUM, EditScreen, SaveScenarioScreen
 from .study import QUICK_RESUME_EPOCHS, Note
 from .widgets.quiz import QuizBar
 
@@ -93,10 +92,14 @@ class StudyActions:
     # --- edit while learning ---------------------------------------------------------------------
 
     def action_edit(self) -> None:
+        from .screens.edit import EditScreen  # screens are imported when first opened (start-up, issue 6)
+
         self.push_screen(EditScreen(self.stepper, self.apply_edit), self.file_saved)
 
     def apply_edit(self, name: str, value: float) -> str:
         """Change one thing (ValueError with the reason when the stepper refuses); say what happened."""
+        from .screens.edit import LEARNING_RATE, MOMENTUM
+
         stepper = self.stepper
         if name in (LEARNING_RATE, MOMENTUM):
             old = getattr(stepper.scenario, name.replace(" ", "_"))
@@ -116,6 +119,8 @@ class StudyActions:
         return message
 
     def action_save_scenario(self) -> None:
+        from .screens.edit import SaveScenarioScreen
+
         self.push_screen(SaveScenarioScreen(self.stepper), self.file_saved)
 
     # --- the saved place -------------------------------------------------------------------------

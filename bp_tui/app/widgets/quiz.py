@@ -19,6 +19,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Static
 
 from ...quiz import MAX_TRIES, MIN_SIGNIFICANT
@@ -77,15 +78,26 @@ class QuizBar(Vertical):
             self.typed = typed
 
     def compose(self) -> ComposeResult:
-        with Horizontal():
-            yield Static(markup=False, id="quiz-prompt")
-            yield AnswerBox(id="answer")
-            yield Static(markup=False, id="quiz-score")
-        yield Static(markup=False, id="quiz-feedback")
+        if self.app.study.quiz:  # quiz mode from the start (--quiz): the rows are in the first frame
+            yield from self._new_rows()
+
+    def make_rows(self) -> None:
+        """The bar's widgets, made the first time quiz mode is on when it was off at the start: most
+        sessions never use them, and five hidden widgets cost start-up time (issue 6)."""
+        if not self.children:
+            self.mount(*self._new_rows())
+
+    def _new_rows(self) -> list[Widget]:
+        self._prompt = Static(markup=False, id="quiz-prompt")
+        self._box = AnswerBox(id="answer")
+        self._score = Static(markup=False, id="quiz-score")
+        self._feedback = Static(markup=False, id="quiz-feedback")
+        return [Horizontal(self._prompt, self._box, self._score), self._feedback]
 
     @property
     def box(self) -> AnswerBox:
-        return self.query_one(AnswerBox)
+        self.make_rows()
+        return self._box
 
     def type_key(self, event: events.Key) -> bool:
         """A key pressed while a value is asked; False for the keys that stay commands."""
@@ -106,13 +118,13 @@ class QuizBar(Vertical):
         """Draw the bar from the study state."""
         if not study.quiz and not self.display:
             return  # quiz mode stays off: nothing to redraw on this move
+        self.make_rows()
         self.display = study.quiz
         question = study.question
         prompt = "quiz mode ·" if question is None else f"{question.step.quantity} ="
-        self.query_one("#quiz-prompt", Static).update(Text(prompt, overflow="ellipsis"), layout=False)
+        self._prompt.update(Text(prompt, overflow="ellipsis"), layout=False)
         score = Text(f"score {study.score.right} of {study.score.asked}")
-        self.query_one("#quiz-score", Static).update(score, layout=False)
+        self._score.update(score, layout=False)
         feedback = study.feedback or (RULE if question is not None else IDLE)
-        self.query_one("#quiz-feedback", Static).update(
-            Text(feedback, style="" if study.feedback else "italic"), layout=False)
+        self._feedback.update(Text(feedback, style="" if study.feedback else "italic"), layout=False)
         self.box.set("", question is not None)  # a new question, a miss or an answer: an empty box
