@@ -7,15 +7,18 @@ Both are ratios against bare_app.py started the same way, in the same run.
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import os
 import pty
 import re
 import select
+import shutil
 import signal
 import statistics
 import struct
 import sys
+import tempfile
 import termios
 import time
 from pathlib import Path
@@ -95,6 +98,10 @@ class Terminal:
 
 
 BARE = [PYTHON, str(HERE / "bare_app.py")]
+# An empty state folder for the app: a place saved by the learner (or a run of bp-tui elsewhere)
+# must not change which screen the key and fast-forward benchmarks start on.
+FRESH_STATE = {"XDG_STATE_HOME": tempfile.mkdtemp(prefix="bp-tui-bench-")}
+atexit.register(shutil.rmtree, FRESH_STATE["XDG_STATE_HOME"], ignore_errors=True)
 
 
 def bp_tui_argv(scenario: str = "mazur") -> list[str]:
@@ -113,7 +120,7 @@ def startup(argv, words, cols=80, rows=24, env=None) -> float:
 def latencies(apps: list[tuple[list[str], str]], cols: int, rows: int, presses: int = 31) -> list[float]:
     """Median key-to-first-byte of each app, all running side by side and pressed in turn, so that
     a busy moment on a shared machine falls on all of them alike rather than on one app's run."""
-    terms = [Terminal(argv, cols, rows) for argv, _word in apps]
+    terms = [Terminal(argv, cols, rows, FRESH_STATE) for argv, _word in apps]
     try:
         for term, (_argv, word) in zip(terms, apps):
             term.wait_for_text(word)
@@ -168,8 +175,6 @@ def bench_startup() -> None:
     the best of STARTUP_RUNS each is compared. Each of our runs gets an empty state folder, so no
     saved place (say, after the fast-forward benchmark) changes what the first screen shows.
     """
-    import tempfile
-
     compile_bytecode()
     bare, ours = [], []
     for _ in range(STARTUP_RUNS):
@@ -222,7 +227,7 @@ def bench_fast_forward() -> None:
     headless, runs = [], []
     for _ in range(FAST_FORWARD_RUNS):
         headless.append(bench.best_of(lambda: train(scenario, 100_000), 1))
-        term = Terminal(bp_tui_argv(), 80, 24)
+        term = Terminal(bp_tui_argv(), 80, 24, FRESH_STATE)
         try:
             sent = start_fast_forward(term, 100_000)
             term.output = b""
@@ -233,7 +238,7 @@ def bench_fast_forward() -> None:
             term.close()
     report("5. fast-forward 100,000 epochs in the app", min(runs) * 1000, min(headless) * 1000, 1.5)
 
-    term = Terminal(bp_tui_argv(), 80, 24)
+    term = Terminal(bp_tui_argv(), 80, 24, FRESH_STATE)
     try:
         start_fast_forward(term, 1_000_000)
         term.output = b""
