@@ -94,3 +94,15 @@ def test_the_time_left_is_guessed_from_the_pace_so_far(monkeypatch):
     monkeypatch.setattr(fast_forward.time, "perf_counter", lambda: 10.45)
     assert abs(run.time_left() - 0.05) < 1e-9  # 100 more at 0.5 ms each: close to the end, no reveal
 
+
+
+async def test_the_number_typed_is_the_number_run_and_enter_alone_runs_the_default():
+    app = BackpropApp(load_scenario("mazur"))
+    async with app.run_test(size=SMALL) as pilot:
+        # Typed at once, with a backspace first, as a quick typist does: no digit may be lost.
+        await pilot.press("f", "backspace", *"500", "enter")
+        await wait_until(pilot, lambda: on_stepper(app))
+        assert app.stepper.completed == 500
+        await pilot.press("f", "enter")
+        await wait_until(pilot, lambda: on_stepper(app))
+        assert app.stepper.completed == 500 + fast_forward.DEFAULT_EPOCHS

@@ -61,7 +61,7 @@ async def test_resizing_while_fast_forwarding(monkeypatch, tmp_path):
     rng = random.Random(11)
     app = BackpropApp(load_scenario("mazur"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f", *"000000", "enter")  # after the default 1000: 1,000,000,000 is refused
+        await pilot.press("f", *"000000", "enter")  # 0 epochs: refused
         assert "Choose between" in screen_text(app)
         await pilot.press(*["backspace"] * 12, *"1000000", "enter")
         assert isinstance(app.screen, FastForwardRun)

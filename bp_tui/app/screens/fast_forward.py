@@ -172,7 +172,11 @@ class FastForwardPrompt(FastForwardRun):
             body.border_title = "fast-forward"
             yield Static(f"Run how many more epochs? (now at epoch {self.completed}; "
                          "the article runs 10000)", markup=False)
-            yield EpochsInput(str(DEFAULT_EPOCHS), id="epochs", restrict=r"[0-9,_ ]*", max_length=12)
+            # Empty, the default as its placeholder: a box holding "1000" selects it on focus only after
+            # a refresh, so fast typing (f, backspace, 10000) landed partly before the selection and
+            # lost digits. Whatever is typed now is exactly the number; enter alone runs the default.
+            yield EpochsInput("", placeholder=f"{DEFAULT_EPOCHS} (enter alone runs {DEFAULT_EPOCHS})", id="epochs",
+                              restrict=r"[0-9,_ ]*", max_length=12)
             yield Static("", markup=False, id="ff-error")
             yield Static("enter: run · escape: cancel · while running, any key stops", markup=False,
                          classes="hint")
@@ -181,7 +185,7 @@ class FastForwardPrompt(FastForwardRun):
         pass  # nothing runs until the learner says how far
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        epochs = parse_epochs(event.value)
+        epochs = parse_epochs(event.value if event.value.strip() else str(DEFAULT_EPOCHS))
         if isinstance(epochs, str):
             self.query_one("#ff-error", Static).update(Text(epochs, style="bold"))
             return
