@@ -1,7 +1,7 @@
 """bp-tui benchmarks: each target is a ratio against a floor measured side by side in this run.
 
-    python bench/run.py            # every benchmark
-    python bench/run.py train pty  # only some (train, batch, memory, pty, fastforward, soak)
+    python bench/run.py                # every benchmark (the soak alone takes five minutes)
+    python bench/run.py train keys     # only some: train, batch, memory, startup, keys, fastforward, soak
 
 Prints the measured figures, the ratio, the target, and PASS/FAIL; exits 1 if any target fails.
 Timings take the best of several repeats, which is what a noisy shared machine can measure.
