@@ -1,6 +1,7 @@
 """Engine side of the study features: quiz rules, saved places, edits while learning, saving edits."""
 
 import json
+import math
 import os
 import stat
 
@@ -150,3 +151,19 @@ def test_builtin_scenarios_round_trip():
         assert (again.weights, again.biases) == (sc.weights, sc.biases)
         assert [(e.quantity, e.epoch, e.value, e.note) for e in again.expects] == [
             (e.quantity, e.epoch, e.value, e.note) for e in sc.expects]
+
+
+def test_the_quiz_does_not_ask_for_a_value_that_overflowed():
+    from bp_tui.app.study import Study  # (no Textual: the study state is plain Python)
+
+    stepper = bp_tui.Stepper(bp_tui.load_scenario("too-fast"))
+    study = Study(quiz=True, remember=False)
+    asked = skipped = 0
+    while stepper.next():
+        if study.ask(stepper):
+            asked += 1
+            study.question = None  # as if answered
+        elif not math.isfinite(stepper.current.value):
+            skipped += 1
+    assert stepper.diverged_at is not None and asked > 0
+    assert skipped > 0  # the overflowed values were shown, not asked (nobody can type inf or nan)

@@ -13,6 +13,7 @@ folder (bp_tui.progress). A place that cannot be read or written costs a warning
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .. import progress
@@ -60,9 +61,11 @@ class Study:
         return None if self.quiz else Note(f"Quiz mode off; values are shown again. Score: {self.score.summary()}.")
 
     def ask(self, stepper: Stepper) -> bool:
-        """After one step forward: ask for the step just reached, unless it was asked before."""
+        """After one step forward: ask for the step just reached, unless it was asked before. A value
+        that overflowed (training diverged) is not a question anyone can answer: it is shown, and
+        with it the divergence."""
         step = stepper.current
-        if not self.quiz or step is None or (step.epoch, step.index) in self._asked:
+        if not self.quiz or step is None or (step.epoch, step.index) in self._asked or not math.isfinite(step.value):
             return False
         self.question, self.feedback = Question(step), ""
         return True
