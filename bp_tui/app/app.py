@@ -34,6 +34,7 @@ from .widgets.error_chart import ErrorChart
 from .widgets.footer import Footer
 from .widgets.formula import FormulaPanel
 from .widgets.header import StatusHeader
+from .widgets.lines import DrawsAhead
 from .widgets.quantities import QuantitiesPanel
 from .widgets.quiz import QuizBar
 
@@ -85,8 +86,14 @@ class BackpropApp(StudyActions, App):
         self.start_remembering()
         self.check_size(self.size)
 
+    first_frame_drawn = False  # until then the panels do not draw the next sub-step ahead
+
     def on_ready(self) -> None:
         gc.enable()  # the first frame is on screen (run_app turned the collector off until then)
+        self.first_frame_drawn = True
+        for panel in self.panels:
+            if isinstance(panel, DrawsAhead):
+                panel.draw_ahead(panel.frame)
 
     def on_resize(self, event: events.Resize) -> None:
         self.check_size(event.size)  # self.size may not have caught up yet

@@ -274,6 +274,8 @@ class DrawsAhead:
         key costs more than the drawing it delays.)"""
         if self._ahead is not None:
             self._ahead.cancel()
+        if not getattr(self.app, "first_frame_drawn", True):
+            return  # (the app asks again once its first frame is out: that frame must not wait for this)
         self._ahead = asyncio.get_running_loop().call_later(AHEAD_DELAY, self._draw_ahead, frame)
 
     def _draw_ahead(self, frame) -> None:
