@@ -252,19 +252,15 @@ def _widest(picture: Picture) -> Picture:
 class Diagram(LinePanel):
     """The drawing itself; it sits in a NetworkPanel that scrolls when the drawing is taller."""
 
-    frame: Frame | None = None  # set by update_frame
-
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._drawings: dict[tuple[Picture, int], tuple[list[Text], tuple[int, int]]] = {}  # this one, ahead
 
     def update_frame(self, frame: Frame | None) -> None:
-        self.frame = frame
-        if frame is not None:
-            before = self._state
-            self.show_frame(frame)
-            if self._state is not before:
-                self.call_after_refresh(self.show_hot_line)
+        before = self._state
+        super().update_frame(frame)
+        if self._state is not before:
+            self.call_after_refresh(self.show_hot_line)
 
     def state_for(self, frame: Frame) -> Picture:
         return Picture.of(frame)

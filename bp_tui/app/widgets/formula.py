@@ -74,15 +74,6 @@ class FormulaPanel(LinePanel):
     # Never shorter than MIN_LINES of text (plus the titled rule above it).
     DEFAULT_CSS = f"FormulaPanel {{ height: auto; min-height: {MIN_LINES + 1}; }}"
 
-    frame: Frame | None = None  # set by update_frame
-
-    def update_frame(self, frame: Frame | None) -> None:
-        self.frame = frame
-        # Every move changes the current sub-step: redraw (the lines it shares with the last one,
-        # a blank line or the round summary, are kept).
-        if frame is not None:
-            self.show_frame(frame)
-
     def state_for(self, frame: Frame) -> Text:
         return welcome(frame) if frame.current is None else step_text(frame)
 

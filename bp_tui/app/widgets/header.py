@@ -14,13 +14,6 @@ from .lines import LinePanel
 
 
 class StatusHeader(LinePanel):
-    frame: Frame | None = None  # set by update_frame
-
-    def update_frame(self, frame: Frame | None) -> None:
-        self.frame = frame
-        if frame is not None:
-            self.show_frame(frame)
-
     def state_for(self, frame: Frame) -> tuple:
         return frame.stepper.scenario.display_title, self.positions(frame), divergence_text(frame)
 

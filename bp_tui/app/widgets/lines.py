@@ -294,10 +294,17 @@ class LinePanel(DrawsAhead, FramedRows, Widget):
     """A panel showing the app's frame as lines of text.
 
     A subclass says what it shows for a frame (`state_for`, a value compared to skip redrawing) and
-    how that is written at a width (`lines_of`); its watcher calls `show_frame`. The frame most
-    likely next is drawn ahead (a plan: its state and strips), so the key that shows it only swaps
-    strips and refreshes the rows that differ.
+    how that is written at a width (`lines_of`); the app hands it each frame (`update_frame`). The
+    frame most likely next is drawn ahead (a plan: its state and strips), so the key that shows it
+    only swaps strips and refreshes the rows that differ (lines shared with the last frame are kept).
     """
+
+    frame = None  # the app's frame, as last handed over
+
+    def update_frame(self, frame) -> None:
+        self.frame = frame
+        if frame is not None:
+            self.show_frame(frame)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
