@@ -52,9 +52,9 @@ def changed_span(before: Strip, after: Strip) -> tuple[int, int] | None:
     while tail < len(old) - same and tail < len(new) - same and old[-1 - tail] == new[-1 - tail]:
         tail += 1
     end -= sum(cell_len(segment.text) for segment in old[len(old) - tail:]) if tail else 0
-    # Blank padding in the same style on both rows is the same, whatever its segments' lengths.
-    end = min(end, max(before.cell_length - _blank_end(old), after.cell_length - _blank_end(new))
-              if _blank_style(old) == _blank_style(new) else end)
+    if _blank_style(old) == _blank_style(new):
+        # Blank padding in the same style on both rows is the same, whatever its segments' lengths.
+        end = min(end, max(before.cell_length - _blank_end(old), after.cell_length - _blank_end(new)))
     return (start, end) if end > start else None
 
 
