@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Sparkline, Static
+from textual.widgets import Sparkline
 
 from ..frame import Frame, shown
-from .lines import FramedRows
+from .lines import FramedRows, LinePanel
 
 MAX_POINTS = 512
 
@@ -50,8 +50,20 @@ def chart_labels(errors: Sequence[float], count: int, plotted: list[float]) -> t
     return first, now, scale
 
 
-class ChartLine(FramedRows, Static):
-    """A line of numbers under the chart's title (its rows are kept framed: most keys leave it alone)."""
+class ChartNumbers(LinePanel):
+    """The lines of numbers under the chart's title, one widget for all three (each widget on the
+    first screen costs start-up time). The chart hands it the lines; most keys leave them alone."""
+
+    def show_labels(self, labels: tuple[Text, Text, Text]) -> None:
+        if labels != self._state:
+            self._state = labels
+            self.redraw()
+
+    def state_for(self, frame: Frame) -> tuple | None:
+        return self._state  # (the chart, not the frame, says what is shown)
+
+    def lines_of(self, labels: tuple | None, width: int) -> list[Text]:
+        return list(labels or ())
 
 
 class ChartCurve(FramedRows, Sparkline):
@@ -67,9 +79,7 @@ class ErrorChart(FramedRows, Vertical):
 
     def compose(self) -> ComposeResult:
         # Numbers first, bars last: on a short terminal the bars are what gets squeezed out.
-        yield ChartLine(markup=False, classes="first")
-        yield ChartLine(markup=False, classes="now")
-        yield ChartLine(markup=False, classes="scale")
+        yield ChartNumbers()
         yield ChartCurve([], classes="curve")
 
     def update_frame(self, frame: Frame | None) -> None:
@@ -85,10 +95,7 @@ class ErrorChart(FramedRows, Vertical):
     def plot(self, errors: Sequence[float], count: int) -> None:
         """Plot the first `count` errors (the list may be growing in a worker: it is not copied)."""
         plotted = sample(errors, count)
-        first, now, scale = chart_labels(errors, count, plotted)
-        self.query_one(".first", Static).update(first, layout=False)
-        self.query_one(".now", Static).update(now, layout=False)
-        self.query_one(".scale", Static).update(scale, layout=False)
+        self.query_one(ChartNumbers).show_labels(chart_labels(errors, count, plotted))
         logs = [math.log10(e) for e in plotted if math.isfinite(e) and e > 0]
         curve = self.query_one(Sparkline)
         curve.display = len(logs) >= 2  # one point would fill the whole widget and mean nothing
