@@ -57,6 +57,16 @@ def parse_epochs(text: str) -> int | str:
 class FastForwardRun(ModalScreen[int | None]):
     """Computes epochs up to `target`, showing its progress; dismisses with the number of epochs reached."""
 
+    DEFAULT_CSS = """
+    FastForwardRun { align: center middle; }
+    #ff-body {
+        width: 80%; max-width: 76; height: auto; max-height: 90%;
+        border: round $primary; padding: 0 1; background: $surface;
+    }
+    #ff-body ProgressBar { margin: 1 0 0 0; }
+    #ff-chart { height: 6; }
+    """
+
     def __init__(self, stepper: Stepper, target: int):
         super().__init__()
         self.stepper, self.target = stepper, target

@@ -100,6 +100,13 @@ def help_text(keys: list[tuple[str, str]], scenario: Scenario, study: list[tuple
 
 
 class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    #help-body {
+        width: 90%; max-width: 100; height: 90%;
+        border: round $primary; padding: 0 1; background: $surface;
+    }
+    """
     BINDINGS = [Binding("question_mark,q,escape", "dismiss", "close help")]
 
     def __init__(self, keys: list[tuple[str, str]], scenario: Scenario, study: list[tuple[str, str]] = ()):

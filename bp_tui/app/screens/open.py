@@ -32,6 +32,14 @@ def builtin_options() -> list[Option]:
 
 
 class OpenScreen(ModalScreen[Scenario | None]):
+    DEFAULT_CSS = """
+    OpenScreen { align: center middle; }
+    #open-body {
+        width: 96%; max-width: 110; height: auto; max-height: 90%;
+        border: round $primary; padding: 0 1; background: $surface;
+    }
+    #builtins { height: auto; max-height: 35vh; text-wrap: nowrap; text-overflow: ellipsis; }
+    """
     BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
 
     def compose(self) -> ComposeResult:

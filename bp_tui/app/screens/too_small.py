@@ -14,6 +14,15 @@ from textual.widgets import Static
 
 
 class TooSmallScreen(ModalScreen[None]):
+    # Opaque: nothing of the squeezed stepper shows through.
+    DEFAULT_CSS = """
+    TooSmallScreen { align: center middle; background: $background; }
+    #too-small {
+        width: auto;
+        max-width: 100%;  /* wrap inside a very narrow terminal instead of cropping both sides */
+        height: auto; color: $foreground; background: $background; text-align: center;
+    }
+    """
     BINDINGS = [Binding("q", "app.quit", "quit")]
 
     def __init__(self, need: tuple[int, int]):
