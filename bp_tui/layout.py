@@ -8,7 +8,7 @@ the forward pass's convention everywhere and say so in the help and the docs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 def default_neuron_names(layers: tuple[int, ...]) -> tuple[tuple[str, ...], ...]:
@@ -28,8 +28,7 @@ def default_neuron_names(layers: tuple[int, ...]) -> tuple[tuple[str, ...], ...]
     return tuple(names)
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     """Where every name lives. Layer 0 is the input layer; weight layer l feeds layer l + 1."""
 
     layers: tuple[int, ...]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .files import WriteError, write_atomically
 
@@ -22,8 +22,7 @@ def state_dir() -> Path:
     return Path(base) / "bp-tui"
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     """Where the learner stopped on a scenario."""
 
     epoch: int  # rounds completed before the current one

@@ -21,6 +21,7 @@ import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from .layout import Layout, default_neuron_names
 
@@ -72,8 +73,7 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(lambda match: repr(match.group())[1:-1], text)
 
 
-@dataclass(frozen=True)
-class Expect:
+class Expect(NamedTuple):
     """A figure to check the run against: `quantity` in round `epoch` (1-based), to `decimals` places."""
 
     quantity: str

@@ -17,6 +17,7 @@ import math
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .network import Network
 from .records import EpochWriter, Step
@@ -26,8 +27,7 @@ from .training import State, Trainer, healthy, initial_state
 CHECKPOINT_EVERY = 64
 
 
-@dataclass(frozen=True)
-class ExpectResult:
+class ExpectResult(NamedTuple):
     """A figure the scenario expects, with the value the run gave for it."""
 
     expect: Expect

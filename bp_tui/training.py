@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from .network import Network, Params, SampleTrace
 from .scenario import Scenario
 
 
-@dataclass(frozen=True)
-class State:
+class State(NamedTuple):
     """Everything that carries from one epoch to the next."""
 
     params: Params

@@ -14,7 +14,7 @@ folder (bp_tui.progress). A place that cannot be read or written costs a warning
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import progress
 from ..quiz import MAX_TRIES, Question, Score
@@ -23,8 +23,7 @@ from ..stepper import Stepper
 QUICK_RESUME_EPOCHS = 2000  # further than this, the app fast-forwards on screen (the learner can stop it)
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(NamedTuple):
     """A message for a notification."""
 
     text: str

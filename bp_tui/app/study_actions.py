@@ -8,7 +8,6 @@ app/study.py and the engine; the screens in screens/; here is only what goes bet
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 from textual import events
 
@@ -139,7 +138,7 @@ class StudyActions:
 
         def reached(epochs: int) -> None:  # a key stops the run: resume as far as it got
             self.study.resuming = None
-            target = place if epochs >= place.epoch else replace(place, epoch=epochs, k=0)
+            target = place if epochs >= place.epoch else place._replace(epoch=epochs, k=0)
             self.tell(self.study.resumed(self.stepper, target), timeout=10)
             self.show()
 

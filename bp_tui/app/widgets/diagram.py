@@ -13,7 +13,6 @@ layer, each neuron followed by the weights into it, inside a scrolling container
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -234,17 +233,16 @@ def _widest(picture: Picture) -> Picture:
     Nothing is highlighted in it, so every step of a network gives the same template.
     """
     longest = -1 / 3
-    return replace(
-        picture,
+    return picture._replace(
         hot_neurons=frozenset(),
         hot_params=frozenset(),
         quantity="",
         own="",
         nets=tuple(tuple(longest for _ in layer) for layer in picture.nets),
         outs=tuple(tuple(longest for _ in layer) for layer in picture.outs),
-        wires=tuple(tuple(tuple(replace(w, value=longest, updated=True) for w in row) for row in layer)
+        wires=tuple(tuple(tuple(w._replace(value=longest, updated=True) for w in row) for row in layer)
                     for layer in picture.wires),
-        bias_wires=tuple(tuple(replace(w, value=longest, updated=True) for w in layer)
+        bias_wires=tuple(tuple(w._replace(value=longest, updated=True) for w in layer)
                          for layer in picture.bias_wires),
     )
 

@@ -8,13 +8,12 @@ the same, so the diagram compares them to skip redrawing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..frame import Frame
 
 
-@dataclass(frozen=True)
-class Wire:
+class Wire(NamedTuple):
     """One weight (or bias) as the diagram writes it."""
 
     name: str
@@ -55,8 +54,7 @@ def shape_of(scenario) -> Shape:
     return found[1]
 
 
-@dataclass(frozen=True)
-class Picture:
+class Picture(NamedTuple):
     """Everything the diagram draws, independent of the width it is drawn at."""
 
     shape: Shape

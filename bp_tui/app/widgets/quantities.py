@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import textwrap
 from bisect import bisect_left
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.text import Text
 from textual.geometry import Region, Size
@@ -24,8 +24,7 @@ from ..frame import BAD_MARK, CURRENT_MARK, HOT, OK_MARK, Frame, phase_title, sh
 from .lines import DrawsAhead, FramedRows, QuickScrollBars
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     record: int  # the record it belongs to: shown once that record is revealed
     kind: str  # "heading", "quantity" or "note"
     text: str  # heading or note text; for a quantity, its name
