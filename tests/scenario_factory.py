@@ -61,3 +61,13 @@ def feature_grid():
                       dict(layers=layers, activation=ACTIVATION_SETS[act], loss=loss, mode=mode, bias=bias,
                            momentum=momentum, seed=seed, samples=3)))
     return cases
+
+
+def long_run_text() -> str:
+    """A network whose 1,000,000 epochs take minutes on any machine (2-32-32-2, ~0.5 ms an epoch here).
+
+    Tests that press a key while a fast-forward runs need a run still going when the key arrives:
+    mazur's million epochs take under two seconds on a fast machine, and Pilot's press waits for the
+    app to go quiet, up to a second, before it returns.
+    """
+    return scenario_text(layers=(2, 32, 32, 2), title="a long run")

@@ -10,13 +10,15 @@ from pathlib import Path
 from rich.console import Console
 from textual.widgets import Input
 
-from bp_tui import load_scenario
+from bp_tui import load_scenario, parse_scenario
 from bp_tui.app.app import MIN_SIZE, BackpropApp
 from bp_tui.app.screens.fast_forward import FastForwardRun, parse_epochs
 from bp_tui.app.screens.help import HelpScreen
 from bp_tui.app.screens.open import OpenScreen
 from bp_tui.app.screens.too_small import TooSmallScreen
 from bp_tui.scenario import builtin_dir, builtin_names
+
+from .scenario_factory import long_run_text
 
 SMALL = (80, 24)
 
@@ -114,7 +116,7 @@ async def test_fast_forward_10000_epochs_shows_the_article_figures():
 
 
 async def test_any_key_stops_a_fast_forward_and_keeps_what_was_done():
-    app = BackpropApp(load_scenario("mazur"))
+    app = BackpropApp(parse_scenario(long_run_text()))
     async with app.run_test(size=SMALL) as pilot:
         await pilot.press("f")
         assert "▊  1000 " in screen_text(app)  # the default epochs, replaced by what is typed

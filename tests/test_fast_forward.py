@@ -6,12 +6,13 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input, ProgressBar
 
-from bp_tui import Stepper, load_scenario
+from bp_tui import Stepper, load_scenario, parse_scenario
 from bp_tui.app.app import BackpropApp
 from bp_tui.app.screens import fast_forward
 from bp_tui.app.screens.fast_forward import FastForwardPrompt, FastForwardRun
 from bp_tui.app.widgets.footer import Footer
 
+from .scenario_factory import long_run_text
 from .test_app import SMALL, screen_text
 
 
@@ -45,7 +46,7 @@ async def test_a_short_run_closes_its_box_onto_the_result_without_a_progress_scr
 
 
 async def test_a_long_run_shows_its_progress_and_any_key_stops_it_keeping_the_epochs_done():
-    app = BackpropApp(load_scenario("mazur"))
+    app = BackpropApp(parse_scenario(long_run_text()))
     async with app.run_test(size=SMALL) as pilot:
         await pilot.press("f", *["backspace"] * 4, *"1000000", "enter")
         await wait_until(pilot, lambda: app.screen.query(ProgressBar) and "epoch" in screen_text(app))
@@ -60,7 +61,7 @@ async def test_a_long_run_shows_its_progress_and_any_key_stops_it_keeping_the_ep
 
 
 async def test_keys_typed_while_a_run_starts_stop_it_instead_of_editing_the_number():
-    app = BackpropApp(load_scenario("mazur"))
+    app = BackpropApp(parse_scenario(long_run_text()))
     async with app.run_test(size=SMALL) as pilot:
         await pilot.press("f", *["backspace"] * 4, *"1000000")
         box = app.screen.query_one(Input)

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import random
 
-from bp_tui import load_scenario
+from bp_tui import load_scenario, parse_scenario
 from bp_tui.app.app import MIN_SIZE, BackpropApp
 from bp_tui.app.screens.fast_forward import FastForwardRun
 from bp_tui.app.screens.too_small import TooSmallScreen
 
+from .scenario_factory import long_run_text
 from .test_app import screen_text
 
 SIZES = [(20, 6), (250, 80), (59, 20), (60, 19), (60, 20), (80, 24), (21, 79), (249, 7), (120, 40)]
@@ -59,7 +60,7 @@ async def test_resizing_while_stepping(monkeypatch, tmp_path):
 async def test_resizing_while_fast_forwarding(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
     rng = random.Random(11)
-    app = BackpropApp(load_scenario("mazur"))
+    app = BackpropApp(parse_scenario(long_run_text()))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f", *"000000", "enter")  # 0 epochs: refused
         assert "Choose between" in screen_text(app)
