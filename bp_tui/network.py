@@ -9,7 +9,7 @@ overflow: infinities and NaN flow through and the caller reports divergence.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .scenario import Scenario
 
@@ -75,8 +75,7 @@ def error_slope(loss: str, target: float, out: float, outputs: int) -> float:
     return -2.0 * (target - out) / outputs
 
 
-@dataclass
-class Params:
+class Params(NamedTuple):
     """Weights and biases. Never changed in place: an update builds new lists, so snapshots are cheap."""
 
     weights: list  # weights[l][j][k]
@@ -101,8 +100,7 @@ class Params:
         return all(map(math.isfinite, self.flat()))
 
 
-@dataclass
-class SampleTrace:
+class SampleTrace(NamedTuple):
     """Every intermediate quantity of one sample, as the stepper shows them.
 
     Layer-indexed lists have an entry per layer (index 0, the input layer, holds None where a
@@ -125,8 +123,7 @@ class SampleTrace:
     velocity_after: "Params | None" = None
 
 
-@dataclass
-class Evaluation:
+class Evaluation(NamedTuple):
     """The output layer of every sample at some parameters, and the training-set error there."""
 
     nets: list  # nets[s][j]
@@ -223,14 +220,12 @@ class Network:
                 below_deltas.append(total * s)
             contributions[l], sums[l], slopes[l], deltas[l] = below_contrib, below_sums, below_slopes, below_deltas
 
-        trace = SampleTrace(nets, outs, terms, loss, error_slopes, slopes, contributions, sums, deltas,
-                            weight_grads, bias_grads, weights_used)
-        if update:
-            if not self.update_first:
-                current, current_velocity = self.apply(params, velocity, weight_grads, bias_grads,
-                                                       range(top - 1, -1, -1))
-            trace.after, trace.velocity_after = current, current_velocity
-        return trace
+        if update and not self.update_first:
+            current, current_velocity = self.apply(params, velocity, weight_grads, bias_grads,
+                                                   range(top - 1, -1, -1))
+        after, velocity_after = (current, current_velocity) if update else (None, None)
+        return SampleTrace(nets, outs, terms, loss, error_slopes, slopes, contributions, sums, deltas,
+                           weight_grads, bias_grads, weights_used, after, velocity_after)
 
     # --- update --------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ come from the traces computed by network.py; this module only names and explains
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .layout import Layout
 from .network import Evaluation, Network, SampleTrace, add_all
@@ -23,8 +23,7 @@ PHASE_LABELS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """One sub-step: what the app draws, the quiz asks, the export writes and the tests assert."""
 
     epoch: int  # round number, 1-based: round 1 starts from the scenario's weights

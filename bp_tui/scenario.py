@@ -18,7 +18,6 @@ import os
 import random
 import re
 import tomllib
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
@@ -90,8 +89,7 @@ class Expect(NamedTuple):
         return abs(actual - self.value) <= 0.5 * 10.0 ** (-self.decimals) * (1 + 1e-9)
 
 
-@dataclass(frozen=True)
-class Scenario:
+class Scenario(NamedTuple):
     """A validated scenario file: the network, its starting weights, the training set and settings."""
 
     layers: tuple[int, ...]
@@ -113,7 +111,7 @@ class Scenario:
     description: str = ""
     source: str = ""
     origin: str = ""  # the path or "built-in NAME" it came from (for messages)
-    digest: str = field(default="", compare=False)  # sha256 of the file's bytes
+    digest: str = ""  # sha256 of the file's bytes
 
     @property
     def layout(self) -> Layout:

@@ -12,11 +12,9 @@ however the learner got there.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from .network import Network
@@ -38,8 +36,7 @@ class ExpectResult(NamedTuple):
         return self.actual is not None and self.expect.holds(self.actual)
 
 
-@dataclass
-class _Segment:
+class _Segment(NamedTuple):
     """A stretch of training with one set of settings; an edit starts a new segment."""
 
     start: int  # the epoch count it starts from
@@ -178,7 +175,7 @@ class Stepper:
                 raise ValueError("a weight or bias needs a finite value")
             params = _replace_param(params, self.layout, old.scenario.bias, param, float(value))
             words.append(f"{param} set to {value:g} after {start} round(s)")
-        scenario = dataclasses.replace(old.scenario, **changes)
+        scenario = old.scenario._replace(**changes)
         net = Network(scenario)
         if scenario.momentum and state.velocity is not None:
             velocity = state.velocity
@@ -213,7 +210,7 @@ class Stepper:
         note = (f"Saved by bp-tui after {self.completed} round(s) of {scenario.display_title!r}"
                 + (": " + "; ".join(self.edits) if self.edits else "") + ".")
         description = (scenario.description.rstrip() + "\n\n" + note).strip()
-        scenario = dataclasses.replace(scenario, description=description[-4000:], expects=())
+        scenario = scenario._replace(description=description[-4000:], expects=())
         biases = params.biases
         return to_toml(scenario, params.weights, biases)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
@@ -161,8 +160,7 @@ def healthy(state: State, error: float) -> bool:
         state.velocity is None or state.velocity.finite())
 
 
-@dataclass
-class TrainResult:
+class TrainResult(NamedTuple):
     """What `train` returns. Lists nest like the scenario file's."""
 
     errors: list[float]  # training-set error after 0, 1, ..., N epochs (fewer if it diverged)

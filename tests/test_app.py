@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
@@ -190,7 +189,7 @@ async def test_opening_a_built_in_scenario_replaces_the_stepper():
 async def test_scenario_text_is_shown_literally_never_as_markup():
     title = "x[i] with [W] and [bold]not bold[/bold]"
     about = "Weights W[L-1] feed a[L]; [red]this is not red[/red]."
-    odd = replace(load_scenario("mazur"), title=title, description=about)
+    odd = load_scenario("mazur")._replace(title=title, description=about)
     app = BackpropApp(odd)
     async with app.run_test(size=(120, 40)) as pilot:
         assert title in screen_text(app)  # the header

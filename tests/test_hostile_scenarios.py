@@ -419,9 +419,14 @@ def test_a_long_unknown_key_is_shortened_and_escaped():
 
 def test_a_byte_order_mark_and_crlf_line_ends_are_accepted():
     plain = parse_scenario(BASE, LABEL)
-    assert parse_scenario(b"\xef\xbb\xbf" + BASE.encode(), LABEL) == plain
-    assert parse_scenario("\ufeff" + BASE, LABEL) == plain
-    assert parse_scenario(BASE.replace("\n", "\r\n"), LABEL) == plain
+
+    def same_but_bytes(data) -> bool:  # the file's bytes differ, and with them its digest only
+        parsed = parse_scenario(data, LABEL)
+        return parsed.digest != plain.digest and parsed._replace(digest=plain.digest) == plain
+
+    assert same_but_bytes(b"\xef\xbb\xbf" + BASE.encode())
+    assert same_but_bytes("\ufeff" + BASE)
+    assert same_but_bytes(BASE.replace("\n", "\r\n"))
     text = BASE.replace('title = "generated"', 'description = """\nfirst line\nsecond line\n"""')
     assert parse_scenario(text.replace("\n", "\r\n"), LABEL).description == "first line\nsecond line\n"
 

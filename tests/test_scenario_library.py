@@ -11,7 +11,6 @@ Three kinds of check:
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import math
 import re
@@ -103,7 +102,7 @@ def test_show_prints_text_that_validates_to_the_same_scenario(name, capsys):
     assert cli.main(["show", name]) == 0
     printed = capsys.readouterr().out
     parsed = parse_scenario(printed, f"shown {name}")
-    assert dataclasses.replace(parsed, origin=scenario(name).origin) == scenario(name)
+    assert parsed._replace(origin=scenario(name).origin) == scenario(name)
 
 
 def test_validate_accepts_every_builtin(capsys):

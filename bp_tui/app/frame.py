@@ -7,7 +7,7 @@ than one widget needs: the marks, how a value and a phase title are written, sce
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from ..records import PHASE_LABELS, Step, num, value_text
 from ..stepper import Stepper
@@ -19,18 +19,20 @@ BAD_MARK = "✗"
 HOT = "reverse bold"
 
 
-@dataclass(frozen=True)
-class Frame:
+class Frame(NamedTuple):
+    """Equal frames draw the same screen. (A NamedTuple rather than a dataclass: cheaper to define
+    at start-up, issue 6.)"""
+
     stepper: Stepper
     epoch: int
     k: int
     diverged_at: int | None
     # Read from the stepper when the frame is made: widgets that redraw later (on a resize, say,
     # while a fast-forward worker is extending the stepper) use these, not the stepper's caches.
-    records: list[Step] = field(compare=False, repr=False, default_factory=list)
-    current: Step | None = field(compare=False, default=None)
-    round_done: bool = field(compare=False, default=False)
-    completed: int = field(compare=False, default=0)
+    records: list[Step]
+    current: Step | None
+    round_done: bool
+    completed: int
     # Quiz mode: the current sub-step is asked, so its value is not shown anywhere yet (its formula
     # and numbers are). Until it is answered the round counts as not done (the new error is hidden).
     masked: bool = False
@@ -53,8 +55,8 @@ class Frame:
         done = k == len(self.records)
         if done and len(self.stepper.errors) <= self.epoch + 1:
             return None  # the round's new error (its summary says it) is known only once it ends
-        return replace(self, k=k, current=self.records[k - 1], round_done=done, completed=self.epoch + int(done),
-                       masked=False)
+        return self._replace(k=k, current=self.records[k - 1], round_done=done,
+                             completed=self.epoch + int(done), masked=False)
 
     @property
     def revealed(self) -> list[Step]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 import math
@@ -37,7 +36,7 @@ def to_json(doc: Document) -> str:
     data = {
         "scenario": scenario,
         "start": {"round": doc.first_round, "weights": doc.start.weights, "biases": doc.start.biases},
-        "steps": [dataclasses.asdict(step) for step in doc.records],
+        "steps": [step._asdict() for step in doc.records],
     }
     return json.dumps(_finite_or_null(data), indent=1, ensure_ascii=False, allow_nan=False) + "\n"
 
