@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import os
-import random
 import re
 import tomllib
 from decimal import Decimal
@@ -56,10 +55,12 @@ _RESERVED_NAME = re.compile(r"total|mean|[wb]\d+|b_\w+")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 # What no text field may hold: C0/C1 controls except tab and newline (newline is checked per field),
 # DEL, line/paragraph separators, and the bidirectional overrides that can make text read reversed.
-_FORBIDDEN_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Both are patterns, compiled (and cached by re) the first time a text needs a closer look: none
+# of their characters is printable, so a printable text needs none (start-up, issue 6).
+_FORBIDDEN_IN_TEXT = r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 # What `printable` escapes in a message: all of the above, tab and newline too, and lone surrogates
 # (from file names that are not valid UTF-8).
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNPRINTABLE = r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
 
 
 class ScenarioError(ValueError):
@@ -69,7 +70,9 @@ class ScenarioError(ValueError):
 def printable(text: str) -> str:
     """`text` with control characters, separators, bidi overrides and lone surrogates escaped
     (``\\x1b``, ``\\n``, ``\\udcff``): safe to print on one line of a terminal."""
-    return _UNPRINTABLE.sub(lambda match: repr(match.group())[1:-1], text)
+    if text.isprintable():
+        return text
+    return re.sub(_UNPRINTABLE, lambda match: repr(match.group())[1:-1], text)
 
 
 class Expect(NamedTuple):
@@ -264,7 +267,9 @@ class _Validator:
         if len(value) > limit:
             raise self.fail(where, f"is {len(value)} characters; the limit is {limit}")
         value = value.replace("\r\n", "\n")
-        bad = _FORBIDDEN_IN_TEXT.search(value)
+        bad = None
+        if not value.replace("\n", "").replace("\t", "").isprintable():  # something to look at closer
+            bad = re.search(_FORBIDDEN_IN_TEXT, value)
         if bad:
             raise self.fail(where, f"contains the control character '{printable(bad.group())}' at "
                             f"position {bad.start() + 1} (text may hold tab and newline only)")
@@ -497,6 +502,8 @@ def printed_decimals(value: float) -> int:
 
 def random_parameters(layers: tuple[int, ...], bias: str, seed: int, scale: float):
     """Seeded uniform start in [-scale, scale]: the same seed gives the same network everywhere."""
+    import random  # only scenarios that ask for a random start need it
+
     rng = random.Random(seed)
     draw = lambda: rng.uniform(-scale, scale)  # noqa: E731 - one-line helper
     weights = tuple(

@@ -22,7 +22,7 @@ import bp_tui
 from bp_tui import cli, kernel
 from bp_tui import scenario as scenario_module
 from bp_tui.network import Network
-from bp_tui.scenario import ScenarioError, parse_scenario
+from bp_tui.scenario import ScenarioError, parse_scenario, printable
 
 PACKAGE = Path(bp_tui.__file__).resolve().parent
 SOURCES = sorted(PACKAGE.rglob("*.py"))
@@ -251,6 +251,33 @@ def test_control_characters_in_text_are_refused_naming_field_and_character(field
         parse_scenario(text, "x.toml")
     assert str(caught.value) == (f"x.toml: {field}: contains the control character {where} "
                                  "(text may hold tab and newline only)")
+
+
+REFUSED_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def test_the_text_check_refuses_exactly_its_characters_though_it_looks_only_at_unprintable_text():
+    # The loader looks for refused characters only in text that str.isprintable() rejects: every
+    # refused character must be unprintable, and unprintable ones it allows must still load.
+    allowed_unprintable = ["\xa0", "\xad", "\u200b", "\u2060", "\ue000", "\u0378", "\U000e0001"]
+    refused = [chr(code) for code in range(0x10000) if REFUSED_IN_TEXT.match(chr(code))]
+    assert len(refused) == 74
+    for char in refused + allowed_unprintable:
+        assert not char.isprintable()
+        text = literal_scenario("ok").replace('title = "ok"', f'title = "a\\U{ord(char):08x}b"', 1)
+        if char in refused:
+            with pytest.raises(ScenarioError, match="contains the control character"):
+                parse_scenario(text, "x.toml")
+        else:
+            assert parse_scenario(text, "x.toml").title == f"a{char}b"
+
+
+def test_printable_escapes_exactly_its_characters_across_the_basic_multilingual_plane():
+    escaped = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+    for code in range(0x10000):
+        char = chr(code)
+        assert (printable(char) != char) == bool(escaped.match(char)), hex(code)
+    assert printable("a\tb\u202ec\udcff") == "a\\tb\\u202ec\\udcff"
 
 
 def test_tabs_are_allowed_everywhere_and_newlines_only_in_description_and_notes():
