@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Sparkline
+from textual.widget import Widget
 
 from ..frame import Frame, shown
 from .lines import FramedRows, LinePanel
@@ -66,21 +66,16 @@ class ChartNumbers(LinePanel):
         return list(labels or ())
 
 
-class ChartCurve(FramedRows, Sparkline):
-    """The bars (kept framed likewise)."""
-
-
 class ErrorChart(FramedRows, Vertical):
     frame: Frame | None = None  # set by update_frame
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._plotted: tuple | None = None
+        self._curve: Widget | None = None  # mounted with the first curve to draw (see plot)
 
     def compose(self) -> ComposeResult:
-        # Numbers first, bars last: on a short terminal the bars are what gets squeezed out.
         yield ChartNumbers()
-        yield ChartCurve([], classes="curve")
 
     def update_frame(self, frame: Frame | None) -> None:
         self.frame = frame
@@ -97,6 +92,15 @@ class ErrorChart(FramedRows, Vertical):
         plotted = sample(errors, count)
         self.query_one(ChartNumbers).show_labels(chart_labels(errors, count, plotted))
         logs = [math.log10(e) for e in plotted if math.isfinite(e) and e > 0]
-        curve = self.query_one(Sparkline)
-        curve.display = len(logs) >= 2  # one point would fill the whole widget and mean nothing
-        curve.data = logs
+        drawn = len(logs) >= 2  # one point would fill the whole widget and mean nothing
+        if self._curve is None:
+            if not drawn:
+                return
+            from .error_curve import ChartCurve
+
+            # Numbers first, bars last: on a short terminal the bars are what gets squeezed out.
+            self._curve = ChartCurve(logs)
+            self.mount(self._curve)
+            return
+        self._curve.display = drawn
+        self._curve.data = logs
