@@ -11,6 +11,7 @@ a sixth of what a key may cost (issue 6). The panels still only render what they
 from __future__ import annotations
 
 import gc
+import sys
 from pathlib import Path
 from typing import Iterable
 
@@ -36,7 +37,6 @@ from .widgets.formula import FormulaPanel
 from .widgets.header import StatusHeader
 from .widgets.lines import DrawsAhead
 from .widgets.quantities import QuantitiesPanel
-from .widgets.quiz import QuizBar
 
 MIN_SIZE = (60, 20)  # below this the panels cannot be read; the too-small screen says so
 
@@ -68,7 +68,8 @@ class BackpropApp(StudyActions, App):
         formula = FormulaPanel(id="formula")
         formula.border_title = " this step "
         yield formula
-        yield QuizBar(id="quiz")
+        if self.study.quiz:  # (otherwise the quiz bar is made when quiz mode is first turned on: see show)
+            yield self.new_quiz_bar()
         with Horizontal(id="lower"):
             yield QuantitiesPanel(id="quantities")
             chart = ErrorChart(id="chart")
@@ -77,7 +78,6 @@ class BackpropApp(StudyActions, App):
         yield Footer(compact=True, show_command_palette=False)  # ctrl+p still works; the help says so
 
     def on_mount(self) -> None:
-        self.quiz_bar = self.query_one(QuizBar)
         self.panels = [self.query_one(kind) for kind in (StatusHeader, Diagram, FormulaPanel, QuantitiesPanel,
                                                          ErrorChart)]
         self.show()
@@ -99,9 +99,11 @@ class BackpropApp(StudyActions, App):
         self.check_size(event.size)  # self.size may not have caught up yet
 
     def check_size(self, size: Size) -> None:
+        small = size.width < MIN_SIZE[0] or size.height < MIN_SIZE[1]
+        if not small and f"{__package__}.screens.too_small" not in sys.modules:
+            return  # never shown, so not showing: no need to import it (start-up, issue 6)
         from .screens.too_small import TooSmallScreen
 
-        small = size.width < MIN_SIZE[0] or size.height < MIN_SIZE[1]
         if small and not isinstance(self.screen, TooSmallScreen):
             self.push_screen(TooSmallScreen(MIN_SIZE))
         elif not small and isinstance(self.screen, TooSmallScreen):
@@ -113,7 +115,21 @@ class BackpropApp(StudyActions, App):
             self.frame = frame
             for panel in self.panels:
                 panel.update_frame(frame)
-        self.quiz_bar.show_study(self.study)
+        if self.quiz_bar is None and self.study.quiz:
+            step_panel = self.screen_stack[0].query_one(FormulaPanel)  # (a box may be open on top)
+            step_panel.parent.mount(self.new_quiz_bar(), after=step_panel)
+        if self.quiz_bar is not None:
+            self.quiz_bar.show_study(self.study)
+
+    quiz_bar = None  # under the step panel, from the first time quiz mode is on
+
+    def new_quiz_bar(self):
+        """Most sessions never turn quiz mode on: its bar and module are not made or imported until
+        it is (start-up, issue 6)."""
+        from .widgets.quiz import QuizBar
+
+        self.quiz_bar = QuizBar(id="quiz")
+        return self.quiz_bar
 
     def moved(self, moved: bool) -> None:
         if moved:

@@ -8,13 +8,16 @@ app/study.py and the engine; the screens in screens/; here is only what goes bet
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 
 from textual import events
 
 from ..quiz import AnswerError
 from ..records import num
 from .study import QUICK_RESUME_EPOCHS, Note
-from .widgets.quiz import QuizBar
+
+if TYPE_CHECKING:
+    from .widgets.quiz import QuizBar
 
 # Moves and changes that would skip or alter a question while it is asked. Keys (and clicks on the
 # footer, which arrive as keys) go to the answer box then; this keeps them out of the command palette.

@@ -19,7 +19,6 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widget import Widget
 from textual.widgets import Static
 
 from ...quiz import MAX_TRIES, MIN_SIGNIFICANT
@@ -77,27 +76,17 @@ class QuizBar(Vertical):
             super().__init__()
             self.typed = typed
 
-    def compose(self) -> ComposeResult:
-        if self.app.study.quiz:  # quiz mode from the start (--quiz): the rows are in the first frame
-            yield from self._new_rows()
-
-    def make_rows(self) -> None:
-        """The bar's widgets, made the first time quiz mode is on when it was off at the start: most
-        sessions never use them, and five hidden widgets cost start-up time (issue 6)."""
-        if not self.children:
-            self.mount(*self._new_rows())
-
-    def _new_rows(self) -> list[Widget]:
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Made here, not in compose: the app draws on them as soon as it has mounted the bar.
         self._prompt = Static(markup=False, id="quiz-prompt")
-        self._box = AnswerBox(id="answer")
+        self.box = AnswerBox(id="answer")
         self._score = Static(markup=False, id="quiz-score")
         self._feedback = Static(markup=False, id="quiz-feedback")
-        return [Horizontal(self._prompt, self._box, self._score), self._feedback]
 
-    @property
-    def box(self) -> AnswerBox:
-        self.make_rows()
-        return self._box
+    def compose(self) -> ComposeResult:
+        yield Horizontal(self._prompt, self.box, self._score)
+        yield self._feedback
 
     def type_key(self, event: events.Key) -> bool:
         """A key pressed while a value is asked; False for the keys that stay commands."""
@@ -118,7 +107,6 @@ class QuizBar(Vertical):
         """Draw the bar from the study state."""
         if not study.quiz and not self.display:
             return  # quiz mode stays off: nothing to redraw on this move
-        self.make_rows()
         self.display = study.quiz
         question = study.question
         prompt = "quiz mode ·" if question is None else f"{question.step.quantity} ="
