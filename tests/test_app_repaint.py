@@ -20,6 +20,7 @@ from rich.segment import ControlType
 from bp_tui import load_scenario
 from bp_tui.app.app import BackpropApp
 from bp_tui.app.compositor import RowCompositor
+from bp_tui.app.widgets.lines import AHEAD_DELAY
 
 
 class Terminal:
@@ -118,3 +119,16 @@ async def test_drawing_ahead_leaves_no_stale_row(terminal, name):
     app = BackpropApp(load_scenario(name))
     keys = ["space"] * 48 + ["left"] * 3 + ["space"] * 4 + ["enter", "space", "space"]  # across a round's end
     assert await check_keys(app, terminal, (80, 24), keys, settle=0.05) == len(keys)
+
+
+async def test_a_drawing_ahead_still_due_when_the_app_closes_does_nothing():
+    # Quitting right after a key leaves each panel's draw-ahead pending on the event loop; when it
+    # comes due the panels have no screen any more (the soak found it raising NoScreen).
+    errors = []
+    asyncio.get_running_loop().set_exception_handler(lambda _loop, context: errors.append(context))
+    app = BackpropApp(load_scenario("mazur"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.action_next()  # as a key would, without waiting for the app to settle after it
+    await asyncio.sleep(AHEAD_DELAY + 0.1)
+    assert errors == []

@@ -280,7 +280,9 @@ class DrawsAhead:
 
     def _draw_ahead(self, frame) -> None:
         self._ahead = None
-        if frame is self.frame and self.is_mounted and self.text_selection is None:
+        # (is_attached, not is_mounted: an app that has just closed leaves its panels mounted but
+        # off any screen, and the call may come due after that.)
+        if frame is self.frame and self.is_attached and self.text_selection is None:
             ahead = frame.predicted()
             if ahead is not None:
                 self.warm_frame(ahead)
