@@ -180,6 +180,19 @@ async def test_export_to_a_missing_folder_says_why_in_one_line(tmp_path, monkeyp
         assert "✗ Not saved:" in screen_text(app) and "does not exist" in flat(app)
 
 
+async def test_a_home_folder_of_nobody_is_refused_in_one_line(tmp_path, monkeypatch):
+    # Path.expanduser raises for "~name" when no such user exists (found by the soak: it ended the app).
+    monkeypatch.chdir(tmp_path)
+    app = BackpropApp(load_scenario("mazur"))
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("x", "tab")
+        app.screen.query_one("#file-name", Input).value = "~nosuchuser1/round.md"
+        await pilot.press("enter")
+        assert isinstance(app.screen, ExportScreen)
+        assert "✗ Not saved: ~nosuchuser1/round.md: no user named 'nosuchuser1' here" in flat(app)
+        assert not list(tmp_path.iterdir())
+
+
 # --- gradient check -----------------------------------------------------------------------------
 
 

@@ -69,7 +69,13 @@ class SaveFileScreen(BoxScreen):
         if not name:
             self.complain(("Type a file name first.", "bold"))
             return
-        path = Path(name).expanduser()
+        try:
+            path = Path(name).expanduser()
+        except RuntimeError:  # "~someone/..." for a user this system does not know
+            user = name[1:].split("/", 1)[0]
+            self.complain(("✗ Not saved:", "bold reverse"), f" {name}: no user named {user!r} here "
+                          "(your home folder is ~/)")
+            return
         path = path if path.is_absolute() else Path.cwd() / path
         key = (path, self.kind())
         try:
