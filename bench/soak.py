@@ -12,7 +12,8 @@ characters, with escape, tab and the arrows to leave and move in prompts, plus r
 - the app is still running (an unhandled exception ends it, and run_test raises it);
 - the position is within bounds: 0 <= k <= len(records), and never past a divergence;
 - every revealed value is finite, or the divergence is known and the screen says "diverged";
-- at random points, stepping back then forward lands on the same record with the same value;
+- at random points, stepping back then forward lands on the same record with the same value (from
+  a round not started yet, on its first sub-step);
 - and once each app has closed, no call it left on the event loop raises when it comes due.
 
 A failure names the seed, the scenario and the last keys, so `BP_TUI_SOAK_SEED` replays it (the
@@ -151,7 +152,10 @@ class Soak:
             return  # the key went elsewhere (a quiz waiting for an answer, say)
         await pilot.press("right")
         after = (app.stepper.epoch, app.stepper.k)
-        if after != before:
+        # From a round not started yet (k = 0, as after an edit), back shows the previous round's
+        # end, and forward from there enters this round at its first sub-step, as it always does.
+        expected = (before[0], 1) if before[1] == 0 else before
+        if after != expected:
             self.fail(app, f"back then forward went from {before} to {after}")
         again = app.stepper.current
         if step is not None and (again.quantity != step.quantity or not same(again.value, step.value)):
