@@ -71,10 +71,11 @@ class SaveFileScreen(BoxScreen):
             return
         try:
             path = Path(name).expanduser()
-        except RuntimeError:  # "~someone/..." for a user this system does not know
+        except RuntimeError:  # "~someone/..." for a user this system does not know, or no home at all
             user = name[1:].split("/", 1)[0]
-            self.complain(("✗ Not saved:", "bold reverse"), f" {name}: no user named {user!r} here "
-                          "(your home folder is ~/)")
+            why = (f"no user named {user!r} here (your home folder is ~/)" if user
+                   else "cannot find your home folder")
+            self.complain(("✗ Not saved:", "bold reverse"), f" {name}: {why}")
             return
         path = path if path.is_absolute() else Path.cwd() / path
         key = (path, self.kind())
