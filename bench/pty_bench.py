@@ -138,13 +138,13 @@ def latencies(apps: list[tuple[list[str], str]], cols: int, rows: int, presses: 
 
 def title_word(name: str) -> str:
     """A word of the scenario's title: the header shows it once the first frame is drawn."""
-    from bp_tui.scenario import load_scenario
+    from bp_tui.engine.scenario import load_scenario
 
     return max(load_scenario(name).title.split()[:3], key=len).strip(":,")
 
 
 def largest_builtin() -> str:
-    from bp_tui.scenario import builtin_names, load_scenario
+    from bp_tui.engine.scenario import builtin_names, load_scenario
 
     return max(builtin_names(), key=lambda n: sum(load_scenario(n).layers))
 

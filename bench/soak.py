@@ -42,7 +42,7 @@ from textual.widgets import Input  # noqa: E402
 
 from bp_tui.app.app import BackpropApp  # noqa: E402
 from bp_tui.app.commands import COMMANDS  # noqa: E402
-from bp_tui.scenario import builtin_names, load_scenario  # noqa: E402
+from bp_tui.engine.scenario import builtin_names, load_scenario  # noqa: E402
 
 QUIT_KEYS = {"q", "ctrl+q", "ctrl+c"}
 TABLE_KEYS = [key for c in COMMANDS if c.action != "quit" for key in c.keys.split(",")]

@@ -9,10 +9,10 @@ usable from scripts and notebooks:
     result.errors[1]  # 0.29102777369359933
 """
 
-from .records import Step
-from .scenario import Scenario, ScenarioError, load_scenario, parse_scenario
-from .stepper import Stepper
-from .training import TrainResult, train
+from .engine.records import Step
+from .engine.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
+from .engine.stepper import Stepper
+from .engine.training import TrainResult, train
 
 __all__ = ["Scenario", "ScenarioError", "Step", "Stepper", "TrainResult", "load_scenario",
            "parse_scenario", "train"]

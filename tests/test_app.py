@@ -15,7 +15,7 @@ from bp_tui.app.screens.fast_forward import FastForwardRun, parse_epochs
 from bp_tui.app.screens.help import HelpScreen
 from bp_tui.app.screens.open import OpenScreen
 from bp_tui.app.screens.too_small import TooSmallScreen
-from bp_tui.scenario import builtin_dir, builtin_names
+from bp_tui.engine.scenario import builtin_dir, builtin_names
 
 from .scenario_factory import long_run_text
 

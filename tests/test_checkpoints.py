@@ -4,7 +4,7 @@ on every backend, they are the same states, bit for bit, and a stopped run keeps
 import pytest
 
 import bp_tui
-from bp_tui.stepper import CHECKPOINT_EVERY
+from bp_tui.engine.stepper import CHECKPOINT_EVERY
 
 from .scenario_factory import feature_grid, scenario_text
 
@@ -18,8 +18,8 @@ def scenario(**kwargs):
 
 def force(backend: str, monkeypatch) -> None:
     if backend != "kernel":
-        monkeypatch.setattr("bp_tui.kernel.MAX_KERNEL_WEIGHTS", 0)
-    monkeypatch.setattr("bp_tui.training.NUMPY_MIN_WORK", 1 if backend == "numpy" else 10**9)
+        monkeypatch.setattr("bp_tui.engine.kernel.MAX_KERNEL_WEIGHTS", 0)
+    monkeypatch.setattr("bp_tui.engine.training.NUMPY_MIN_WORK", 1 if backend == "numpy" else 10**9)
 
 
 def kept(stepper) -> dict:

@@ -7,7 +7,7 @@ that round's forward pass (after N-1 updates); "E_total+" is the error after rou
 import pytest
 
 import bp_tui
-from bp_tui.records import num
+from bp_tui.engine.records import num
 
 
 @pytest.fixture(scope="module")

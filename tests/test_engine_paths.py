@@ -7,9 +7,9 @@ import sys
 import pytest
 
 import bp_tui
-from bp_tui.gradcheck import check_gradients
-from bp_tui.network import Network
-from bp_tui.training import initial_state
+from bp_tui.study.gradcheck import check_gradients
+from bp_tui.engine.network import Network
+from bp_tui.engine.training import initial_state
 
 from .scenario_factory import feature_grid, scenario_text
 
@@ -54,7 +54,7 @@ def test_a_wrong_gradient_fails_the_check():
     sc = scenario()
     net = Network(sc)
     params = initial_state(net).params
-    from bp_tui.gradcheck import backprop_gradients
+    from bp_tui.study.gradcheck import backprop_gradients
 
     weights, biases = backprop_gradients(net, params)
     weights[0][0][0] *= 1.01  # one gradient off by 1%
@@ -146,7 +146,7 @@ def test_huge_weights_saturate_without_warnings():
 
 
 def test_engine_never_imports_textual():
-    code = ("import sys, bp_tui; from bp_tui import cli, gradcheck; "
+    code = ("import sys, bp_tui; from bp_tui import cli; from bp_tui.study import gradcheck; "
             "bp_tui.train(bp_tui.load_scenario('mazur'), epochs=3); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -162,8 +162,8 @@ def test_train_rejects_a_bad_epoch_count():
 def test_written_out_kernel_equals_the_general_loop(case_id, kwargs, monkeypatch):
     sc = scenario(**kwargs)
     fast = bp_tui.train(sc, 4)
-    monkeypatch.setattr("bp_tui.kernel.MAX_KERNEL_WEIGHTS", 0)  # force the general per-neuron loop
-    monkeypatch.setattr("bp_tui.training.NUMPY_MIN_WORK", 10**9)
+    monkeypatch.setattr("bp_tui.engine.kernel.MAX_KERNEL_WEIGHTS", 0)  # force the general per-neuron loop
+    monkeypatch.setattr("bp_tui.engine.training.NUMPY_MIN_WORK", 10**9)
     slow = bp_tui.train(sc, 4)
     assert fast.errors == slow.errors and fast.weights == slow.weights and fast.biases == slow.biases
 
@@ -174,7 +174,7 @@ def test_numpy_batch_path_matches_stepper_exactly_and_python_closely(case_id, kw
     kwargs = dict(kwargs, samples=12)
     sc = scenario(**kwargs)
     python = bp_tui.train(sc, 3)
-    monkeypatch.setattr("bp_tui.training.NUMPY_MIN_WORK", 1)  # every batch scenario through numpy
+    monkeypatch.setattr("bp_tui.engine.training.NUMPY_MIN_WORK", 1)  # every batch scenario through numpy
     vector = bp_tui.train(sc, 3)
     assert vector.errors == pytest.approx(python.errors, rel=1e-12, abs=1e-15)
     stepper = bp_tui.Stepper(sc)
@@ -188,6 +188,6 @@ def test_numpy_batch_path_with_momentum_and_no_biases(monkeypatch):
     # The divergence check walked the velocity's biases, which are None without biases: a TypeError.
     sc = scenario(layers=(2, 3, 2), mode="batch", bias="none", momentum=0.7, samples=12)
     python = bp_tui.train(sc, 5)
-    monkeypatch.setattr("bp_tui.training.NUMPY_MIN_WORK", 1)
+    monkeypatch.setattr("bp_tui.engine.training.NUMPY_MIN_WORK", 1)
     vector = bp_tui.train(sc, 5)
     assert vector.errors == pytest.approx(python.errors, rel=1e-12, abs=1e-15)

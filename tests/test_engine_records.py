@@ -55,7 +55,7 @@ def test_neuron_names_that_would_make_formulas_ambiguous_are_refused(name):
 
 
 def test_value_text_keeps_results_readable_at_every_size():
-    from bp_tui.records import value_text
+    from bp_tui.engine.records import value_text
 
     assert value_text(0.3775) == "0.377500000"
     assert value_text(3.510187782978859e-05) == "3.510187783e-05"

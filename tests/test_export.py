@@ -14,10 +14,10 @@ from markdown_it import MarkdownIt
 
 import bp_tui
 from bp_tui import cli
-from bp_tui.export import (CSV_COLUMNS, FORMATS, export, export_records, export_round, latex_math,
+from bp_tui.study.export import (CSV_COLUMNS, FORMATS, export, export_records, export_round, latex_math,
                            markdown_escape, suggested_filename, tex_escape)
-from bp_tui.records import PHASES, Step
-from bp_tui.scenario import builtin_names
+from bp_tui.engine.records import PHASES, Step
+from bp_tui.engine.scenario import builtin_names
 
 # Every figure the article prints for its first round, as it prints them.
 ARTICLE_ROUND_1 = [
@@ -162,7 +162,7 @@ def test_markdown_follows_the_article_order(documents):
 
 
 def hostile_scenario(**overrides):
-    text = (bp_tui.scenario.builtin_dir() / "mazur.toml").read_text(encoding="utf-8")
+    text = (bp_tui.engine.scenario.builtin_dir() / "mazur.toml").read_text(encoding="utf-8")
     text = re.sub(r'(?s)^title = .*?\nsource = [^\n]*\n', "", text)
     title = overrides.get("title", HOSTILE_TITLE)
     header = (f"title = '''{title}'''\n"
@@ -268,7 +268,7 @@ def test_the_app_can_export_the_round_on_screen(mazur):
     md = export_round(stepper, "md")
     assert "## Round 3" in md and "## Round 2" not in md
     weights = stepper.state_at(stepper.epoch).params.weights
-    assert f"| `w1` | `i1` | `h1` | {bp_tui.records.num(weights[0][0][0])} |" in md
+    assert f"| `w1` | `i1` | `h1` | {bp_tui.engine.records.num(weights[0][0][0])} |" in md
     assert "Weights at the start of round 3" in md
     assert export_records(mazur, stepper.round_records(2), "csv") == export_round(stepper, "csv", 2)
     assert suggested_filename(mazur, "md", 3) == "mazur-round-3.md"

@@ -6,8 +6,8 @@ import tempfile
 
 import pytest
 
-from bp_tui import files
-from bp_tui.files import FileExists, WriteError, write_atomically
+from bp_tui.study import files
+from bp_tui.study.files import FileExists, WriteError, write_atomically
 
 
 def leftovers(folder):

@@ -5,12 +5,12 @@ import math
 import pytest
 
 import bp_tui
-from bp_tui import gradcheck
-from bp_tui.gradcheck import (GradientReport, GradientRow, backprop_gradients, check_gradients,
+from bp_tui.study import gradcheck
+from bp_tui.study.gradcheck import (GradientReport, GradientRow, backprop_gradients, check_gradients,
                               check_scenario, report_lines, verdict)
-from bp_tui.network import Network
-from bp_tui.scenario import builtin_names
-from bp_tui.training import initial_state
+from bp_tui.engine.network import Network
+from bp_tui.engine.scenario import builtin_names
+from bp_tui.engine.training import initial_state
 
 from .scenario_factory import scenario_text
 from .test_export import run_cli

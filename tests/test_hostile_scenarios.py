@@ -26,8 +26,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bp_tui import cli
-from bp_tui import scenario as scenario_module
-from bp_tui.scenario import (MAX_FILE_BYTES, ScenarioError, builtin_dir, load_scenario, parse_scenario,
+from bp_tui.engine import scenario as scenario_module
+from bp_tui.engine.scenario import (MAX_FILE_BYTES, ScenarioError, builtin_dir, load_scenario, parse_scenario,
                              printable)
 
 from .scenario_factory import feature_grid, scenario_text

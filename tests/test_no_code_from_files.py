@@ -19,10 +19,12 @@ from pathlib import Path
 import pytest
 
 import bp_tui
-from bp_tui import cli, kernel
-from bp_tui import scenario as scenario_module
-from bp_tui.network import Network
-from bp_tui.scenario import ScenarioError, parse_scenario, printable
+from bp_tui import cli
+from bp_tui.cli import scenarios as cli_scenarios
+from bp_tui.engine import kernel
+from bp_tui.engine import scenario as scenario_module
+from bp_tui.engine.network import Network
+from bp_tui.engine.scenario import ScenarioError, parse_scenario, printable
 
 PACKAGE = Path(bp_tui.__file__).resolve().parent
 SOURCES = sorted(PACKAGE.rglob("*.py"))
@@ -39,8 +41,8 @@ DANGEROUS_OS = re.compile(r"system|popen|exec\w*|spawn\w*|posix_spawn\w*|fork\w*
 
 
 def test_sources_were_found():
-    names = {path.name for path in SOURCES}
-    assert {"scenario.py", "kernel.py", "cli.py", "network.py"} <= names
+    names = {path.relative_to(PACKAGE).as_posix() for path in SOURCES}
+    assert {"engine/scenario.py", "engine/kernel.py", "cli/__init__.py", "engine/network.py"} <= names
 
 
 def test_no_source_mentions_eval_exec_pickle_yaml_or_subprocess_except_the_kernel():
@@ -50,7 +52,7 @@ def test_no_source_mentions_eval_exec_pickle_yaml_or_subprocess_except_the_kerne
             for pattern in RAW_PATTERNS:
                 if pattern in line:
                     found.append((path.relative_to(PACKAGE).as_posix(), line.strip(), pattern))
-    assert [(where, pattern) for where, _line, pattern in found] == [("kernel.py", "exec(")], found
+    assert [(where, pattern) for where, _line, pattern in found] == [("engine/kernel.py", "exec(")], found
     assert found[0][1].startswith(KERNEL_EXEC)
 
 
@@ -74,9 +76,9 @@ def dangerous_uses(path: Path) -> list[str]:
 def test_the_only_dynamic_code_is_the_kernel_compiled_from_its_own_source():
     uses = {path.relative_to(PACKAGE).as_posix(): dangerous_uses(path) for path in SOURCES}
     uses = {where: found for where, found in uses.items() if found}
-    exec_line = next(n for n, line in enumerate((PACKAGE / "kernel.py").read_text().splitlines(), 1)
+    exec_line = next(n for n, line in enumerate((PACKAGE / "engine" / "kernel.py").read_text().splitlines(), 1)
                      if KERNEL_EXEC in line)
-    assert uses == {"kernel.py": [f"exec() at line {exec_line}", f"compile() at line {exec_line}"]}
+    assert uses == {"engine/kernel.py": [f"exec() at line {exec_line}", f"compile() at line {exec_line}"]}
 
 
 def test_the_kernel_exec_is_documented_in_its_module_docstring():
@@ -178,7 +180,7 @@ def test_list_prints_titles_exactly(hostile_file, capsys, monkeypatch):
     for n, payload in enumerate(PAYLOADS[1:], 1):
         hostile_file(payload, name=f"{chr(ord('a') + n)}-payload.toml")
     monkeypatch.setattr(scenario_module, "builtin_dir", lambda: folder)
-    monkeypatch.setattr(cli, "builtin_dir", lambda: folder)
+    monkeypatch.setattr(cli_scenarios, "builtin_dir", lambda: folder)
     status, out, err = run(capsys, "list")
     assert (status, err) == (0, "")
     titles = [line.split(None, 1)[1] for line in out.splitlines()]  # "name   title"
@@ -203,7 +205,7 @@ def test_neuron_names_that_look_like_code_print_as_names(hostile_file, capsys):
     assert "out_pickle = 1/(1 + e^(-net_pickle))" in out
 
 
-@pytest.mark.skipif(importlib.util.find_spec("bp_tui.export") is None, reason="bp_tui/export.py not there yet")
+@pytest.mark.skipif(importlib.util.find_spec("bp_tui.study.export") is None, reason="bp_tui/export.py not there yet")
 def test_export_keeps_scenario_text_literal(hostile_file, capsys):
     title = " ".join(PAYLOADS[:3] + PAYLOADS[4:])
     path = hostile_file(title, description="[red]r[/red] $x$ {{7*7}}\n- not a list\n# not a heading")

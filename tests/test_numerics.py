@@ -17,8 +17,8 @@ import warnings
 
 import pytest
 
-import bp_tui.kernel
-import bp_tui.training
+import bp_tui.engine.kernel
+import bp_tui.engine.training
 from bp_tui import Stepper, parse_scenario, train
 
 ARTICLE = "[[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]]"
@@ -77,9 +77,9 @@ PATHS = [("kernel", "online"), ("kernel", "batch"), ("general", "online"), ("gen
 def path(request, monkeypatch):
     backend, mode = request.param
     if backend == "numpy":
-        monkeypatch.setattr(bp_tui.training, "NUMPY_MIN_WORK", 1)
+        monkeypatch.setattr(bp_tui.engine.training, "NUMPY_MIN_WORK", 1)
     elif backend == "general":
-        monkeypatch.setattr(bp_tui.kernel, "MAX_KERNEL_WEIGHTS", 0)
+        monkeypatch.setattr(bp_tui.engine.kernel, "MAX_KERNEL_WEIGHTS", 0)
     return backend, mode
 
 
@@ -96,7 +96,7 @@ def finite(values) -> bool:
 
 def uses(backend: str, scenario) -> None:
     """Make sure the forced path is the one taken (a renamed switch must not make this test moot)."""
-    trainer = bp_tui.training.Trainer(bp_tui.training.Network(scenario))
+    trainer = bp_tui.engine.training.Trainer(bp_tui.engine.training.Network(scenario))
     assert (trainer.batch is not None) == (backend == "numpy")
     assert (trainer.kernel is not None) == (backend == "kernel")
 
@@ -161,8 +161,8 @@ def test_walking_stops_at_the_diverged_round():
 
 # --- what the command line says ---------------------------------------------------------------
 
-FORCE_NUMPY = "import bp_tui.training as t; t.NUMPY_MIN_WORK = 1; "
-FORCE_GENERAL = "import bp_tui.kernel as k; k.MAX_KERNEL_WEIGHTS = 0; "
+FORCE_NUMPY = "import bp_tui.engine.training as t; t.NUMPY_MIN_WORK = 1; "
+FORCE_GENERAL = "import bp_tui.engine.kernel as k; k.MAX_KERNEL_WEIGHTS = 0; "
 
 
 def bp(*args, force: str = ""):

@@ -22,7 +22,7 @@ import pytest
 
 import bp_tui
 from bp_tui import cli
-from bp_tui.scenario import builtin_dir, builtin_names, parse_scenario
+from bp_tui.engine.scenario import builtin_dir, builtin_names, parse_scenario
 
 from . import reference_backprop as ref
 
@@ -179,7 +179,7 @@ def test_library_figures_come_from_the_reference(name):
     checked = ref.expect_values(model(name))
     assert checked
     for expect, value in checked:
-        digits = bp_tui.scenario.printed_decimals(expect["value"])
+        digits = bp_tui.engine.scenario.printed_decimals(expect["value"])
         assert value is not None, expect
         assert abs(value - expect["value"]) <= 0.5 * 10.0 ** -digits * (1 + 1e-9), (expect, value)
 
@@ -191,7 +191,7 @@ def test_reference_reproduces_the_article():
     assert len(entries) >= 20
     for expect in entries:
         value = checked[(expect["quantity"], expect.get("sample", 1) - 1)]
-        digits = bp_tui.scenario.printed_decimals(expect["value"])
+        digits = bp_tui.engine.scenario.printed_decimals(expect["value"])
         assert abs(value - expect["value"]) <= 0.5 * 10.0 ** -digits * (1 + 1e-9), expect
 
 

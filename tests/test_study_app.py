@@ -10,14 +10,15 @@ import pytest
 from textual.notifications import Notify
 from textual.widgets import Input
 
-from bp_tui import load_scenario, progress
+from bp_tui import load_scenario
+from bp_tui.study import progress
 from bp_tui.app.app import BackpropApp
 from bp_tui.app.screens.edit import EditScreen, SaveScenarioScreen
 from bp_tui.app.screens.export import ExportScreen
 from bp_tui.app.screens.gradcheck import GradcheckScreen
 from bp_tui.app.widgets.quiz import AnswerBox
 from bp_tui.cli import main
-from bp_tui.records import num
+from bp_tui.engine.records import num
 
 from .test_app import SMALL, screen_text
 

@@ -8,8 +8,9 @@ import stat
 import pytest
 
 import bp_tui
-from bp_tui import progress, quiz
-from bp_tui.scenario_toml import to_toml
+from bp_tui.study import progress
+from bp_tui.study import quiz
+from bp_tui.engine.scenario_toml import to_toml
 
 from .scenario_factory import feature_grid, scenario_text
 
@@ -145,7 +146,7 @@ def test_to_toml_round_trips_every_feature(case_id, kwargs):
 
 
 def test_builtin_scenarios_round_trip():
-    for name in bp_tui.scenario.builtin_names():
+    for name in bp_tui.engine.scenario.builtin_names():
         sc = bp_tui.load_scenario(name)
         again = bp_tui.parse_scenario(to_toml(sc), f"{name}-again.toml")
         assert (again.weights, again.biases) == (sc.weights, sc.biases)

@@ -1,6 +1,6 @@
 """Files, from the app's side: a state folder that cannot be written leaves the app working and says
 so once; an export to a place that cannot be written says why in one line; the hangup handler saves
-through the app when it can and through bp_tui.progress when it cannot, and never raises.
+through the app when it can and through bp_tui.study.progress when it cannot, and never raises.
 
 We run as root, so permissions do not stop a write: the unwritable places are a path under a regular
 file (mkdir fails: not a directory) and /proc (nothing can be created there).
@@ -20,7 +20,9 @@ from types import SimpleNamespace
 import pytest
 from textual.notifications import Notify
 
-from bp_tui import Stepper, load_scenario, progress
+from bp_tui import Stepper
+from bp_tui import load_scenario
+from bp_tui.study import progress
 from bp_tui.app import hangup
 from bp_tui.app.app import BackpropApp
 from bp_tui.app.commands import COMMANDS

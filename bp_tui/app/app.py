@@ -22,8 +22,8 @@ from textual.containers import Horizontal
 from textual.geometry import Size
 from textual.screen import Screen
 
-from ..scenario import Scenario
-from ..stepper import Stepper
+from ..engine.scenario import Scenario
+from ..engine.stepper import Stepper
 from . import hangup
 from .commands import COMMANDS, STUDY_ACTIONS, palette_title
 from .compositor import StepScreen

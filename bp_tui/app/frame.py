@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ..records import PHASE_LABELS, Step, num, value_text
-from ..stepper import Stepper
+from ..engine.records import PHASE_LABELS, Step, num, value_text
+from ..engine.stepper import Stepper
 
 # Marks that must survive NO_COLOR and monochrome terminals: a glyph plus reverse video.
 CURRENT_MARK = "▶"

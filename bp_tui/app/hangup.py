@@ -20,7 +20,7 @@ import asyncio
 import os
 import signal
 
-from .. import progress
+from ..study import progress
 
 HANGUP_STATUS = 128 + int(getattr(signal, "SIGHUP", 1))
 

@@ -11,7 +11,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from ..scenario import load_scenario
+from ..engine.scenario import load_scenario
 from .app import BackpropApp
 
 SIZE = (100, 30)

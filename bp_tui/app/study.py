@@ -16,9 +16,9 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from .. import progress
-from ..quiz import MAX_TRIES, Question, Score
-from ..stepper import Stepper
+from ..study import progress
+from ..study.quiz import MAX_TRIES, Question, Score
+from ..engine.stepper import Stepper
 
 QUICK_RESUME_EPOCHS = 2000  # further than this, the app fast-forwards on screen (the learner can stop it)
 

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from textual import events
 
-from ..quiz import AnswerError
-from ..records import num
+from ..study.quiz import AnswerError
+from ..engine.records import num
 from .study import QUICK_RESUME_EPOCHS, Note
 
 if TYPE_CHECKING:

@@ -18,10 +18,10 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...export import suggested_filename
-from ...gradcheck import connections
-from ...records import num
-from ...stepper import Stepper
+from ...study.export import suggested_filename
+from ...study.gradcheck import connections
+from ...engine.records import num
+from ...engine.stepper import Stepper
 from .box import BoxScreen
 from .save_file import SaveFileScreen
 

@@ -11,8 +11,8 @@ from textual.app import ComposeResult
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...export import FORMATS, export_round, suggested_filename
-from ...stepper import Stepper
+from ...study.export import FORMATS, export_round, suggested_filename
+from ...engine.stepper import Stepper
 from .save_file import SaveFileScreen
 
 FORMAT_WORDS = {

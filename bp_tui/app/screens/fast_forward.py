@@ -32,7 +32,7 @@ from textual.widget import Widget
 from textual.widgets import Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
-from ...stepper import Stepper
+from ...engine.stepper import Stepper
 from ..widgets.error_chart import ErrorChart
 
 DEFAULT_EPOCHS = 1000

@@ -18,9 +18,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
-from ...gradcheck import GradientReport, check_gradients, connections, report_lines, verdict
-from ...network import Network, Params
-from ...scenario import Scenario
+from ...study.gradcheck import GradientReport, check_gradients, connections, report_lines, verdict
+from ...engine.network import Network, Params
+from ...engine.scenario import Scenario
 from .box import BoxScreen
 
 REDRAW_EVERY = 0.2

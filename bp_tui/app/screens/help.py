@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ...scenario import Scenario
+from ...engine.scenario import Scenario
 from ..frame import paragraphs
 
 NOTATION = [

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...scenario import Scenario, ScenarioError, builtin_names, load_scenario
+from ...engine.scenario import Scenario, ScenarioError, builtin_names, load_scenario
 
 
 def builtin_options() -> list[Option]:

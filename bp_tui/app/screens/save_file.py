@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
-from ...files import FileExists, WriteError, write_atomically
+from ...study.files import FileExists, WriteError, write_atomically
 from .box import BoxScreen
 
 

@@ -19,7 +19,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.geometry import Region
 
-from ...records import num
+from ...engine.records import num
 from ..frame import HOT, Frame
 from .lines import FramedRows, LinePanel, QuickScrollBars
 from .network_picture import Picture, Wire

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from ...records import num
+from ...engine.records import num
 from ..frame import BAD_MARK, OK_MARK, Frame, paragraphs, shown
 from .lines import LinePanel
 

@@ -19,7 +19,7 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ...records import num
+from ...engine.records import num
 from ..frame import BAD_MARK, CURRENT_MARK, HOT, OK_MARK, Frame, phase_title, shown
 from .lines import DrawsAhead, FramedRows, QuickScrollBars
 

@@ -21,7 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from ...quiz import MAX_TRIES, MIN_SIGNIFICANT
+from ...study.quiz import MAX_TRIES, MIN_SIGNIFICANT
 from ..study import Study
 
 RULE = (f"Type the value, then enter: {MIN_SIGNIFICANT} significant digits are enough, {MAX_TRIES} "

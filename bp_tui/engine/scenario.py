@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
-from .layout import Layout, default_neuron_names
+from .layout import Layout, default_neuron_names, quantity_names
 
 try:  # as the standard library's random.py does: hashlib loads OpenSSL, heavy for one digest at start-up
     from _sha256 import sha256
@@ -127,11 +127,11 @@ class Scenario(NamedTuple):
 
 def builtin_dir() -> Path:
     """The folder of built-in scenarios: installed inside the package, or scenarios/ in a checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "scenarios", here.parent / "scenarios"):
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "scenarios", package.parent / "scenarios"):
         if candidate.is_dir() and any(candidate.glob("*.toml")):
             return candidate
-    return here / "scenarios"
+    return package / "scenarios"
 
 
 def builtin_names() -> list[str]:
@@ -441,7 +441,6 @@ class _Validator:
     def expects(self, raw, layout: Layout, samples: int, loss, train_biases, momentum, activations,
                 mode) -> tuple:
         items = self.array(raw, "expect", most=MAX_EXPECTS)
-        from .records import quantity_names  # the stepper's own naming, so a typo is caught here
 
         known = quantity_names(layout, loss=loss, train_biases=train_biases, momentum=momentum,
                                samples=samples, activations=activations, mode=mode)

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..network import Params
-from ..records import PHASE_LABELS, Step
-from ..scenario import Scenario
+from ...engine.network import Params
+from ...engine.records import PHASE_LABELS, Step
+from ...engine.scenario import Scenario
 from .latex_math import shown
 from .network_description import LOSS_MATH, assignments, code, describe_layers, settings, start_tables
 

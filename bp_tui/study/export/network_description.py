@@ -6,9 +6,9 @@ Shared by Markdown and LaTeX. The words are prose: our own sentences, where `...
 
 from __future__ import annotations
 
-from ..network import Params
-from ..records import num
-from ..scenario import Scenario
+from ...engine.network import Params
+from ...engine.records import num
+from ...engine.scenario import Scenario
 
 ACTIVATION_WORDS = {
     "sigmoid": "the logistic function `1/(1 + e^(-x))`",

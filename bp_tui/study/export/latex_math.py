@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 
-from ..records import Step, value_text
+from ...engine.records import Step, value_text
 from .escape import tex_escape
 from .formula import FUNCTIONS, Parser, Unreadable
 

@@ -9,9 +9,10 @@ overflow: infinities and NaN flow through and the caller reports divergence.
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from .scenario import Scenario
+if TYPE_CHECKING:  # (only for annotations: the network is below the scenario loader)
+    from .scenario import Scenario
 
 exp = math.exp
 
@@ -98,6 +99,13 @@ class Params(NamedTuple):
 
     def finite(self) -> bool:
         return all(map(math.isfinite, self.flat()))
+
+
+class State(NamedTuple):
+    """Everything that carries from one epoch to the next."""
+
+    params: Params
+    velocity: Params | None
 
 
 class SampleTrace(NamedTuple):

@@ -10,8 +10,7 @@ import math
 from typing import NamedTuple
 
 from .layout import Layout
-from .network import Evaluation, Network, SampleTrace, add_all
-from .training import State
+from .network import Evaluation, Network, SampleTrace, State, add_all
 
 PHASES = ("forward", "error", "backward", "update", "evaluate")
 PHASE_LABELS = {
@@ -384,36 +383,3 @@ class EpochWriter:
             self.add(top, "E_mean+", f"(sum of E_total+ over the {len(losses)} samples)/{len(losses)}",
                      "(" + " + ".join(term(v) for v in losses) + f")/{len(losses)}", mean, outputs, (),
                      "the training-set error after this round: the mean of the samples' errors")
-
-
-def quantity_names(layout: Layout, loss: str, train_biases: bool, momentum: float, samples: int,
-                   activations: tuple[str, ...] = (), mode: str = "online") -> set[str]:
-    """Every quantity name a round of this network produces (used to check [[expect]] entries)."""
-    names = layout.neuron_names
-    softmax = bool(activations) and activations[-1] == "softmax"
-    params = layout.all_weight_names() + (layout.bias_names() if train_biases else [])
-    found = {"E_total", "E_total+"}
-    if mode == "batch":
-        found.add("E_mean")
-    if samples > 1:
-        found.add("E_mean+")
-    for L in range(1, len(names)):
-        output_layer = L == len(names) - 1
-        for name in names[L]:
-            found |= {f"net_{name}", f"out_{name}", f"delta_{name}"}
-            if not (output_layer and softmax):
-                found.add(f"dout_{name}/dnet_{name}")
-            if not output_layer:
-                found.add(f"dE_total/dout_{name}")
-                found |= {f"dE_{up}/dout_{name}" for up in names[L + 1]}
-    for name in names[-1]:
-        found |= {f"E_{name}", f"out_{name}+"}
-        if not softmax:
-            found.add(f"dE_total/dout_{name}")
-    for p in params:
-        found |= {f"dE_total/d{p}", f"{p}+"}
-        if mode == "batch":
-            found.add(f"dE_mean/d{p}")
-        if momentum:
-            found.add(f"v_{p}")
-    return found

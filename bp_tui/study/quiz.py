@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from .records import PHASE_LABELS, Step, num
+from ..engine.records import PHASE_LABELS, Step, num
 
 RELATIVE_TOLERANCE = 1e-6
 MIN_SIGNIFICANT = 4

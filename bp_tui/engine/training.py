@@ -6,15 +6,8 @@ import math
 from functools import cached_property
 from typing import NamedTuple
 
-from .network import Network, Params, SampleTrace
+from .network import Network, Params, SampleTrace, State
 from .scenario import Scenario
-
-
-class State(NamedTuple):
-    """Everything that carries from one epoch to the next."""
-
-    params: Params
-    velocity: Params | None
 
 
 def initial_state(net: Network) -> State:

@@ -77,3 +77,38 @@ class Layout(NamedTuple):
                     if name == weight_name:
                         return self.neuron_names[l][k], self.neuron_names[l + 1][j]
         raise KeyError(weight_name)
+
+
+def quantity_names(layout: Layout, loss: str, train_biases: bool, momentum: float, samples: int,
+                   activations: tuple[str, ...] = (), mode: str = "online") -> set[str]:
+    """Every quantity name a round of this network produces (used to check [[expect]] entries).
+
+    It must name what records.EpochWriter writes: tests/test_engine_records.py checks the two agree."""
+    names = layout.neuron_names
+    softmax = bool(activations) and activations[-1] == "softmax"
+    params = layout.all_weight_names() + (layout.bias_names() if train_biases else [])
+    found = {"E_total", "E_total+"}
+    if mode == "batch":
+        found.add("E_mean")
+    if samples > 1:
+        found.add("E_mean+")
+    for L in range(1, len(names)):
+        output_layer = L == len(names) - 1
+        for name in names[L]:
+            found |= {f"net_{name}", f"out_{name}", f"delta_{name}"}
+            if not (output_layer and softmax):
+                found.add(f"dout_{name}/dnet_{name}")
+            if not output_layer:
+                found.add(f"dE_total/dout_{name}")
+                found |= {f"dE_{up}/dout_{name}" for up in names[L + 1]}
+    for name in names[-1]:
+        found |= {f"E_{name}", f"out_{name}+"}
+        if not softmax:
+            found.add(f"dE_total/dout_{name}")
+    for p in params:
+        found |= {f"dE_total/d{p}", f"{p}+"}
+        if mode == "batch":
+            found.add(f"dE_mean/d{p}")
+        if momentum:
+            found.add(f"v_{p}")
+    return found

@@ -20,10 +20,10 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from ..network import Params
-from ..records import Step
-from ..scenario import Scenario
-from ..stepper import Stepper
+from ...engine.network import Params
+from ...engine.records import Step
+from ...engine.scenario import Scenario
+from ...engine.stepper import Stepper
 from .data import CSV_COLUMNS, to_csv, to_json
 from .document import Document
 from .escape import markdown_escape, tex_escape

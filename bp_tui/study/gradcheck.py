@@ -16,8 +16,8 @@ import math
 import sys
 from dataclasses import dataclass
 
-from .network import Network, Params
-from .scenario import Scenario
+from ..engine.network import Network, Params
+from ..engine.scenario import Scenario
 
 EPSILON = 1e-6
 THRESHOLD = 1e-5  # largest relative error that passes
@@ -131,7 +131,7 @@ class Diverged(Exception):
 def check_scenario(scenario: Scenario, epochs: int = 0, epsilon: float = EPSILON,
                    progress=None) -> GradientReport:
     """Check the gradients at the scenario's start, or after `epochs` epochs of training."""
-    from .stepper import Stepper  # the stepper replays training with checkpoints
+    from ..engine.stepper import Stepper  # the stepper replays training with checkpoints
 
     stepper = Stepper(scenario)
     stepper.extend_to(epochs)

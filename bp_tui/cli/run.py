@@ -1,0 +1,56 @@
+"""`bp-tui run`: train without the screen and print the result."""
+
+from __future__ import annotations
+
+import math
+import sys
+
+from ..engine import records as rec
+from ..engine.scenario import load_scenario
+from ..engine.training import train
+from .common import epochs_arg
+
+
+def add_parsers(sub) -> None:
+    run = sub.add_parser("run", help="train headless and print the result")
+    run.add_argument("scenario")
+    run.add_argument("--epochs", type=epochs_arg, default=1000)
+    run.add_argument("--json", action="store_true", help="print one JSON object, full precision")
+    run.set_defaults(handler=cmd_run)
+
+
+def cmd_run(args) -> int:
+    scenario = load_scenario(args.scenario)
+    result = train(scenario, args.epochs)
+    if result.diverged_at is not None:
+        print(f"bp-tui: {scenario.origin}: diverged at epoch {result.diverged_at}: a value became "
+              "infinite or NaN (try a smaller learning_rate)", file=sys.stderr)
+    if args.json:
+        import json
+
+        print(json.dumps(_finite_or_null(result.as_dict()), allow_nan=False))
+        return 0
+    print(scenario.display_title)
+    print(f"epochs: {result.epochs}")
+    print(f"error before training: {rec.value_text(result.errors[0])}")
+    print(f"error after {result.epochs} epoch(s): {rec.value_text(result.errors[-1])}")
+    for s, outputs in enumerate(result.outputs):
+        shown = ", ".join(rec.value_text(o) for o in outputs)
+        targets = ", ".join(rec.num(t) for t in scenario.targets[s])
+        print(f"sample {s + 1}: outputs {shown}  (targets {targets})")
+    names = scenario.layout.weight_names
+    for l, layer in enumerate(result.weights):
+        print("  ".join(f"{names[l][j][k]}={rec.value_text(w)}" for j, row in enumerate(layer)
+                        for k, w in enumerate(row)))
+    return 0
+
+
+def _finite_or_null(value):
+    """JSON has no NaN or infinity: write null for them (the divergence is reported on stderr)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite_or_null(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite_or_null(v) for v in value]
+    return value
