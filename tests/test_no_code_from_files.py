@@ -105,7 +105,7 @@ def test_the_kernel_source_is_the_same_whatever_the_file_says():
 
 # --- scenario text is shown literally -----------------------------------------------------------
 
-MARKER = Path(tempfile.gettempdir()) / f"bp-tui-pwned-{os.getpid()}"  # a payload that ran would create it
+MARKER = Path(tempfile.gettempdir()) / "bp-tui-pwned"  # a payload that ran would create it (one name: xdist workers must collect the same tests)
 PAYLOADS = [
     "[bold]x[/]",
     "[link=https://example.com]y[/link]",

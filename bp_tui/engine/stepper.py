@@ -221,6 +221,19 @@ class Stepper:
         return self.round_records(self.epoch)
 
     @property
+    def count(self) -> int:
+        """How many sub-steps the current round has."""
+        return len(self.records)
+
+    def window(self, start: int, stop: int) -> list[Step]:
+        """Sub-steps start .. stop - 1 of the current round (0-based, clipped to the round).
+
+        Readers that show part of a round (the app's panels) ask for the part they show: a round of a
+        large network can have millions of sub-steps, and only a window of them need exist at once.
+        """
+        return self.records[max(0, start):max(0, stop)]
+
+    @property
     def current(self) -> Step | None:
         return self.records[self.k - 1] if self.k else None
 
