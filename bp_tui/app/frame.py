@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ..engine.records import PHASE_LABELS, Step, num, value_text
+from ..engine.records import Step, num, phase_label, value_text
 from ..engine.stepper import Stepper
 
 # Marks that must survive NO_COLOR and monochrome terminals: a glyph plus reverse video.
@@ -82,7 +82,7 @@ def shown(x: float) -> str:
 
 def phase_title(step: Step, samples: int) -> str:
     """'forward pass', or 'forward pass · sample 2 of 4' when there are several samples."""
-    label = PHASE_LABELS[step.phase]
+    label = phase_label(step.phase)
     if samples == 1:
         return label
     if step.sample is None:

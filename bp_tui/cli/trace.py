@@ -34,7 +34,7 @@ def print_round(stepper: Stepper, epoch: int, plain: bool) -> None:
     """One round as text: a heading per phase, then `quantity = formula = numbers = value` lines."""
     heading = None
     for step in stepper.round_records(epoch):
-        label = rec.PHASE_LABELS[step.phase]
+        label = rec.phase_label(step.phase)
         key = (label, step.sample)
         if key != heading:
             heading = key

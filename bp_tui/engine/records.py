@@ -22,6 +22,11 @@ PHASE_LABELS = {
 }
 
 
+def phase_label(phase: str) -> str:
+    """How a phase is named on screen and in documents ("forward pass"), from its id alone."""
+    return PHASE_LABELS.get(phase, phase)
+
+
 class Step(NamedTuple):
     """One sub-step: what the app draws, the quiz asks, the export writes and the tests assert."""
 

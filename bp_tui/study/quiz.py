@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from ..engine.records import PHASE_LABELS, Step, num
+from ..engine.records import Step, num, phase_label
 
 RELATIVE_TOLERANCE = 1e-6
 MIN_SIGNIFICANT = 4
@@ -76,7 +76,7 @@ class Score:
         entry[1] += 1
 
     def summary(self) -> str:
-        parts = [f"{PHASE_LABELS.get(p, p)}: {r} of {a}" for p, (r, a) in self.by_phase.items()]
+        parts = [f"{phase_label(p)}: {r} of {a}" for p, (r, a) in self.by_phase.items()]
         return f"{self.right} of {self.asked} right" + (" (" + "; ".join(parts) + ")" if parts else "")
 
     def as_dict(self) -> dict:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...engine.network import Params
-from ...engine.records import PHASE_LABELS, Step
+from ...engine.records import Step, phase_label
 from ...engine.scenario import Scenario
 from .latex_math import shown
 from .network_description import LOSS_MATH, assignments, code, describe_layers, settings, start_tables
@@ -167,7 +167,7 @@ def _groups(doc: Document) -> list[_Group]:
 
 
 def _group_heading(sc: Scenario, step: Step, top: int) -> tuple[str, str]:
-    label = PHASE_LABELS[step.phase]
+    label = phase_label(step.phase)
     title = label[:1].upper() + label[1:]
     if step.phase == "backward":
         if step.layer == top:

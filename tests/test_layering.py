@@ -1,0 +1,142 @@
+"""The package's layers: imports only go down, and Textual stays inside bp_tui/app.
+
+The import graph is read from the source with `ast` (every import, at module level or inside a
+function), so an import that only runs on some path still counts.
+"""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import bp_tui
+
+PACKAGE = Path(bp_tui.__file__).resolve().parent
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def modules() -> dict[str, Path]:
+    return {module_name(path): path for path in PACKAGE.rglob("*.py")}
+
+
+def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
+    """The bp_tui modules `name` imports (for `from .x import y`, y itself when y is a module)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            targets = [module] + [f"{module}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        for target in targets:
+            # the module itself or, for `from pkg import module`, that module
+            while target and target not in known:
+                target = target.rpartition(".")[0]
+            if target and target != name and target.startswith("bp_tui"):
+                found.add(target)
+    return found
+
+
+def graph() -> dict[str, set[str]]:
+    found = modules()
+    known = set(found)
+    return {name: imports_of(name, path, known) for name, path in found.items()}
+
+
+def find_cycle(edges: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(edges.get(node, ())):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt):] + [nxt]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(edges):
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+def test_the_graph_is_read():
+    edges = graph()
+    assert "bp_tui.engine.network" in edges["bp_tui.engine.records"]
+    assert "bp_tui.engine.stepper" in edges["bp_tui.cli.trace"]
+
+
+def test_no_import_cycle_inside_bp_tui():
+    # bp_tui/__init__ re-exports the public API from below it; the packages under it never import it
+    edges = {name: {t for t in targets if t != "bp_tui"} for name, targets in graph().items()}
+    assert find_cycle(edges) is None, " -> ".join(find_cycle(edges))
+
+
+def test_no_module_imports_upwards_through_the_top_package():
+    users = [name for name, targets in graph().items() if "bp_tui" in targets and name != "bp_tui"]
+    assert users == [], f"{users} import bp_tui itself: import the module you need instead"
+
+
+LAYER = {"engine": 0, "study": 1, "views": 1, "cli": 2, "app": 2}
+
+
+def test_layers_import_only_downwards():
+    wrong = []
+    for name, targets in graph().items():
+        parts = name.split(".")
+        if len(parts) < 2 or parts[1] not in LAYER:
+            continue
+        for target in targets:
+            tparts = target.split(".")
+            if len(tparts) < 2 or tparts[1] not in LAYER or tparts[1] == parts[1]:
+                continue
+            if LAYER[tparts[1]] >= LAYER[parts[1]] and not (parts[1] == "cli" and tparts[1] == "app"):
+                wrong.append(f"{name} imports {target}")
+    assert wrong == []
+
+
+def test_textual_is_imported_only_inside_bp_tui_app():
+    outside = []
+    for name, path in modules().items():
+        if name.startswith("bp_tui.app"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                roots = [alias.name.split(".")[0] for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                roots = [node.module.split(".")[0]]
+            else:
+                continue
+            outside += [f"{name} imports {root}" for root in roots if root in ("textual", "textual_serve")]
+    assert outside == []
+
+
+def test_importing_every_module_outside_the_app_loads_no_textual():
+    names = sorted(name for name in modules() if not name.startswith("bp_tui.app"))
+    code = ("import importlib, sys\n"
+            f"for name in {names!r}:\n"
+            "    importlib.import_module(name)\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'textual_serve'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
