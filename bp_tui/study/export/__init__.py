@@ -83,14 +83,18 @@ def suggested_filename(scenario: Scenario, fmt: str, first: int = 1, last: int |
     """A file name for an export of rounds first..last, e.g. ``mazur-round-1.md``."""
     _check_format(fmt)
     last = first if last is None else last
+    rounds = f"round-{first}" if first == last else f"rounds-{first}-{last}"
+    return f"{file_stem(scenario)}-{rounds}.{fmt}"
+
+
+def file_stem(scenario: Scenario) -> str:
+    """The scenario's name for a file: the built-in's name or the file's, in ASCII letters, digits, _ . -"""
     match = re.fullmatch(r"built-in '(.+)'", scenario.origin)
     if match:
         stem = match.group(1)
     else:
         stem = re.sub(r"\.toml$", "", scenario.origin.replace("\\", "/").split("/")[-1])
-    stem = re.sub(r"[^\w.-]+", "-", stem, flags=re.ASCII).strip("-.") or "scenario"
-    rounds = f"round-{first}" if first == last else f"rounds-{first}-{last}"
-    return f"{stem}-{rounds}.{fmt}"
+    return re.sub(r"[^\w.-]+", "-", stem, flags=re.ASCII).strip("-.") or "scenario"
 
 
 def _check_format(fmt: str) -> None:
