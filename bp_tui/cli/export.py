@@ -29,6 +29,8 @@ def add_parsers(sub) -> None:
     export.add_argument("--epochs", type=export_epochs_arg, default=None,
                         help="rounds to write (default 1); for numpy, the script's default number of epochs "
                              "(default 1000, as run)")
+    export.add_argument("--derive", action="store_true",
+                        help="md and tex: the chain rule written out under each derivative sub-step")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
     export.add_argument("--force", action="store_true", help="replace FILE if it exists")
     export.set_defaults(handler=cmd_export)
@@ -39,13 +41,16 @@ def cmd_export(args) -> int:
     from ..study.export import export
     from ..study.files import FileExists, WriteError, write_atomically
 
+    if args.derive and args.format not in ("md", "tex"):
+        print(f"bp-tui: --derive goes with --format md or tex, not {args.format}", file=sys.stderr)
+        return USAGE_ERROR
     scenario = load_scenario(args.scenario)
     if args.format == "numpy":
         from ..study.export.numpy_script import DEFAULT_EPOCHS, numpy_script
 
         text = numpy_script(scenario, args.epochs or DEFAULT_EPOCHS)
     else:
-        text = export(scenario, args.format, args.epochs or 1)
+        text = export(scenario, args.format, args.epochs or 1, derive=args.derive)
     if args.output in (None, "-"):
         sys.stdout.write(text)
         return 0

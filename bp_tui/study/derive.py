@@ -21,12 +21,15 @@ from .nudge import Nudge, nudge
 from .round_values import RoundValues, round_values
 
 
+PER_LINE = 2  # products of slopes in a sum before it goes on to the next line (twice as many other terms)
+
+
 class Line(NamedTuple):
     """One line of a derivation.
 
     kind "say": a sentence of ours (`...` marks a name or formula); "math": lhs = rhs in the
-    records' formula language, lhs "" continuing the equation above; "check": a line of the
-    numerical check, plain text.
+    records' formula language, lhs "" continuing the equation above; "plus": more terms of the sum
+    on the line above (rhs, without its leading +); "check": a line of the numerical check, plain text.
     """
 
     kind: str
@@ -84,10 +87,17 @@ class _Deriver:
     def say(self, text: str) -> None:
         self.lines.append(Line("say", text=text))
 
-    def math(self, lhs: str, *rhs: str) -> None:
-        """lhs = rhs[0] = rhs[1] ...: one line each, the later ones continuing the first."""
-        self.lines.append(Line("math", lhs, rhs[0]))
-        self.lines.extend(Line("math", "", more) for more in rhs[1:])
+    def math(self, lhs: str, *rhs) -> None:
+        """lhs = rhs[0] = rhs[1] ...: one line each, the later ones continuing the first.
+
+        A right-hand side given as a list is a sum, cut after every PER_LINE terms into "plus" lines
+        that continue it (+ t3 + t4), so a long sum of paths stays readable on a page.
+        """
+        for i, side in enumerate(rhs):
+            terms = side if isinstance(side, list) else [side]
+            per = PER_LINE if any("/d" in t for t in terms) else 2 * PER_LINE
+            self.lines.append(Line("math", lhs if i == 0 else "", " + ".join(terms[:per])))
+            self.lines.extend(Line("plus", "", " + ".join(terms[k:k + per])) for k in range(per, len(terms), per))
 
     def val(self, quantity: str) -> float:
         return self.v.value(quantity, self.s)
@@ -117,7 +127,7 @@ class _Deriver:
             self.math(f"E_{name}", f"1/2*{gap}^2")
             self.say("The power rule brings the 2 down, cancelling the 1/2; the chain rule multiplies by the "
                      f"slope of the gap `target_{name} - out_{name}` with respect to `out_{name}`, which is `-1`:")
-            self.math(f"dE_{name}/dout_{name}", f"2*1/2*{gap}*(-1)", f"-{gap}", f"-({num(t)} - {term(o)})")
+            self.math(f"dE_{name}/dout_{name}", f"2*(1/2)*{gap}*(-1)", f"-{gap}", f"-({num(t)} - {term(o)})")
             value = 2 * 0.5 * (t - o) * -1
         self.math("", value_text(value))
         return value
@@ -127,16 +137,16 @@ class _Deriver:
         j = outputs.index(name)
         targets = self.sc.targets[self.s]
         outs = [self.val(f"out_{k}") for k in outputs]
-        self.say(f"With softmax every output depends on every net input, so `net_{name}` reaches "
-                 f"`E_total = -target_{outputs[0]}*ln(out_{outputs[0]}) - ...` through each output:")
+        self.say(f"With softmax every output depends on every net input, so `net_{name}` reaches the error "
+                 "through each output (E_total is minus the sum of each target times the log of its output):")
         self.math(f"delta_{name}", f"dE_total/dnet_{name}",
-                  " + ".join(f"dE_total/dout_{k}*dout_{k}/dnet_{name}" for k in outputs))
+                  [f"dE_total/dout_{k}*dout_{k}/dnet_{name}" for k in outputs])
         self.say(f"The slope of `-target*ln(out)` is `-target/out`. Softmax's slopes are "
                  f"`out_{name}*(1 - out_{name})` for its own output and `-out_k*out_{name}` for any other output "
                  f"k. Multiplied out, the path through `out_{name}` itself is `-target_{name}*(1 - out_{name})` and "
                  f"the path through another output k is `target_k*out_{name}`:")
         parts = [f"-target_{name}*(1 - out_{name})"] + [f"target_{k}*out_{name}" for k in outputs if k != name]
-        self.math("", " + ".join(parts), f"out_{name}*(" + " + ".join(f"target_{k}" for k in outputs)
+        self.math("", parts, f"out_{name}*(" + " + ".join(f"target_{k}" for k in outputs)
                   + f") - target_{name}")
         self.say("The targets add up to 1, so the sum collapses to output minus target:")
         self.math("", f"out_{name} - target_{name}", f"{term(outs[j])} - {term(targets[j])}")
@@ -220,9 +230,8 @@ class _Deriver:
         else:
             self.say(f"`out_{name}` feeds one neuron above, {above[0]}: one path, so the sum has one term:")
         parts = [self.val(f"dE_{up}/dout_{name}") for up in above]
-        self.math(f"dE_total/dout_{name}", " + ".join(f"dE_total/dnet_{up}*dnet_{up}/dout_{name}" for up in above),
-                  " + ".join(f"dE_{up}/dout_{name}" for up in above),
-                  " + ".join(term(p) for p in parts) if len(parts) > 1 else num(parts[0]))
+        self.math(f"dE_total/dout_{name}", [f"dE_total/dnet_{up}*dnet_{up}/dout_{name}" for up in above],
+                  [f"dE_{up}/dout_{name}" for up in above], [term(p) for p in parts] if len(parts) > 1 else num(parts[0]))
         value = parts[0]
         for p in parts[1:]:
             value = value + p
@@ -262,10 +271,10 @@ class _Deriver:
         layer = self.v.names[L]
         self.say(f"`{pname}` is added into every net input of its layer ({', '.join(layer)}), each time times 1: "
                  "one path per neuron, and the paths add up:")
-        self.math(f"dE_total/d{pname}", " + ".join(f"dE_total/dnet_{n}*dnet_{n}/d{pname}" for n in layer),
-                  " + ".join(f"delta_{n}*1" for n in layer))
+        self.math(f"dE_total/d{pname}", [f"dE_total/dnet_{n}*dnet_{n}/d{pname}" for n in layer],
+                  [f"delta_{n}*1" for n in layer])
         deltas = [self.val(f"delta_{n}") for n in layer]
-        self.math("", " + ".join(term(d) for d in deltas))
+        self.math("", [term(d) for d in deltas])
         value = deltas[0]
         for d in deltas[1:]:
             value = value + d
@@ -302,9 +311,9 @@ class _Deriver:
 
     # --- shared pieces ------------------------------------------------------------------
 
-    def net_formula(self, l: int, j: int) -> str:
-        """net of neuron j of layer l + 1 as a sum: w5*out_h1 + w6*out_h2 + b2*1."""
+    def net_formula(self, l: int, j: int) -> list[str]:
+        """net of neuron j of layer l + 1 as the terms of a sum: w5*out_h1, w6*out_h2, b2*1."""
         parts = [f"{w}*{self.v.source(l, k)}" for w, k in zip(self.v.layout.weight_names[l][j],
                                                                self.v.names[l])]
         bias = self.v.bias_name(l, j)
-        return " + ".join(parts + ([f"{bias}*1"] if bias else []))
+        return parts + ([f"{bias}*1"] if bias else [])

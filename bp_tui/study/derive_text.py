@@ -11,7 +11,7 @@ import re
 from ..engine.stepper import Stepper
 from .derive import Derivation
 
-_TOKEN = re.compile(r"(?P<deriv>\bd(?P<top>[^\W\d]\w*\+?)/d(?P<bottom>[^\W\d]\w*\+?))|(?P<half>(?<![\w.])1/2\*)"
+_TOKEN = re.compile(r"(?P<deriv>\bd(?P<top>[^\W\d]\w*\+?)/d(?P<bottom>[^\W\d]\w*\+?))|(?P<half>(?<![\w.])1/2\*|\(1/2\))"
                     r"|(?P<square>\^2(?![\d.]))|(?P<num>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)|(?P<ident>[^\W\d]\w*)"
                     r"|(?P<op>[*-])")
 _SYMBOLS = {"eta": "η", "mu": "μ", "eps": "ε"}
@@ -33,7 +33,7 @@ def pretty(text: str, keep: frozenset[str] = frozenset()) -> str:
         if match.group("deriv"):
             return f"∂{ident(match.group('top'))}/∂{ident(match.group('bottom'))}"
         if match.group("half"):
-            return "½·"
+            return "½" if match.group("half").startswith("(") else "½·"
         if match.group("ident"):
             return ident(match.group("ident"))
         if match.group("square"):
@@ -56,6 +56,8 @@ def text_lines(derivation: Derivation, keep: frozenset[str] = frozenset()) -> li
                 lines.append(f"{lhs} = {pretty(line.rhs, keep)}")
             else:
                 lines.append(f"{' ' * indent} = {pretty(line.rhs, keep)}")
+        elif line.kind == "plus":
+            lines.append(f"{' ' * indent}   + {pretty(line.rhs, keep)}")
         elif line.kind == "say":
             parts = line.text.split("`")
             lines.append("".join(pretty(part, keep) if i % 2 else part for i, part in enumerate(parts)))

@@ -13,7 +13,7 @@ import sys
 from typing import NamedTuple
 
 from ..engine.network import Network, Params
-from ..engine.records import num, value_text
+from ..engine.records import value_text
 from .gradcheck import EPSILON, NOISE_ULPS, THRESHOLD
 from .round_values import RoundValues
 
@@ -44,15 +44,16 @@ class Nudge(NamedTuple):
     def agrees(self) -> bool:
         return self.relative_error <= THRESHOLD or abs(self.paths - self.numeric) <= self.noise
 
-    def lines(self) -> list[str]:
+    def lines(self, ascii: bool = False) -> list[str]:
+        """The check in words and numbers; `ascii` writes eps and - for ε and − (for documents)."""
         out = f"out_{self.neuron}"
-        eps = num(self.epsilon) if 1e-4 <= self.epsilon else f"{self.epsilon:g}"
+        e, minus = ("eps", "-") if ascii else ("ε", "−")
         found = [
-            f"Check by nudging: move {out} by ε = {eps} either way, and compute the layers above "
+            f"Check by nudging: move {out} by {e} = {self.epsilon:g} either way, and compute the layers above "
             f"{self.neuron} forward again with the weights of the forward pass:",
-            f"E_total({out} + ε) = {self.up:.15g}",
-            f"E_total({out} − ε) = {self.down:.15g}",
-            f"(E_total({out} + ε) − E_total({out} − ε)) / 2ε = {value_text(self.numeric)}",
+            f"E_total({out} + {e}) = {self.up:.15g}",
+            f"E_total({out} {minus} {e}) = {self.down:.15g}",
+            f"(E_total({out} + {e}) {minus} E_total({out} {minus} {e})) / (2*{e}) = {value_text(self.numeric)}",
         ]
         if self.agrees:
             found.append(f"sum of the paths = {value_text(self.paths)}: they agree (relative difference "

@@ -12,6 +12,8 @@ The package, one job a module:
 - `network_description`: the network and its starting values, in words and tables;
 - `markdown`, `latex`: the two writers of those blocks; `data`: CSV and JSON;
 - `escape`: scenario text printed literally in Markdown and LaTeX;
+- `derivation`: the chain rule written out (study.derive) under its sub-step, in both;
+- `numpy_script`: not a document but a numpy script that trains the scenario (`--format numpy`);
 - `formula`, `latex_math`: the records' ASCII formulas read and printed as LaTeX maths.
 """
 
@@ -37,26 +39,45 @@ from .latex_math import TERMS_PER_LINE  # noqa: F401
 from .network_description import ACTIVATION_WORDS, LOSS_MATH, LOSS_WORDS  # noqa: F401
 
 FORMATS = ("md", "tex", "csv", "json")
+DERIVE_FORMATS = ("md", "tex")  # the documents that can carry the chain rule written out
 
 __all__ = ["CSV_COLUMNS", "FORMATS", "export", "export_records", "export_round", "latex_math",
            "markdown_escape", "suggested_filename", "tex_escape"]
 
 
-def export(scenario: Scenario, fmt: str, epochs: int = 1) -> str:
+def export(scenario: Scenario, fmt: str, epochs: int = 1, derive: bool = False) -> str:
     """The first `epochs` rounds of a scenario as one document in format `fmt` (md, tex, csv, json).
 
     Rounds after a divergence cannot be computed; the document ends before them and says so.
+    With `derive` (md and tex), each derivative sub-step is followed by its chain rule written out.
     """
     _check_format(fmt)
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
+    if derive and fmt not in DERIVE_FORMATS:
+        raise ValueError(f"derivations go into {' and '.join(DERIVE_FORMATS)} documents, not {fmt}")
     stepper = Stepper(scenario)
     records: list[Step] = []
+    found = {}
     for epoch in range(epochs):
         if not stepper.can_enter(epoch):
             break
         records.extend(stepper.round_records(epoch))
-    return _render(Document(scenario, records, stepper.state_at(0).params, epochs, stepper.diverged_at), fmt)
+        if derive:
+            found.update(_derivations(stepper, stepper.round_records(epoch)))
+    return _render(Document(scenario, records, stepper.state_at(0).params, epochs, stepper.diverged_at,
+                            found or None), fmt)
+
+
+def _derivations(stepper: Stepper, records: Sequence[Step]) -> dict:
+    from ..derive import derive
+
+    found = {}
+    for step in records:
+        derivation = derive(step, stepper)
+        if derivation is not None:
+            found[(step.epoch, step.index)] = derivation
+    return found
 
 
 def export_records(scenario: Scenario, records: Sequence[Step], fmt: str, start: Params | None = None) -> str:

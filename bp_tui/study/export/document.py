@@ -68,6 +68,7 @@ class Document:
     start: Params  # parameters before the first round shown
     requested: int | None = None  # rounds asked for (export); None for a given list of records
     diverged_at: int | None = None
+    derivations: dict | None = None  # (epoch, index) -> study.derive.Derivation, to write under steps
 
     @property
     def first_round(self) -> int:
@@ -93,7 +94,7 @@ def blocks(doc: Document) -> list[tuple]:
     """The worked example as a list of blocks, for the Markdown and LaTeX writers to render.
 
     ("title", raw) ("raw", raw) ("heading", level, prose) ("para", prose) ("list", [prose])
-    ("math", latex) ("table", title, header, alignment, rows) ("step", Step)
+    ("math", latex) ("table", title, header, alignment, rows) ("step", Step) ("derivation", Derivation)
     raw: text from the scenario, escaped whole; prose: our sentences, with `code`.
     """
     sc = doc.scenario
@@ -119,7 +120,10 @@ def blocks(doc: Document) -> list[tuple]:
                 x, t = sc.inputs[first.sample], sc.targets[first.sample]
                 out.append(("para", f"Inputs {assignments(sc.names[0], x)}; "
                                     f"targets {assignments(sc.names[-1], t)}."))
-            out += [("step", step) for step in group.steps]
+            for step in group.steps:
+                out.append(("step", step))
+                if doc.derivations and (step.epoch, step.index) in doc.derivations:
+                    out.append(("derivation", doc.derivations[(step.epoch, step.index)]))
         summary = _round_summary([s for g in groups for s in g.steps])
         if summary:
             out.append(("para", summary))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from .derivation import derivation_latex
 from .document import Document, Writer, sentence
 from .escape import prose_tex, tex_escape, tex_inline
 from .latex_math import aligned
@@ -39,6 +40,9 @@ class LatexWriter(Writer):
     def step(self, step):
         return (rf"\texttt{{{tex_inline(step.quantity)}}}: {tex_escape(sentence(step.explanation))}"
                 + "\n" + aligned(step, "align*"))
+
+    def derivation(self, derivation):
+        return derivation_latex(derivation)
 
 
 # Characters that pdfLaTeX's default set-up (T1 fonts, UTF-8 input) prints; others get a fallback.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .derivation import derivation_markdown
 from .document import Document, Writer, sentence
 from .escape import markdown_escape, prose_md
 from .latex_math import aligned
@@ -35,6 +36,9 @@ class MarkdownWriter(Writer):
     def step(self, step):
         return (f"`{step.quantity}`: {markdown_escape(sentence(step.explanation))}\n\n"
                 f"$$\n{aligned(step, 'aligned')}\n$$")
+
+    def derivation(self, derivation):
+        return derivation_markdown(derivation)
 
 
 def to_markdown(doc: Document) -> str:
