@@ -1,8 +1,9 @@
-"""What `trace --derive` and `trace --matrix` print under each sub-step of a round.
+"""The derivations and matrix forms as lines of text: for `trace --derive` / `--matrix`, and the app.
 
-The derivation of a derivative sub-step goes under that sub-step. A matrix form covers a whole
-layer (and in batch mode every sample), so several sub-steps share one: it goes once, under the
-last of the sub-steps it covers, when all its numbers have been shown.
+In trace, the derivation of a derivative sub-step goes under that sub-step. A matrix form covers a
+whole layer (and in batch mode every sample), so several sub-steps share one: it goes once, under
+the last of the sub-steps it covers, when all its numbers have been shown. The app shows the one of
+the sub-step on screen (`derivation_lines`, `matrix_lines`); the lines are plain text, never markup.
 """
 
 from __future__ import annotations
@@ -41,3 +42,18 @@ def extra_lines(stepper: Stepper, records: list[Step], derivations: bool, matric
         return found
 
     return lines
+
+
+# --- for the app: the current sub-step's derivation or matrix form, as lines --------------------
+
+
+def derivation_lines(step: Step, stepper: Stepper) -> list[str] | None:
+    """The chain rule written out for this sub-step, or None when it takes no derivative."""
+    derivation = derive(step, stepper)
+    return None if derivation is None else derivation_text(derivation, neuron_names(stepper))
+
+
+def matrix_lines(step: Step, stepper: Stepper, width: int = 78) -> list[str] | None:
+    """This sub-step's layer in matrix form, drawn to fit `width` columns, or None."""
+    form = matrix_form(step, stepper)
+    return None if form is None else matrix_text(form, width)
