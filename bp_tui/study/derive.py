@@ -3,7 +3,7 @@
 `derive(step, stepper)` gives the derivation of a sub-step that takes a derivative (an error slope,
 a squash slope, a delta, a path into a hidden neuron and their sum, a gradient, a batch mean, a
 running gradient of momentum) and None for the others. Each math line is written in the records'
-formula language (``dE_o1/dout_o1 = 2*1/2*(target_o1 - out_o1)*(-1)``), so the exports print it as
+formula language (``dE_o1/dout_o1 = 2*(1/2)*(target_o1 - out_o1)*(-1)``), so the exports print it as
 LaTeX the way they print the records; `derive_text.text_lines` prints it for a terminal (∂, ·, −, δ).
 
 The last line is the value, computed here from the factors shown, so it is a real check that they
@@ -19,7 +19,6 @@ from ..engine.records import Step, num, term, value_text
 from ..engine.stepper import Stepper
 from .nudge import Nudge, nudge
 from .round_values import RoundValues, round_values
-
 
 PER_LINE = 2  # products of slopes in a sum before it goes on to the next line (twice as many other terms)
 
@@ -48,7 +47,8 @@ class Derivation(NamedTuple):
 
 def derive(step: Step, stepper: Stepper) -> Derivation | None:
     """The derivation of a derivative sub-step, or None when the step takes no derivative."""
-    found = _Deriver(round_values(stepper, step), step, stepper.scenario).run()
+    values = round_values(stepper, step)
+    found = _Deriver(values, step, values.scenario).run()
     if found is None:
         return None
     lines, value, check = found
@@ -62,11 +62,12 @@ class _Deriver:
         self.v, self.step, self.sc = values, step, scenario
         self.s = step.sample
         self.lines: list[Line] = []
+        self.check: Nudge | None = None  # set by the sum of paths into a hidden neuron
 
     def run(self):
         q, L, top = self.step.quantity, self.step.layer, self.v.top
         kinds = [
-            (rf"dE_total/dout_(\w+)", self.error_slope if L == top else self.paths_sum),
+            (r"dE_total/dout_(\w+)", self.error_slope if L == top else self.paths_sum),
             (r"dout_(\w+)/dnet_\w+", self.squash_slope),
             (r"delta_(\w+)", self.softmax_delta if L == top and self.sc.activations[-1] == "softmax"
              else self.delta),
@@ -79,7 +80,7 @@ class _Deriver:
             match = re.fullmatch(pattern, q)
             if match:
                 value = method(*match.groups())
-                return self.lines, value, getattr(self, "check", None)
+                return self.lines, value, self.check
         return None
 
     # --- writing ------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """A derivation as lines of text for a terminal: the records' formula language made readable.
 
-``dE_o1/dout_o1 = 2*1/2*(target_o1 - out_o1)*(-1)`` becomes ``∂E_o1/∂out_o1 = 2·½·(target_o1 − out_o1)·(−1)``;
+``dE_o1/dout_o1 = 2*(1/2)*(target_o1 - out_o1)*(-1)`` becomes ``∂E_o1/∂out_o1 = 2·½·(target_o1 − out_o1)·(−1)``;
 an equation's later lines line up under its first =, and the nudge check is indented.
 """
 
