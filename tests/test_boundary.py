@@ -105,7 +105,7 @@ def test_hidden_lines_run_where_the_net_input_is_zero():
         drawn += len(cells)
     assert drawn >= plane.columns  # both lines cross the picture
     text = plain(view.lines(params))
-    assert "h1" in text and "h2" in text and "h1 h2: net input 0" in text
+    assert "h1" in text and "h2" in text and "╱─ h1 h2: net input 0" in text
 
 
 def test_twin_neurons_share_one_line_and_say_so():

@@ -237,7 +237,7 @@ class BoundaryView:
             items.append((span("●", "focus"), span(f" target ≥{middle} "), span("○", "focus"), span(f" <{middle}")))
         if self.hidden_lines and len(self.scenario.layers) > 2:
             names = " ".join(self.scenario.layout.neuron_names[1])
-            items.append((span("╱", "strong"), span(f" {names}: net input 0")))
+            items.append((span("╱─", "strong"), span(f" {names}: net input 0")))
         return wrap(items, self.width)
 
 
