@@ -122,3 +122,13 @@ def test_a_bad_file_stops_before_training_with_one_line(tmp_path):
     assert out.stderr.startswith(f"bp-tui: {bad}: ") and out.stderr.count("\n") == 1
     missing = bp("compare", "mazur", "no-such-scenario")
     assert missing.returncode == 2 and missing.stderr.count("\n") == 1
+
+
+def test_the_readme_examples_are_what_the_commands_print():
+    from pathlib import Path
+
+    readme = Path(__file__).resolve().parent.parent.joinpath("README.md").read_text(encoding="utf-8")
+    boundary = bp("boundary", "xor-online", "--epochs", "2000", "--width", "50", "--height", "14", "--lines")
+    compared = bp("compare", "momentum", "momentum-off", "--width", "64", "--height", "10")
+    assert "\n".join(boundary.stdout.splitlines()[2:16]) in readme
+    assert "\n".join(compared.stdout.splitlines()[3:21]) in readme
