@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import groupby
 from typing import NamedTuple
 
 from .styled import Line, span
@@ -172,25 +173,22 @@ def column_spans(run: Sequence[float], axis: Axis, columns: int, last_epoch: int
             before = math.floor(t)
             if before >= count or (t > before and before + 1 >= count):
                 return
-            low = high = last = axis.fraction(run[before]) if t == before else (
-                axis.fraction(run[before]) + (t - before) * (axis.fraction(run[before + 1]) - axis.fraction(run[before])))
+            low = high = last = axis.fraction(run[before])
+            if t > before:  # between two epochs: as far along the way to the next as t is
+                low = high = last = last + (t - before) * (axis.fraction(run[before + 1]) - last)
         if previous is not None:
             low, high = min(low, previous), max(high, previous)
         previous = last
         yield low, high
 
 
+CELLS = {0: span(" "), 1: span(GLYPHS[0], "series1"), 2: span(GLYPHS[1], "series2"),
+         3: span(BOTH, "series1", "series2")}  # by which series pass through a cell (bit 0: the first)
+
+
 def plot_row(bits: list[int]) -> tuple:
     """One row of the plot as spans: runs of cells with the same glyph share a span."""
-    spans = []
-    for value in bits:
-        text, tags = {0: (" ", ()), 1: (GLYPHS[0], ("series1",)), 2: (GLYPHS[1], ("series2",)),
-                      3: (BOTH, ("series1", "series2"))}[value]
-        if spans and spans[-1][1] == tags:
-            spans[-1][0].append(text)
-        else:
-            spans.append(([text], tags))
-    return tuple(span("".join(texts), *tags) for texts, tags in spans)
+    return tuple(CELLS[key]._replace(text=CELLS[key].text * len(list(run))) for key, run in groupby(bits))
 
 
 def legend(series: Sequence[Series], width: int) -> Line:
