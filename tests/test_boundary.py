@@ -117,20 +117,21 @@ def test_twin_neurons_share_one_line_and_say_so():
 @pytest.mark.parametrize("size", [(80, 22), (40, 12), (30, 10), (160, 48)])
 def test_every_size_fits_or_says_how_much_room_it_needs(name, size):
     scenario, _result, params = trained(name, 10)
-    lines = plain(boundary_lines(scenario, params, *size, hidden_lines=True)).splitlines()
+    drawn = boundary_lines(scenario, params, *size, hidden_lines=True)
+    lines = plain(drawn).split("\n")
     assert all(len(line) <= size[0] for line in lines)
     if len(lines) == 1:
         assert lines[0].startswith("the decision boundary needs at least ")
         needed = BoundaryView(scenario, *size, hidden_lines=True).needed()
         assert needed[0] > size[0] or needed[1] > size[1]
     else:
-        assert len(lines) == size[1]
+        assert len(drawn) == size[1]
 
 
 def test_at_80_columns_every_built_in_two_input_scenario_draws():
     for name in ("mazur", "deep", "relu", "symmetry", "tanh", "xor-batch", "softmax-cross-entropy"):
         scenario, _result, params = trained(name, 5)
-        assert len(plain(boundary_lines(scenario, params, 80, 22)).splitlines()) == 22, name
+        assert len(boundary_lines(scenario, params, 80, 22)) == 22, name
 
 
 def test_without_colour_the_shades_still_tell_the_levels_apart():
@@ -186,3 +187,11 @@ def test_one_view_redraws_for_new_parameters():
     before = plain(view.lines(Params.from_scenario(scenario)))
     after = plain(view.lines(trained("xor-online", 3000)[2]))
     assert before != after and len(before.splitlines()) == len(after.splitlines()) == 12
+
+
+@pytest.mark.parametrize("width", [40, 56, 60, 80, 90])
+def test_unbounded_outputs_keep_the_height_whatever_their_figures(width):
+    scenario, _result, params = trained("too-fast", 50)  # linear outputs near -1e224 by then
+    assert len(boundary_lines(scenario, params, width, 16)) == 16
+    scenario, _result, params = trained("relu", 50)
+    assert len(boundary_lines(scenario, params, width, 16)) == 16

@@ -69,7 +69,9 @@ class BoundaryView:
         self.y_labels = (f"{plane.y1:g}", self.y_name, f"{plane.y0:g}")
         self.label_width = max(map(len, self.y_labels)) + 1
         columns = (width - self.label_width - 2 * (self.pictures - 1)) // self.pictures
-        self.legend_lines = len(self.legend_for(self.value_ranges(None)))
+        # the legend's figures depend on the outputs when they are unbounded: plan for the widest
+        widest = None if scenario.activations[-1] in BOUNDED else (lambda value: "-1.11e+111")
+        self.legend_lines = len(self.legend_for(self.value_ranges(None), widest))
         rows = height - 2 - self.legend_lines
         self.too_small = columns < MIN_COLUMNS or rows < MIN_ROWS
         if self.too_small:
@@ -94,7 +96,8 @@ class BoundaryView:
             self.mark_samples(picture, j, ranges)
             if self.hidden_lines:
                 self.draw_hidden_lines(picture, params)
-        return self.assemble(cells) + self.legend_for(ranges)
+        legend = self.legend_for(ranges)
+        return self.assemble(cells) + (legend + [()] * self.legend_lines)[:self.legend_lines]
 
     # --- shading -----------------------------------------------------------------------------
 
@@ -218,8 +221,9 @@ class BoundaryView:
         lines.append((span(" " * self.label_width + gap.join([axis[:plane.columns]] * len(pictures)), "axis"),))
         return lines
 
-    def legend_for(self, ranges) -> list[Line]:
-        """What the shades and marks mean, wrapped to the view's width."""
+    def legend_for(self, ranges, figure=None) -> list[Line]:
+        """What the shades and marks mean, wrapped to the view's width (`figure` writes a number)."""
+        figure = figure or (lambda value: f"{value:.3g}")
         items: list[tuple] = []
         if self.winner:
             for k, name in enumerate(self.outputs):
@@ -228,12 +232,12 @@ class BoundaryView:
             items.append((span("A B …", "focus"), span(" samples by target class")))
         else:
             low, high = ranges[0]
-            cuts = [f"{low + (high - low) * k / 4:.3g}" for k in range(1, 4)]
+            cuts = [figure(low + (high - low) * k / 4) for k in range(1, 4)]
             shades = []
             for k, glyph in enumerate(SHADES):
                 shades += [span(glyph, SHADE_TAGS[k]), span(f"<{cuts[k]} " if k < 3 else f"≥{cuts[2]}")]
             items.append(tuple(shades))
-            middle = f"{(low + high) / 2:.3g}"
+            middle = figure((low + high) / 2)
             items.append((span("●", "focus"), span(f" target ≥{middle} "), span("○", "focus"), span(f" <{middle}")))
         if self.hidden_lines and len(self.scenario.layers) > 2:
             names = " ".join(self.scenario.layout.neuron_names[1])
