@@ -111,3 +111,9 @@ def test_colour_marks_the_series_on_a_terminal():
     lines = chart_lines([Series("A", errors("mazur", 50)), Series("B", errors("too-fast", 50))], 60, 10)
     coloured = ansi(lines)
     assert "\x1b[36m●" in coloured and "\x1b[35m○" in coloured
+
+
+def test_epoch_0_alone_is_one_point_at_the_left():
+    text = plain(chart_lines([Series("mazur", [0.298371109]), Series("tanh", [0.28])], 40, 8)).splitlines()
+    plot = [line.split("┤" if "┤" in line else "│")[1] for line in text[1:-2]]
+    assert sorted(row.rstrip() for row in plot if row.strip()) == ["○", "●"]

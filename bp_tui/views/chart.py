@@ -169,7 +169,9 @@ def column_spans(run: Sequence[float], axis: Axis, columns: int, last_epoch: int
             part = run[start:stop]
             low, high, last = axis.fraction(min(part)), axis.fraction(max(part)), axis.fraction(part[-1])
         else:
-            t = column * last_epoch / (columns - 1) if last_epoch else 0.0
+            if column and not last_epoch:
+                return  # epoch 0 alone: one point, at the left
+            t = column * last_epoch / (columns - 1)
             before = math.floor(t)
             if before >= count or (t > before and before + 1 >= count):
                 return
