@@ -195,3 +195,37 @@ def test_unbounded_outputs_keep_the_height_whatever_their_figures(width):
     assert len(boundary_lines(scenario, params, width, 16)) == 16
     scenario, _result, params = trained("relu", 50)
     assert len(boundary_lines(scenario, params, width, 16)) == 16
+
+
+def on_a_terminal(*args, **env):
+    """The command's output when its stdout is a terminal (a pseudo-terminal here)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    with subprocess.Popen([sys.executable, "-m", "bp_tui", *args], stdout=follower, stderr=subprocess.PIPE,
+                          env={**os.environ, **env}) as process:
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed: the command has finished
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        process.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode()
+
+
+def test_colour_on_a_terminal_and_none_under_no_color():
+    coloured = on_a_terminal("boundary", "xor-online", "--epochs", "2000")
+    assert "\x1b[34m░" in coloured and "\x1b[31m█" in coloured
+    plain_text = on_a_terminal("boundary", "xor-online", "--epochs", "2000", NO_COLOR="1")
+    assert "\x1b" not in plain_text and "░" in plain_text and "█" in plain_text
+    assert "\x1b" not in on_a_terminal("compare", "mazur", "tanh", "--epochs", "50", "--plain")
+    assert "\x1b[36m●" in on_a_terminal("compare", "mazur", "tanh", "--epochs", "50")
