@@ -218,7 +218,7 @@ def clip(line: Line, width: int) -> Line:
 
 
 def x_axis_text(last_epoch: int, plot_width: int, x_label: str, axis: Axis) -> str:
-    middle = f"{x_label} ({'log' if axis.log else 'linear'} scale)"
+    middle = f"{x_label}   (error: {'log' if axis.log else 'linear'} scale)"
     right = str(last_epoch)
     gap = plot_width - 1 - len(right)
     if len(middle) + 2 > gap:
