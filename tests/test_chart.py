@@ -94,9 +94,9 @@ def test_the_axes_are_labelled_with_the_scale_and_the_epochs():
     assert text[1].strip().startswith("0.298 ┤")  # top: the starting error
     assert text[-3].strip().startswith("0.00111 ┤")  # bottom: the last
     assert any(line.strip().startswith("0.01 ┤") for line in text)  # a decade between
-    assert text[-1].split() == ["0", "epoch", "(log", "scale)", "1000"]
+    assert text[-1].split() == ["0", "epoch", "(error:", "log", "scale)", "1000"]
     flat = plain(chart_lines([Series("softmax", SOFTMAX_ROUND_1)], 40, 8)).splitlines()
-    assert flat[-1].split() == ["0", "epoch", "(linear", "scale)", "1"]
+    assert flat[-1].split() == ["0", "epoch", "(error:", "linear", "scale)", "1"]
     assert [line.split("┤")[0].strip() for line in flat[1:-2] if "┤" in line] == ["1.13", "1.11", "1.08"]
 
 
