@@ -48,7 +48,7 @@ def test_trace_prints_every_sub_step_plainly():
 
 def test_trace_marks_article_figures():
     text = bp("trace", "mazur", "--plain").stdout
-    assert "0.593269992  [article: ok]" in text
+    assert "    = 0.593269992  ✓ article 0.593269992\n" in text
 
 
 def test_list_and_show():

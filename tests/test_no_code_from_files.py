@@ -191,10 +191,11 @@ def test_trace_is_not_changed_by_what_the_title_says(hostile_file, capsys):
     plain = hostile_file("plain title", name="plain.toml")
     status, expected, _err = run(capsys, "trace", str(plain), "--plain")
     assert status == 0 and "net_h1 = w1*i1 + w2*i2 + b1*1" in expected
+    assert "\n    note: plain title\n" in expected  # the expectation's note (the title here), under E_total
     for payload in PAYLOADS:
         path = hostile_file(payload)
         status, out, err = run(capsys, "trace", str(path), "--plain")
-        assert (status, err, out) == (0, "", expected)
+        assert (status, err, out) == (0, "", expected.replace("note: plain title", f"note: {payload}"))
 
 
 def test_neuron_names_that_look_like_code_print_as_names(hostile_file, capsys):
