@@ -476,7 +476,7 @@ def main(argv=None) -> int:
     if args.expects:
         for e, value in expect_values(model):
             print(f"{e['quantity']} round {e['epoch']} sample {e.get('sample', 1)}: "
-                  f"file {e['value']!r}  reference {value!r}")
+                  f"file {e.get('value', e.get('printed'))!r}  reference {value!r}")
     return 0
 
 

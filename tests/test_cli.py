@@ -19,8 +19,8 @@ def test_run_json_is_one_object_at_full_precision():
     out = bp("run", "mazur", "--epochs", "10000", "--json")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
-    assert set(data) == {"epochs", "errors", "weights", "biases", "outputs"}
-    assert data["epochs"] == 10000 and len(data["errors"]) == 10001
+    assert set(data) == {"epochs", "errors", "weights", "biases", "outputs", "diverged_at"}
+    assert data["epochs"] == 10000 and len(data["errors"]) == 10001 and data["diverged_at"] is None
     assert data["errors"][1] == 0.29102777369359933
     assert data["weights"][0][0][0] == 0.3785099883501318
     assert data["biases"] == [0.35, 0.6]
@@ -48,7 +48,7 @@ def test_trace_prints_every_sub_step_plainly():
 
 def test_trace_marks_article_figures():
     text = bp("trace", "mazur", "--plain").stdout
-    assert "0.593269992  [article: ok]" in text
+    assert "    = 0.593269992  ✓ article 0.593269992\n" in text
 
 
 def test_list_and_show():

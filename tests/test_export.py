@@ -50,9 +50,14 @@ def numbers_in(text: str) -> set[str]:
     return set(re.findall(r"-?\d+\.\d+", text))
 
 
+def without_labels(text: str) -> str:
+    """A document without the labels of expected figures and their notes (which quote figures)."""
+    return re.sub(r"(?m)^(\*.*\*|\\emph\{.*\}|Note: .*)$", "", text)
+
+
 @pytest.mark.parametrize("fmt", ["md", "tex"])
 def test_text_formats_show_every_article_figure_of_round_1(documents, fmt):
-    shown = numbers_in(documents[fmt])
+    shown = numbers_in(without_labels(documents[fmt]))
     for figure in ARTICLE_ROUND_1:
         if decimals(figure) == 9:
             assert figure in shown, figure  # printed to 9 decimals: the same 9 decimals
@@ -148,7 +153,7 @@ def test_latex_compiles(tmp_path):
 def test_markdown_follows_the_article_order(documents):
     tokens = MarkdownIt().parse(documents["md"])
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
-    assert headings[0] == "Worked example: Mazur's worked example: a 2-2-2 sigmoid network"
+    assert headings[0] == "Mazur's worked example: a 2-2-2 sigmoid network"  # the title said once
     start = headings.index("Round 1")
     assert headings[start:] == ["Round 1", "Forward pass", "Error", "Backward pass: output layer",
                                 "Backward pass: hidden layer (`h1`, `h2`)", "Update", "New error"]
@@ -175,7 +180,7 @@ def test_hostile_titles_print_literally_in_markdown():
     md = export(hostile_scenario(), "md")
     tokens = MarkdownIt().parse(md)
     assert tokens[0].type == "heading_open" and tokens[1].children
-    assert "".join(child.content for child in tokens[1].children) == f"Worked example: {HOSTILE_TITLE}"
+    assert "".join(child.content for child in tokens[1].children) == HOSTILE_TITLE
     html = MarkdownIt().render(md)
     assert "<script>" not in html and "<b>" not in html
     assert html.count("<h1>") == 1 and "<blockquote>" not in html and "<ol>" not in html
@@ -199,7 +204,7 @@ def test_hostile_titles_print_literally_in_latex():
     assert tex.count(r"\end{document}") == 1 and tex.count(r"\begin{document}") == 1
     title_line = next(line for line in tex.splitlines() if line.startswith(r"{\LARGE"))
     inner = title_line[len(r"{\LARGE\bfseries "):-len(r"\par}")]
-    assert untex(inner) == f"Worked example: {HOSTILE_TITLE}"
+    assert untex(inner) == HOSTILE_TITLE
     assert untex(tex_escape("50% & more_ $a[L-1] ``x'' --")) == "50% & more_ $a[L-1] ``x'' --"
 
 
@@ -310,7 +315,7 @@ def test_cli_export_writes_a_file_and_never_overwrites_without_force(tmp_path, c
     code, out, _err = run_cli(["export", "mazur", "--format", "md", "-o", str(target)], capsys)
     assert code == 0 and out == ""
     first = target.read_text(encoding="utf-8")
-    assert first.startswith("# Worked example")
+    assert first.startswith("# Mazur's worked example")
     code, out, err = run_cli(["export", "mazur", "--format", "json", "-o", str(target)], capsys)
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert str(target) in err and "--force" in err and "Traceback" not in err

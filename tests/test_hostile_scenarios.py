@@ -412,7 +412,7 @@ def test_long_strings_are_refused_by_length_with_the_field():
 def test_a_long_unknown_key_is_shortened_and_escaped():
     message = error_of(BASE.replace("[network]", f'"{"k" * 300}\\u001b" = 1\n[network]'))
     assert message == (f'{LABEL}: "{"k" * 37}...": unknown key (allowed: description, expect, network, '
-                       "source, title, training)")
+                       "source, source_short, title, training)")
     message = error_of(BASE.replace("[training]", '[training]\n"two\\nlines" = 1'))
     assert message.startswith(f'{LABEL}: training."two\\nlines": unknown key (allowed: ')
 

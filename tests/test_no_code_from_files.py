@@ -191,10 +191,11 @@ def test_trace_is_not_changed_by_what_the_title_says(hostile_file, capsys):
     plain = hostile_file("plain title", name="plain.toml")
     status, expected, _err = run(capsys, "trace", str(plain), "--plain")
     assert status == 0 and "net_h1 = w1*i1 + w2*i2 + b1*1" in expected
+    assert "\n    note: plain title\n" in expected  # the expectation's note (the title here), under E_total
     for payload in PAYLOADS:
         path = hostile_file(payload)
         status, out, err = run(capsys, "trace", str(path), "--plain")
-        assert (status, err, out) == (0, "", expected)
+        assert (status, err, out) == (0, "", expected.replace("note: plain title", f"note: {payload}"))
 
 
 def test_neuron_names_that_look_like_code_print_as_names(hostile_file, capsys):
@@ -218,10 +219,10 @@ def test_export_keeps_scenario_text_literal(hostile_file, capsys):
     assert document["scenario"]["description"] == "[red]r[/red] $x$ {{7*7}}\n- not a list\n# not a heading"
     # Markdown: every special character backslash-escaped, so it renders as the text itself
     unescaped = re.sub(r"\\(.)", r"\1", outputs["md"])
-    assert f"# Worked example: {title}" in unescaped
+    assert f"# {title}\n" in unescaped
     assert "\n- not a list" not in outputs["md"] and "\n# not a heading" not in outputs["md"]
     # LaTeX: no dollar or brace from the title reaches TeX unescaped
-    heading = next(line for line in outputs["tex"].splitlines() if "Worked example:" in line)
+    heading = next(line for line in outputs["tex"].splitlines() if line.startswith(r"{\LARGE"))
     assert "\\$a" in heading and re.search(r"(?<!\\)\$", heading) is None
     assert r"\{\{7*7\}\}" in heading and "{{7*7}}" not in heading
 

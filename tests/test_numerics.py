@@ -177,17 +177,18 @@ def bp(*args, force: str = ""):
 def test_run_says_diverged_at_epoch_n_and_nothing_else_on_stderr(tmp_path, force, mode):
     path = tmp_path / "too-fast.toml"
     path.write_text(scenario_text(learning_rate=1000, activation='"linear"', mode=mode))
-    diverged = (f"bp-tui: {path}: diverged at epoch 4: a value became infinite or NaN "
-                "(try a smaller learning_rate)\n")
+    diverged = (f"bp-tui: {path}: diverged at epoch 4: a value became infinite or NaN, first E_total+ = inf "
+                "in round 4 (try a smaller learning_rate)\n")
     out = bp("run", str(path), "--epochs", "100", force=force)
     assert out.returncode == 0
     assert out.stderr == diverged  # no RuntimeWarning, no traceback: only the message
     assert "epochs: 4\n" in out.stdout and "error after 4 epoch(s): inf\n" in out.stdout
+    assert "\ndiverged at epoch 4, first E_total+ = inf in round 4; training stopped there\n" in out.stdout
 
     out = bp("run", str(path), "--epochs", "100", "--json", force=force)
     assert out.returncode == 0 and out.stderr == diverged
     data = json.loads(out.stdout)  # strict JSON: infinities written as null
-    assert data["epochs"] == 4 and len(data["errors"]) == 5
+    assert data["epochs"] == 4 and len(data["errors"]) == 5 and data["diverged_at"] == 4
     assert data["errors"][-1] is None and all(isinstance(e, float) for e in data["errors"][:-1])
 
     out = bp("trace", str(path), "--epochs", "10", "--plain", force=force)
@@ -201,10 +202,10 @@ def test_run_of_a_start_that_is_already_infinite_says_epoch_0(tmp_path):
     path.write_text(scenario_text(weights=HUGE, activation='"linear"'))
     out = bp("run", str(path), "--epochs", "10", "--json")
     assert out.returncode == 0
-    assert out.stderr == (f"bp-tui: {path}: diverged at epoch 0: a value became infinite or NaN "
-                          "(try a smaller learning_rate)\n")
+    assert out.stderr == (f"bp-tui: {path}: diverged at epoch 0: a value became infinite or NaN, first "
+                          "net_o1 = nan in round 1 (try a smaller learning_rate)\n")
     data = json.loads(out.stdout)
-    assert data["epochs"] == 0 and data["errors"] == [None]
+    assert data["epochs"] == 0 and data["errors"] == [None] and data["diverged_at"] == 0
     assert data["weights"][0][0] == [1e300, -1e300]  # the file's weights, unchanged
 
 
@@ -214,5 +215,6 @@ def test_saturated_softmax_runs_without_warnings_on_every_path(tmp_path):
         path.write_text(scenario_text(mode=mode, **CONFLICT))
         for force in ("", FORCE_GENERAL) + ((FORCE_NUMPY,) if mode == "batch" else ()):
             out = bp("run", str(path), "--epochs", "50", force=force)
+            where = f"E_total+ = inf in round {at}, sample 1"  # -ln(0): a probability underflowed
             assert out.stderr == (f"bp-tui: {path}: diverged at epoch {at}: a value became infinite or "
-                                  "NaN (try a smaller learning_rate)\n"), (mode, force)
+                                  f"NaN, first {where} (try a smaller learning_rate)\n"), (mode, force)

@@ -27,3 +27,36 @@ def epochs_arg(text: str) -> int:
     if not 0 <= value <= 10_000_000:
         raise argparse.ArgumentTypeError(f"epochs must be between 0 and 10000000, got {value}")
     return value
+
+
+def colour_wanted(plain: bool = False) -> bool:
+    """ANSI colour only on a terminal, unless --plain or the NO_COLOR convention says no."""
+    import os
+    import sys
+
+    return not plain and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def add_size_options(parser, width: tuple[int, int, int], height: tuple[int, int, int], what: str) -> None:
+    """--width, --height (each (least, most, default) cells) and --plain, for a text picture."""
+    parser.add_argument("--width", type=size_arg(*width[:2]), default=width[2],
+                        help=f"cells across (default {width[2]})")
+    parser.add_argument("--height", type=size_arg(*height[:2]), default=height[2],
+                        help=f"lines of {what} (default {height[2]})")
+    parser.add_argument("--plain", action="store_true", help="no colour (also when not a terminal, or NO_COLOR)")
+
+
+def size_arg(low: int, high: int):
+    """An argument type for a size in cells, `low` to `high`."""
+    import argparse
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number of cells, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}, got {value}")
+        return value
+
+    return parse

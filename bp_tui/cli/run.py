@@ -10,21 +10,27 @@ from ..engine.scenario import load_scenario
 from ..engine.training import train
 from .common import epochs_arg
 
+DEFAULT_EPOCHS = 1000
+
 
 def add_parsers(sub) -> None:
     run = sub.add_parser("run", help="train headless and print the result")
     run.add_argument("scenario")
-    run.add_argument("--epochs", type=epochs_arg, default=1000)
-    run.add_argument("--json", action="store_true", help="print one JSON object, full precision")
+    run.add_argument("--epochs", type=epochs_arg, default=DEFAULT_EPOCHS,
+                     help=f"epochs to train (default {DEFAULT_EPOCHS})")
+    run.add_argument("--json", action="store_true", help="print one JSON object, full precision, with "
+                     "diverged_at (the epoch training diverged at, or null)")
     run.set_defaults(handler=cmd_run)
 
 
 def cmd_run(args) -> int:
     scenario = load_scenario(args.scenario)
     result = train(scenario, args.epochs)
+    where = ""
     if result.diverged_at is not None:
+        where = divergence_words(scenario, result.diverged_at)
         print(f"bp-tui: {scenario.origin}: diverged at epoch {result.diverged_at}: a value became "
-              "infinite or NaN (try a smaller learning_rate)", file=sys.stderr)
+              f"infinite or NaN{where} (try a smaller learning_rate)", file=sys.stderr)
     if args.json:
         import json
 
@@ -32,17 +38,35 @@ def cmd_run(args) -> int:
         return 0
     print(scenario.display_title)
     print(f"epochs: {result.epochs}")
+    if result.diverged_at is not None:
+        print(f"diverged at epoch {result.diverged_at}{where}; training stopped there")
     print(f"error before training: {rec.value_text(result.errors[0])}")
     print(f"error after {result.epochs} epoch(s): {rec.value_text(result.errors[-1])}")
     for s, outputs in enumerate(result.outputs):
         shown = ", ".join(rec.value_text(o) for o in outputs)
         targets = ", ".join(rec.num(t) for t in scenario.targets[s])
         print(f"sample {s + 1}: outputs {shown}  (targets {targets})")
-    names = scenario.layout.weight_names
+    layout = scenario.layout
+    names = layout.weight_names
     for l, layer in enumerate(result.weights):
         print("  ".join(f"{names[l][j][k]}={rec.value_text(w)}" for j, row in enumerate(layer)
                         for k, w in enumerate(row)))
+    if scenario.train_biases and result.biases is not None:
+        flat = [b for layer in result.biases for b in (layer if isinstance(layer, list) else [layer])]
+        print("  ".join(f"{name}={rec.value_text(b)}" for name, b in zip(layout.bias_names(), flat)))
     return 0
+
+
+def divergence_words(scenario, diverged_at: int) -> str:
+    """", first E_total+ = inf in round 10": the first value that became infinite or NaN, when the
+    round can tell (it is rebuilt from the start: a replay of the training, only on divergence)."""
+    from ..engine.divergence import first_non_finite
+
+    step = first_non_finite(scenario, diverged_at)
+    if step is None:
+        return ""
+    sample = "" if step.sample is None or len(scenario.inputs) == 1 else f", sample {step.sample + 1}"
+    return f", first {step.quantity} = {rec.num(step.value)} in round {step.epoch}{sample}"
 
 
 def _finite_or_null(value):

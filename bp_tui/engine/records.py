@@ -64,10 +64,14 @@ def term(x: float) -> str:
 
 
 def value_text(x: float) -> str:
-    """A result to 9 decimals, with more significant digits when it is tiny, in e-notation when huge."""
+    """A result to 9 decimals, with more significant digits when it is tiny, in e-notation when huge.
+
+    Zero prints without a sign: -0.0 (a negative number times 0) is 0 to a reader."""
     if not math.isfinite(x):
         return num(x)
-    if x != 0 and (abs(x) < 1e-4 or abs(x) >= 1e9):
+    if x == 0:
+        return f"{0.0:.9f}"
+    if abs(x) < 1e-4 or abs(x) >= 1e9:
         return f"{x:.9e}"
     return f"{x:.9f}"
 

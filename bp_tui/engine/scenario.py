@@ -17,10 +17,10 @@ import math
 import os
 import re
 import tomllib
-from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
+from .expectations import Expect, printed_decimals, text_decimals
 from .layout import Layout, default_neuron_names, quantity_names
 
 try:  # as the standard library's random.py does: hashlib loads OpenSSL, heavy for one digest at start-up
@@ -32,7 +32,7 @@ MAX_FILE_BYTES = 1_048_576
 MAX_LAYERS = 16  # input and output layers included
 MAX_NEURONS = 64  # in any one layer
 MAX_SAMPLES = 10_000
-MAX_TEXT = {"title": 200, "description": 4000, "source": 500}
+MAX_TEXT = {"title": 200, "description": 4000, "source": 500, "source_short": 24}
 MAX_NAME = 12
 MAX_EXPECTS = 1000
 MAX_EXPECT_EPOCH = 1_000_000
@@ -43,13 +43,14 @@ MODES = ("online", "batch")
 BIAS_MODES = ("shared", "per-neuron", "none")
 HIDDEN_DELTAS = ("original", "updated")
 
-_TOP_KEYS = {"title", "description", "source", "network", "training", "expect"}
+_TOP_KEYS = {"title", "description", "source", "source_short", "network", "training", "expect"}
 _NETWORK_KEYS = {"layers", "activation", "weights", "bias", "biases", "names", "init"}
 _TRAINING_KEYS = {
     "inputs", "targets", "learning_rate", "loss", "mode", "train_biases", "momentum",
     "hidden_deltas_use",
 }
-_EXPECT_KEYS = {"quantity", "epoch", "value", "sample", "note", "decimals"}
+_EXPECT_KEYS = {"quantity", "epoch", "value", "printed", "check", "sample", "note", "decimals"}
+_PRINTED_FIGURE = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _NAME_PATTERN = re.compile(r"\w+")
 _RESERVED_NAME = re.compile(r"total|mean|[wb]\d+|b_\w+")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -75,23 +76,6 @@ def printable(text: str) -> str:
     return re.sub(_UNPRINTABLE, lambda match: repr(match.group())[1:-1], text)
 
 
-class Expect(NamedTuple):
-    """A figure to check the run against: `quantity` in round `epoch` (1-based), to `decimals` places."""
-
-    quantity: str
-    epoch: int
-    value: float
-    decimals: int
-    sample: int = 0  # 0-based; files say sample = 1 for the first
-    note: str = ""
-
-    def holds(self, actual: float) -> bool:
-        """True when `actual` agrees with the printed figure to the digits it prints."""
-        if not math.isfinite(actual):
-            return False
-        return abs(actual - self.value) <= 0.5 * 10.0 ** (-self.decimals) * (1 + 1e-9)
-
-
 class Scenario(NamedTuple):
     """A validated scenario file: the network, its starting weights, the training set and settings."""
 
@@ -113,6 +97,7 @@ class Scenario(NamedTuple):
     title: str = ""
     description: str = ""
     source: str = ""
+    source_short: str = ""  # the source in a word, for labels ("article")
     origin: str = ""  # the path or "built-in NAME" it came from (for messages)
     digest: str = ""  # sha256 of the file's bytes
 
@@ -340,7 +325,7 @@ class _Validator:
 
         layout = Layout(layers, names, bias)
         expects = self.expects(doc.get("expect", []), layout, len(samples[0]), loss, train_biases,
-                               momentum, activations, mode)
+                               momentum, activations, mode, texts["source_short"])
         return Scenario(
             layers=layers, activations=activations, weights=weights, bias=bias, biases=biases,
             names=names, inputs=samples[0], targets=samples[1], learning_rate=learning_rate,
@@ -439,7 +424,7 @@ class _Validator:
         return xs, ts
 
     def expects(self, raw, layout: Layout, samples: int, loss, train_biases, momentum, activations,
-                mode) -> tuple:
+                mode, source_word: str = "") -> tuple:
         items = self.array(raw, "expect", most=MAX_EXPECTS)
 
         known = quantity_names(layout, loss=loss, train_biases=train_biases, momentum=momentum,
@@ -452,14 +437,40 @@ class _Validator:
             if quantity not in known:
                 raise self.fail(f"{where}.quantity", f"{quantity!r} is not a quantity this network computes")
             epoch = self.integer(_required(entry, "epoch", self, where), f"{where}.epoch", 1, MAX_EXPECT_EPOCH)
-            value = self.number(_required(entry, "value", self, where), f"{where}.value")
+            printed = self.printed_figure(entry, where)
+            if "value" not in entry and not printed:
+                raise self.fail(f"{where}.value", "is required (or printed, the figure as the source printed it)")
+            value = self.number(entry["value"], f"{where}.value") if "value" in entry else float(printed)
+            check = self.text(entry.get("check", ""), f"{where}.check", 60)
+            if printed and "check" in entry:
+                raise self.fail(f"{where}.check", "a figure is either the source's (printed) or a check of "
+                                "the computation (check), not both")
             sample = self.integer(entry.get("sample", 1), f"{where}.sample", 1, samples)
             note = self.text(entry.get("note", ""), f"{where}.note", 1000, lines=True)
-            decimals = printed_decimals(value)
+            decimals = printed_decimals(value) if "value" in entry else text_decimals(printed)
             if "decimals" in entry:  # e.g. an exact 0, which would otherwise count as one decimal
                 decimals = self.integer(entry["decimals"], f"{where}.decimals", 0, 20)
-            found.append(Expect(quantity, epoch, value, decimals, sample - 1, note))
+            expect = Expect(quantity, epoch, value, decimals, sample - 1, note, printed, check, source_word)
+            if printed and not expect.printed_agrees and not note.strip():
+                raise self.fail(f"{where}.note", f"is required when the printed figure ({printed}) is not the "
+                                f"exact value ({expect.figure}): say why the source differs")
+            found.append(expect)
         return tuple(found)
+
+    def printed_figure(self, entry: dict, where: str) -> str:
+        """The source's figure as printed: a number written as text, so its digits stay as printed."""
+        if "printed" not in entry:
+            return ""
+        text = entry["printed"]
+        if not isinstance(text, str):
+            raise self.fail(f"{where}.printed", f'expected the figure as text, e.g. "0.291027924" (text keeps '
+                            f"every digit as printed), got {_kind(text)}")
+        text = self.text(text, f"{where}.printed", 40).strip()
+        if not _PRINTED_FIGURE.fullmatch(text):
+            raise self.fail(f"{where}.printed", f"{text!r} is not a number as printed (digits, a point, a sign)")
+        if not math.isfinite(float(text)):
+            raise self.fail(f"{where}.printed", f"must be a finite number, got {text!r}")
+        return text
 
 
 def _required(table: dict, key: str, validator: _Validator, where: str):
@@ -491,12 +502,6 @@ def _kind(value) -> str:
         shown = value if len(value) <= 20 else value[:17] + "..."
         return f"{described} {shown!r}"
     return described
-
-
-def printed_decimals(value: float) -> int:
-    """How many decimals a figure was written with (its shortest form): 0.75136507 -> 8."""
-    exponent = Decimal(repr(float(value))).as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
 
 
 def random_parameters(layers: tuple[int, ...], bias: str, seed: int, scale: float):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from .expectations import printed_decimals
 from .layout import default_neuron_names
 from .scenario import Scenario
 
@@ -29,7 +30,7 @@ def to_toml(scenario: Scenario, weights=None, biases=None) -> str:
     weights = scenario.weights if weights is None else weights
     biases = scenario.biases if biases is None else biases
     lines = []
-    for key in ("title", "description", "source"):
+    for key in ("title", "description", "source", "source_short"):
         value = getattr(scenario, key)
         if value:
             lines.append(f"{key} = {_string(value)}")
@@ -55,6 +56,12 @@ def to_toml(scenario: Scenario, weights=None, biases=None) -> str:
     for e in scenario.expects:
         lines += ["", "[[expect]]", f"quantity = {_string(e.quantity)}", f"epoch = {e.epoch}",
                   f"value = {_number(e.value)}", f"sample = {e.sample + 1}"]
+        if e.decimals != printed_decimals(e.value):
+            lines.append(f"decimals = {e.decimals}")
+        if e.printed:
+            lines.append(f"printed = {_string(e.printed)}")
+        if e.check:
+            lines.append(f"check = {_string(e.check)}")
         if e.note:
             lines.append(f"note = {_string(e.note)}")
     return "\n".join(lines) + "\n"

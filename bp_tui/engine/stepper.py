@@ -17,23 +17,13 @@ import threading
 from collections import OrderedDict
 from typing import NamedTuple
 
+from .expectations import ExpectResult
 from .network import Network
 from .records import EpochWriter, Step
-from .scenario import Expect, Scenario
+from .scenario import Scenario
 from .training import State, Trainer, healthy, initial_state
 
 CHECKPOINT_EVERY = 64
-
-
-class ExpectResult(NamedTuple):
-    """A figure the scenario expects, with the value the run gave for it."""
-
-    expect: Expect
-    actual: float | None  # None when the quantity was not found in that round
-
-    @property
-    def ok(self) -> bool:
-        return self.actual is not None and self.expect.holds(self.actual)
 
 
 class _Segment(NamedTuple):
@@ -61,6 +51,7 @@ class Stepper:
         self.diverged_at: int | None = None if healthy(start, error) else 0
         self._expects = {(e.epoch, e.quantity, e.sample): e for e in scenario.expects}
         self.edits: list[str] = []  # what the learner changed, in words, for the saved file
+        self.edited_from: int | None = None  # rounds after this many epochs run on edited settings
         self.epoch = 0
         self.k = 0
 
@@ -196,6 +187,7 @@ class Stepper:
             self.errors.append(error)
             self.diverged_at = None if healthy(new_state, error) else start
             self.edits.extend(words)
+            self.edited_from = start if self.edited_from is None else min(self.edited_from, start)
         if param is not None and start == self.epoch:
             self.k = 0  # the round's forward pass changes: walk it again from its start
         self.k = min(self.k, len(self.records))
@@ -258,20 +250,28 @@ class Stepper:
     def params_before_round(self):
         return self.state_at(self.epoch).params
 
+    def round_is_edited(self, round_number: int) -> bool:
+        """Whether round `round_number` (1-based) runs on weights or settings the learner edited: the
+        scenario's expected figures describe the file as written, so they no longer apply to it."""
+        return self.edited_from is not None and round_number > self.edited_from
+
     def expectation(self, step: Step) -> ExpectResult | None:
+        """The scenario's figure for this sub-step, if it has one, with the value the run gave; its
+        `label` is what to print beside the figure (marked as from the unedited scenario after an edit)."""
         expect = self._expects.get((step.epoch, step.quantity, step.sample or 0))
-        return None if expect is None else ExpectResult(expect, step.value)
+        return None if expect is None else ExpectResult(expect, step.value, self.round_is_edited(step.epoch))
 
     def check_expects(self) -> list[ExpectResult]:
         """Every [[expect]] figure of the scenario against the engine's value."""
         results = []
         for expect in sorted(self.scenario.expects, key=lambda e: e.epoch):
+            edited = self.round_is_edited(expect.epoch)
             if self.extend_to(expect.epoch - 1) < expect.epoch - 1:
-                results.append(ExpectResult(expect, None))
+                results.append(ExpectResult(expect, None, edited))
                 continue
             found = [s for s in self.round_records(expect.epoch - 1)
                      if s.quantity == expect.quantity and (s.sample or 0) == expect.sample]
-            results.append(ExpectResult(expect, found[0].value if found else None))
+            results.append(ExpectResult(expect, found[0].value if found else None, edited))
         return results
 
     # --- moving --------------------------------------------------------------------------

@@ -165,7 +165,7 @@ class TrainResult(NamedTuple):
 
     def as_dict(self) -> dict:
         return {"epochs": self.epochs, "errors": self.errors, "weights": self.weights,
-                "biases": self.biases, "outputs": self.outputs}
+                "biases": self.biases, "outputs": self.outputs, "diverged_at": self.diverged_at}
 
 
 def train(scenario: Scenario, epochs: int, should_stop=None) -> TrainResult:

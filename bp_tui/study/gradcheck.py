@@ -163,7 +163,8 @@ def report_lines(report: GradientReport, scenario: Scenario) -> list[str]:
     """The report as a plain-text table, one row per parameter, then the verdict line."""
     joins = connections(scenario)
     header = ("parameter", "joins", "backprop", "numerical", "rel. error", "result")
-    rows = [(row.name, joins.get(row.name, ""), f"{row.backprop: .10e}", f"{row.numeric: .10e}",
+    # + 0.0 turns -0.0 (a negative delta times an input of 0) into 0.0: a zero has no sign to a reader
+    rows = [(row.name, joins.get(row.name, ""), f"{row.backprop + 0.0: .10e}", f"{row.numeric + 0.0: .10e}",
              f"{row.relative_error:.1e}", "ok*" if row.within_noise else "ok" if row.ok else "FAIL")
             for row in report.rows]
     widths = [max(len(cells[i]) for cells in [header, *rows]) for i in range(len(header))]

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from ..engine.expectations import FigureLabel
 from ..engine.records import Step, num, phase_label
 
 RELATIVE_TOLERANCE = 1e-6
@@ -51,13 +52,20 @@ def is_correct(typed: str, value: float) -> bool:
     return abs(answer - truncated) < step / 2 or abs(answer - value) <= step / 2
 
 
-def hint(step: Step, tries: int) -> str:
+def hint(step: Step, tries: int, label: FigureLabel | None = None) -> str:
     """What to show after a miss: the formula with the known numbers, then (third miss) the answer."""
     if tries < MAX_TRIES:
         left = MAX_TRIES - tries
         return (f"Not quite ({left} {'try' if left == 1 else 'tries'} left). Hint: {step.formula}, "
                 f"with the numbers: {step.substituted}")
-    return f"The answer: {step.quantity} = {num(step.value)}"
+    return f"The answer: {shown_with_label(step, label)}"
+
+
+def shown_with_label(step: Step, label: FigureLabel | None) -> str:
+    """`quantity = value`, and where the scenario expects a figure, its label (bp_tui.engine.expectations):
+    `out_h1 = 0.593269992 (✓ article 0.593269992)`, `E_total+ = 0.291027774 (article prints 0.291027924)`."""
+    text = f"{step.quantity} = {num(step.value)}"
+    return text if label is None else f"{text} ({label.text})"
 
 
 @dataclass
@@ -93,18 +101,20 @@ class Score:
 
 @dataclass
 class Question:
-    """The sub-step being asked and how many misses so far."""
+    """The sub-step being asked and how many misses so far; give `label` (ExpectResult.label from
+    Stepper.expectation) and the messages that show the value show where its expected figure comes from."""
 
     step: Step
     misses: int = 0
+    label: FigureLabel | None = None  # the label of the figure the scenario expects here, if any
 
     def answer(self, typed: str, score: Score) -> tuple[bool, str]:
         """(finished, message). Raises AnswerError when the text is not a number."""
         if is_correct(typed, self.step.value):
             score.record(self.step.phase, self.misses == 0)
-            return True, f"Right: {self.step.quantity} = {num(self.step.value)}"
+            return True, f"Right: {shown_with_label(self.step, self.label)}"
         self.misses += 1
         if self.misses >= MAX_TRIES:
             score.record(self.step.phase, False)
-            return True, hint(self.step, self.misses)
+            return True, hint(self.step, self.misses, self.label)
         return False, hint(self.step, self.misses)

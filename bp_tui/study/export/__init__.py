@@ -27,7 +27,7 @@ from ...engine.records import Step
 from ...engine.scenario import Scenario
 from ...engine.stepper import Stepper
 from .data import CSV_COLUMNS, to_csv, to_json
-from .document import Document
+from .document import Document, labels_of
 from .escape import markdown_escape, tex_escape
 from .latex import to_latex
 from .latex_math import latex_math
@@ -66,7 +66,7 @@ def export(scenario: Scenario, fmt: str, epochs: int = 1, derive: bool = False) 
         if derive:
             found.update(_derivations(stepper, stepper.round_records(epoch)))
     return _render(Document(scenario, records, stepper.state_at(0).params, epochs, stepper.diverged_at,
-                            found or None), fmt)
+                            labels_of(records, stepper.expectation), found or None), fmt)
 
 
 def _derivations(stepper: Stepper, records: Sequence[Step]) -> dict:
@@ -88,16 +88,23 @@ def export_records(scenario: Scenario, records: Sequence[Step], fmt: str, start:
     """
     _check_format(fmt)
     records = list(records)
+    stepper = Stepper(scenario)  # the scenario as written: its figures apply (an edited run: export_round)
     if start is None:
         first = records[0].epoch if records else 1
-        start = Stepper(scenario).state_at(first - 1).params
-    return _render(Document(scenario, records, start), fmt)
+        start = stepper.state_at(first - 1).params
+    return _render(Document(scenario, records, start, labels=labels_of(records, stepper.expectation)), fmt)
 
 
 def export_round(stepper: Stepper, fmt: str, epoch: int | None = None) -> str:
-    """One round of a stepper (by default the one on screen) as a document: the app's `x` key."""
+    """One round of a stepper (by default the one on screen) as a document: the app's `x` key.
+
+    Its expected figures are labelled as the stepper labels them (after an edit: from the unedited
+    scenario)."""
     epoch = stepper.epoch if epoch is None else epoch
-    return export_records(stepper.scenario, stepper.round_records(epoch), fmt, stepper.state_at(epoch).params)
+    records = stepper.round_records(epoch)
+    _check_format(fmt)
+    return _render(Document(stepper.scenario, list(records), stepper.state_at(epoch).params,
+                            labels=labels_of(records, stepper.expectation)), fmt)
 
 
 def suggested_filename(scenario: Scenario, fmt: str, first: int = 1, last: int | None = None) -> str:

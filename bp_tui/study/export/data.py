@@ -9,17 +9,25 @@ import math
 
 from .document import Document
 
-CSV_COLUMNS = ("epoch", "sample", "phase", "quantity", "formula", "substituted", "value")
+CSV_COLUMNS = ("epoch", "sample", "phase", "quantity", "formula", "substituted", "value",
+               "label_kind", "label", "printed", "expected", "note")
+# The last five describe the figure the scenario expects for a sub-step (empty when it has none):
+# label_kind is one of bp_tui.engine.expectations.LABEL_KINDS, label the line shown beside the value
+# (e.g. "✓ article 0.593269992"), printed the figure as the source printed it, expected the exact
+# figure the value is checked against, note the scenario's note on it.
 
 
 def to_csv(doc: Document) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for step in doc.records:
+    for position, step in enumerate(doc.records):
         sample = "" if step.sample is None else step.sample + 1
+        label = doc.labels.get(position)
+        figure = ["", "", "", "", ""] if label is None else [label.kind, label.text, label.printed,
+                                                            label.expected, label.note]
         writer.writerow([step.epoch, sample, step.phase, step.quantity, step.formula, step.substituted,
-                         repr(float(step.value))])
+                         repr(_unsigned(float(step.value))), *figure])
     return out.getvalue()
 
 
@@ -31,20 +39,29 @@ def to_json(doc: Document) -> str:
         "names": [list(row) for row in sc.names], "bias": sc.bias, "weights": sc.weights,
         "biases": sc.biases, "inputs": sc.inputs, "targets": sc.targets, "learning_rate": sc.learning_rate,
         "loss": sc.loss, "mode": sc.mode, "train_biases": sc.train_biases, "momentum": sc.momentum,
-        "hidden_deltas_use": sc.hidden_deltas_use,
+        "hidden_deltas_use": sc.hidden_deltas_use, "source_short": sc.source_short,
     }
     data = {
         "scenario": scenario,
         "start": {"round": doc.first_round, "weights": doc.start.weights, "biases": doc.start.biases},
         "steps": [step._asdict() for step in doc.records],
+        # the figures the scenario expects, by position in "steps" (a Step has no field for them)
+        "labels": [{"step": position, "kind": label.kind, "text": label.text, "printed": label.printed,
+                    "expected": label.expected, "note": label.note}
+                   for position, label in sorted(doc.labels.items())],
     }
     return json.dumps(_finite_or_null(data), indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _unsigned(value: float) -> float:
+    """-0.0 (a negative number times 0) written as 0.0: a zero has no sign for a reader."""
+    return 0.0 if value == 0 else value
 
 
 def _finite_or_null(value):
     """JSON has no NaN or infinity: a diverged value is written as null."""
     if isinstance(value, float):
-        return value if math.isfinite(value) else None
+        return _unsigned(value) if math.isfinite(value) else None
     if isinstance(value, dict):
         return {key: _finite_or_null(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):

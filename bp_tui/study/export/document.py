@@ -11,8 +11,9 @@ never parsed as markup: it is escaped whole.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from ...engine.expectations import FigureLabel
 from ...engine.network import Params
 from ...engine.records import Step, phase_label
 from ...engine.scenario import Scenario
@@ -50,6 +51,7 @@ READING_GUIDE = (
     "itself keeps every digit, so redoing a step from the rounded numbers shown can differ in the last "
     "decimal."
 )
+SUBTITLE = "A worked example of backpropagation, sub-step by sub-step, written by bp-tui."
 NAMING_GUIDE = (
     "Weights are numbered `w1`, `w2`, ... layer by layer. Inside a layer, the weights into the first "
     "receiving neuron come first, in the order of the neurons they come from, so that "
@@ -68,6 +70,7 @@ class Document:
     start: Params  # parameters before the first round shown
     requested: int | None = None  # rounds asked for (export); None for a given list of records
     diverged_at: int | None = None
+    labels: dict[int, FigureLabel] = field(default_factory=dict)  # record position -> its figure's label
     derivations: dict | None = None  # (epoch, index) -> study.derive.Derivation, to write under steps
 
     @property
@@ -94,17 +97,20 @@ def blocks(doc: Document) -> list[tuple]:
     """The worked example as a list of blocks, for the Markdown and LaTeX writers to render.
 
     ("title", raw) ("raw", raw) ("heading", level, prose) ("para", prose) ("list", [prose])
-    ("math", latex) ("table", title, header, alignment, rows) ("step", Step) ("derivation", Derivation)
+    ("math", latex) ("table", title, header, alignment, rows) ("step", Step, FigureLabel | None)
+    ("derivation", Derivation)
     raw: text from the scenario, escaped whole; prose: our sentences, with `code`.
     """
     sc = doc.scenario
-    out: list[tuple] = [("title", f"Worked example: {sc.display_title}")]
+    out: list[tuple] = [("title", sc.display_title), ("para", SUBTITLE)]
     if sc.description.strip():
         out.append(("raw", sc.description))
     if sc.source.strip():
         out.append(("raw", f"Source: {sc.source.strip()}"))
     out.append(("raw", f"Scenario: {sc.origin}" + (f" (sha256 {sc.digest[:12]})" if sc.digest else "")))
     out += [("heading", 2, "How to read this"), ("para", READING_GUIDE), ("para", NAMING_GUIDE)]
+    if doc.labels:
+        out.append(("para", labels_guide(doc.labels.values(), sc.source_short or "source")))
     out += [("heading", 2, "The network"), ("list", describe_layers(sc) + settings(sc)),
             ("para", "The error of one sample:"), ("math", LOSS_MATH[sc.loss])]
     out += [("table", *table) for table in start_tables(sc, doc.start, doc.first_round)]
@@ -120,8 +126,8 @@ def blocks(doc: Document) -> list[tuple]:
                 x, t = sc.inputs[first.sample], sc.targets[first.sample]
                 out.append(("para", f"Inputs {assignments(sc.names[0], x)}; "
                                     f"targets {assignments(sc.names[-1], t)}."))
-            for step in group.steps:
-                out.append(("step", step))
+            for i, step in enumerate(group.steps):
+                out.append(("step", step, doc.labels.get(group.first + i)))
                 if doc.derivations and (step.epoch, step.index) in doc.derivations:
                     out.append(("derivation", doc.derivations[(step.epoch, step.index)]))
         summary = _round_summary([s for g in groups for s in g.steps])
@@ -132,6 +138,37 @@ def blocks(doc: Document) -> list[tuple]:
                             "not a number), so the rounds after it cannot be computed and this example "
                             "stops there. A smaller learning rate usually helps."))
     return out
+
+
+def labels_guide(labels, word: str) -> str:
+    """What the labels under the results mean, for the kinds this document has; `word` is the
+    scenario's short name for its source ("article")."""
+    kinds = {label.kind for label in labels}
+    parts = ["Where the scenario expects a figure, a label under the result says where that figure comes from."]
+    if kinds & {"source", "source-differs"}:
+        parts.append(f"A figure the {word} prints is named after it: a check mark and the {word}'s figure when "
+                     f"the result agrees with it at the digits printed; \"{word} prints\" and its figure when the "
+                     "exact result differs, with a note saying why.")
+    if "check" in kinds:
+        parts.append("A check is a figure from elsewhere (a reader's comment, a reference run) that the result "
+                     "is compared with; it is not the source's.")
+    if "mismatch" in kinds:
+        parts.append("A cross marks a result that does not agree with the figure expected.")
+    if "unedited" in kinds:
+        parts.append("A figure from the unedited scenario no longer applies: the network was edited before that "
+                     "round.")
+    return " ".join(parts)
+
+
+def labels_of(records: list[Step], expectation) -> dict[int, FigureLabel]:
+    """{position: label} of the records that have an expected figure; `expectation(step)` gives the
+    ExpectResult of a record, or None (Stepper.expectation)."""
+    found = {}
+    for i, step in enumerate(records):
+        result = expectation(step)
+        if result is not None:
+            found[i] = result.label
+    return found
 
 
 def sentence(text: str) -> str:
@@ -149,6 +186,7 @@ class _Group:
     title: str  # prose
     intro: str  # prose
     steps: list[Step]
+    first: int  # the position of its first step in the document's records (they follow in order)
 
 
 def _groups(doc: Document) -> list[_Group]:
@@ -156,7 +194,7 @@ def _groups(doc: Document) -> list[_Group]:
     top = len(sc.layers) - 1
     several = len(sc.inputs) > 1
     groups: list[_Group] = []
-    for step in doc.records:
+    for position, step in enumerate(doc.records):
         key = (step.epoch, step.sample, step.phase) + ((step.layer,) if step.phase == "backward" else ())
         if groups and groups[-1].key == key:
             groups[-1].steps.append(step)
@@ -166,7 +204,7 @@ def _groups(doc: Document) -> list[_Group]:
             title += f", sample {step.sample + 1}"
         elif several and step.phase == "update":
             title += ", from all samples"
-        groups.append(_Group(step.epoch, key, title, intro, [step]))
+        groups.append(_Group(step.epoch, key, title, intro, [step], position))
     return groups
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ...engine.expectations import BAD_MARK, OK_MARK
 from .derivation import derivation_latex
 from .document import Document, Writer, sentence
 from .escape import prose_tex, tex_escape, tex_inline
@@ -37,9 +38,16 @@ class LatexWriter(Writer):
         lines += [" & ".join(prose_tex(cell) for cell in row) + r" \\" for row in rows]
         return "\n".join(lines + [r"\hline", r"\end{longtable}"])
 
-    def step(self, step):
-        return (rf"\texttt{{{tex_inline(step.quantity)}}}: {tex_escape(sentence(step.explanation))}"
+    def step(self, step, label=None):
+        text = (rf"\texttt{{{tex_inline(step.quantity)}}}: {tex_escape(sentence(step.explanation))}"
                 + "\n" + aligned(step, "align*"))
+        if label is not None:  # the expected figure under the result, and its note under that
+            marks = {OK_MARK: r"\ensuremath{\checkmark}", BAD_MARK: r"\ensuremath{\times}"}
+            shown = "".join(marks.get(c, c) for c in tex_inline(label.text))
+            text += f"\n\n\\emph{{{shown}}}"
+            if label.note.strip():
+                text += f"\n\nNote: {tex_escape(label.note)}"
+        return text
 
     def derivation(self, derivation):
         return derivation_latex(derivation)
@@ -70,6 +78,7 @@ def to_latex(doc: Document) -> str:
         *_unicode_fallbacks(body),
         r"\fi\fi",
         r"\usepackage{amsmath}",
+        r"\usepackage{amssymb}",  # the check mark of an expected figure
         r"\usepackage{longtable}",
         r"\usepackage[margin=2cm]{geometry}",
         r"\allowdisplaybreaks",

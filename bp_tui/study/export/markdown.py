@@ -33,9 +33,14 @@ class MarkdownWriter(Writer):
         lines += ["| " + " | ".join(prose_md(cell, line_start=False) for cell in row) + " |" for row in rows]
         return "\n".join(lines)
 
-    def step(self, step):
-        return (f"`{step.quantity}`: {markdown_escape(sentence(step.explanation))}\n\n"
+    def step(self, step, label=None):
+        text = (f"`{step.quantity}`: {markdown_escape(sentence(step.explanation))}\n\n"
                 f"$$\n{aligned(step, 'aligned')}\n$$")
+        if label is not None:  # the expected figure under the result, and its note under that
+            text += f"\n\n*{markdown_escape(label.text)}*"
+            if label.note.strip():
+                text += f"\n\nNote: {markdown_escape(label.note)}"
+        return text
 
     def derivation(self, derivation):
         return derivation_markdown(derivation)
