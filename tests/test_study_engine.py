@@ -45,7 +45,7 @@ def test_question_hints_then_reveals_and_scores_by_phase():
     first = quiz.Question(stepper.records[0])  # net_h1 = 0.3775
     done, message = first.answer("0.3775", score)
     assert done and "Right" in message
-    second = quiz.Question(stepper.records[1])  # net_h2 = 0.3925
+    second = quiz.Question(stepper.records[2])  # net_h2 = 0.3925 (after out_h1)
     done, message = second.answer("0.5", score)
     assert not done and "w3*i1 + w4*i2 + b1*1" in message and "0.25*0.05 + 0.3*0.1 + 0.35*1" in message
     assert not second.answer("0.4", score)[0]
