@@ -218,7 +218,7 @@ async def test_resume_where_the_learner_quit(state_home):
     async with app.run_test(size=SMALL) as pilot:
         await pilot.press("space")
         await answer(pilot, "0.3775")
-        await pilot.press("space", "q")  # quits while net_h2 is asked: it is asked again next time
+        await pilot.press("space", "q")  # quits while out_h1 is asked: it is asked again next time
     saved = json.loads((state_home / f"{mazur.digest[:40]}.json").read_text(encoding="utf-8"))
     assert (saved["epoch"], saved["k"], saved["score"]["right"]) == (0, 1, 1)
 

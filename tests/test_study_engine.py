@@ -75,6 +75,37 @@ def test_place_round_trip_and_bad_states(tmp_path, monkeypatch):
     assert progress.load(digest)[0] is None
 
 
+@pytest.mark.parametrize("saved", [
+    {"epoch": 0, "k": 3, "score": None},  # written before places recorded their order
+    {"order": 1, "epoch": 0, "k": 3, "score": None},  # the layer-by-layer order: k = 3 was out_h1, now net_h2
+    {"order": 99, "epoch": 0, "k": 3, "score": None},  # from a bp-tui that orders rounds otherwise
+])
+def test_a_place_counted_in_another_order_starts_over_with_a_one_line_notice(tmp_path, monkeypatch, saved):
+    from bp_tui.app.study import Study  # (no Textual: the study state is plain Python)
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    stepper = bp_tui.Stepper(bp_tui.load_scenario("mazur"))
+    folder = tmp_path / "bp-tui"
+    folder.mkdir()
+    (folder / f"{stepper.scenario.digest[:40]}.json").write_text(json.dumps(saved), encoding="utf-8")
+    place, warning = progress.load(stepper.scenario.digest)
+    assert place is None and "counts sub-steps in an order this bp-tui does not use" in warning
+    place, note = Study(remember=True).saved_place(stepper)
+    assert place is None and note.text.startswith("Starting afresh: the saved place in ")
+    assert "\n" not in note.text
+    assert progress.save(stepper.scenario.digest, progress.Place(0, 3)) is None  # the next save repairs it
+    assert progress.load(stepper.scenario.digest) == (progress.Place(0, 3), None)
+
+
+def test_a_place_that_is_not_a_json_object_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    digest = bp_tui.load_scenario("mazur").digest
+    assert progress.save(digest, progress.Place(0, 1)) is None
+    next((tmp_path / "bp-tui").iterdir()).write_text("[1, 2]", encoding="utf-8")
+    place, warning = progress.load(digest)
+    assert place is None and warning.endswith(": ValueError")
+
+
 def test_unwritable_state_folder_gives_a_warning_not_an_error(tmp_path, monkeypatch):
     if os.geteuid() == 0:
         target = tmp_path / "file-not-folder"
