@@ -172,15 +172,25 @@ def test_to_toml_round_trips_every_feature(case_id, kwargs):
     sc = bp_tui.parse_scenario(scenario_text(**kwargs, title='odd "title" [bold]x[/] \\ end'))
     again = bp_tui.parse_scenario(to_toml(sc), "again.toml")
     for field in ("layers", "activations", "weights", "bias", "biases", "names", "inputs", "targets",
-                  "learning_rate", "loss", "mode", "train_biases", "momentum", "hidden_deltas_use", "title"):
+                  "learning_rate", "loss", "mode", "train_biases", "momentum", "hidden_deltas_use", "update",
+                  "title"):
         assert getattr(again, field) == getattr(sc, field), field
+
+
+def test_saving_an_edited_network_keeps_where_new_weights_are_written():
+    stepper = bp_tui.Stepper(bp_tui.load_scenario("mazur"))
+    stepper.finish_round()
+    stepper.edit(learning_rate=0.25)
+    text = stepper.edited_toml()
+    assert 'update = "after-gradient"' in text.splitlines()
+    assert bp_tui.parse_scenario(text, "saved.toml").update == "after-gradient"
 
 
 def test_builtin_scenarios_round_trip():
     for name in bp_tui.engine.scenario.builtin_names():
         sc = bp_tui.load_scenario(name)
         again = bp_tui.parse_scenario(to_toml(sc), f"{name}-again.toml")
-        assert (again.weights, again.biases) == (sc.weights, sc.biases)
+        assert (again.weights, again.biases, again.update) == (sc.weights, sc.biases, sc.update)
         assert [(e.quantity, e.epoch, e.value, e.note) for e in again.expects] == [
             (e.quantity, e.epoch, e.value, e.note) for e in sc.expects]
 
