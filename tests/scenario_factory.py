@@ -24,7 +24,7 @@ def toml_value(value) -> str:
 
 def scenario_text(layers=(2, 3, 2), activation="sigmoid", loss="half-sse", mode="online", bias="shared",
                   train_biases=True, momentum=0.0, hidden_deltas_use="original", samples=2, seed=1,
-                  learning_rate=0.5, title="generated") -> str:
+                  learning_rate=0.5, title="generated", update="end") -> str:
     rng = random.Random(seed)
     if isinstance(activation, list) and len(activation) != len(layers) - 1:
         activation = activation[:1] * (len(layers) - 2) + activation[-1:]
@@ -45,7 +45,7 @@ def scenario_text(layers=(2, 3, 2), activation="sigmoid", loss="half-sse", mode=
              "[training]", f"inputs = {toml_value(inputs)}", f"targets = {toml_value(targets)}",
              f"learning_rate = {learning_rate}", f'loss = "{loss}"', f'mode = "{mode}"',
              f"train_biases = {toml_value(train_biases and bias != 'none')}", f"momentum = {momentum}",
-             f'hidden_deltas_use = "{hidden_deltas_use}"']
+             f'hidden_deltas_use = "{hidden_deltas_use}"', f'update = "{update}"']
     return "\n".join(lines) + "\n"
 
 

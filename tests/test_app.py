@@ -71,7 +71,7 @@ async def test_stepping_back_restores_earlier_values():
     async with app.run_test(size=SMALL) as pilot:
         await pilot.press("space", "space", "space")
         after_three = screen_text(app)
-        assert "out_h1 = 1/(1 + e^(-net_h1))" in after_three
+        assert "net_h2 = w3*i1 + w4*i2 + b1*1" in after_three
         await pilot.press("space", "space", "left", "backspace")
         assert screen_text(app) == after_three
 
@@ -84,7 +84,7 @@ async def test_stepping_back_restores_earlier_values():
         assert screen_text(app) == round_one_done
         await pilot.press("left", "left", "left")  # back past the new error, to the update of w4
         text = screen_text(app)
-        assert "round 1 · update · step 43 of 46" in text
+        assert "round 1 · backward pass · hidden layer · step 43 of 46" in text
         assert "w4+ = w4 - eta*dE_total/dw4" in text and "0.299502287" in text
         await pilot.press("r")
         assert "not started" in screen_text(app)
@@ -98,8 +98,8 @@ async def test_phase_keys_jump_whole_phases():
         assert "round 1 · forward pass · step 8 of 46" in screen_text(app)
         await pilot.press("right_square_bracket")
         assert "round 1 · error · step 11 of 46" in screen_text(app)
-        await pilot.press("left_square_bracket")
-        assert "step 8 of 46" in screen_text(app)
+        await pilot.press("left_square_bracket")  # back to the start of the error phase
+        assert "round 1 · error · step 9 of 46" in screen_text(app)
 
 
 async def test_fast_forward_10000_epochs_shows_the_article_figures():

@@ -15,10 +15,11 @@ from bp_tui.app.screens.fast_forward import FastForwardRun
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 
-# Keys from the very start. `]` shows a whole phase: forward, error, backward, update, new error.
+# Keys from the very start. `]` shows a whole phase: forward, error, the backward pass's output layer
+# and hidden layer (each new weight right after its gradient, as the article does), new error.
 STATES = {
     "start": [],
-    "mid_forward": ["space"] * 3,  # out_h1 just computed
+    "mid_forward": ["space"] * 2,  # out_h1 just computed
     "mid_backward": ["right_square_bracket"] * 2 + ["space"] * 9,  # dE_total/dw6
     "after_update": ["right_square_bracket"] * 4,  # every weight updated, new error not yet shown
     "help": ["question_mark"],

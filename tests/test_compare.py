@@ -89,7 +89,7 @@ def test_round_one_is_keyed_by_name_and_sample_not_position():
     random.Random(7).shuffle(shuffled)
     found, same = differences(a, b)
     again, same_again = differences(a, dict(shuffled))
-    assert same == same_again == 32
+    assert same == same_again == 31  # (with one output, the error is one sub-step, E_total)
     assert set(found) == set(again)
     by_key = {(d.quantity, d.sample): d for d in found}
     # sample 2's forward pass: online it sees the weights sample 1 left, batch the epoch's start

@@ -101,8 +101,8 @@ def test_navigation_by_phase_round_and_epoch():
     assert stepper.current.quantity == "out_o2" and stepper.current.phase == "forward"
     stepper.next_phase()
     assert stepper.current.quantity == "E_total"
-    stepper.prev_phase()
-    assert stepper.current.quantity == "out_o2"
+    stepper.prev_phase()  # back to the start of the error phase
+    assert stepper.current.quantity == "E_o1"
     stepper.finish_round()
     assert stepper.current.quantity == "E_total+" and stepper.completed == 1
     stepper.next()

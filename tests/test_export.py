@@ -16,7 +16,7 @@ import bp_tui
 from bp_tui import cli
 from bp_tui.study.export import (CSV_COLUMNS, FORMATS, export, export_records, export_round, latex_math,
                            markdown_escape, suggested_filename, tex_escape)
-from bp_tui.engine.records import PHASES, Step
+from bp_tui.engine.records import PHASES, Step, phase_kind
 from bp_tui.engine.scenario import builtin_names
 
 # Every figure the article prints for its first round, as it prints them.
@@ -85,7 +85,8 @@ def test_csv_reads_back_one_row_per_sub_step(documents, mazur):
     assert len(body) == 46  # the article's round 1, sub-step by sub-step
     records = bp_tui.Stepper(mazur).round_records(0)
     for row, step in zip(body, records):
-        assert row["epoch"] == "1" and row["sample"] == "1" and row["phase"] in PHASES
+        assert row["epoch"] == "1" and row["sample"] == "1" and row["phase"] == step.phase
+        assert phase_kind(row["phase"]) in PHASES
         assert (row["quantity"], row["formula"], row["substituted"]) == (step.quantity, step.formula,
                                                                          step.substituted)
         assert float(row["value"]) == step.value  # full precision, not 9 decimals
@@ -156,14 +157,14 @@ def test_markdown_follows_the_article_order(documents):
     assert headings[0] == "Mazur's worked example: a 2-2-2 sigmoid network"  # the title said once
     start = headings.index("Round 1")
     assert headings[start:] == ["Round 1", "Forward pass", "Error", "Backward pass: output layer",
-                                "Backward pass: hidden layer (`h1`, `h2`)", "Update", "New error"]
+                                "Backward pass: hidden layer (`h1`, `h2`)", "New error"]  # w5+ with dE_total/dw5
     md = documents["md"]
     assert md.count("$$") == 2 * (46 + 1)  # each sub-step, and the loss in the network description
     assert "| `w5` | `h1` | `o1` | 0.4 |" in md  # which weight joins what
     assert r"net_{h1} &= w_1 \cdot i_1 + w_2 \cdot i_2 + b_1 \cdot 1" in md
     assert r"&= 0.15 \cdot 0.05 + 0.2 \cdot 0.1 + 0.35 \cdot 1" in md
     assert r"\frac{\partial E_{total}}{\partial w_5} &= \delta_{o1} \cdot out_{h1}" in md
-    assert "h1's net input" in md  # the records' one-sentence explanations
+    assert "The net input of h1" in md  # the records' one-sentence explanations
 
 
 def hostile_scenario(**overrides):

@@ -182,7 +182,7 @@ def trace(capsys, *args) -> str:
 
 def test_trace_plain_labels_each_figure_and_prints_its_note_under_it(capsys):
     text = trace(capsys, "mazur", "--plain", "--epochs", "2")
-    assert "    = 0.593269992  ✓ article 0.593269992\nout_h2" in text
+    assert "    = 0.593269992  ✓ article 0.593269992\nnet_h2" in text
     assert "    = -0.019049118  article prints -0.019049119\n    note: The article multiplied the rounded" in text
     assert f"    = 0.291027774  article prints 0.291027924\n    note: {DIFFERS_NOTE}" in text
     assert "    = 0.283547133  ✓ check (reader's comment) 0.283547133\n    note: A reader listed" in text
@@ -234,7 +234,7 @@ def two_rounds(mazur):
 
 def test_markdown_puts_each_label_and_note_under_its_figure(two_rounds):
     md = two_rounds["md"]
-    assert "\n&\\approx 0.593269992\n\\end{aligned}\n$$\n\n*✓ article 0.593269992*\n\n`out_h2`" in md
+    assert "\n&\\approx 0.593269992\n\\end{aligned}\n$$\n\n*✓ article 0.593269992*\n\n`net_h2`" in md
     assert f"*article prints 0.291027924*\n\nNote: {DIFFERS_NOTE}" in md
     assert "*✓ check (reader's comment) 0.283547133*\n\nNote: A reader listed" in md
     assert "A figure the article prints is named after it" in md  # how to read the labels
@@ -264,7 +264,7 @@ def test_json_lists_the_labels_by_step_and_keeps_steps_rebuildable(two_rounds):
     data = json.loads(two_rounds["json"])
     by_quantity = {(data["steps"][entry["step"]]["epoch"], data["steps"][entry["step"]]["quantity"]): entry
                    for entry in data["labels"]}
-    assert by_quantity[(1, "out_h1")] == {"step": 2, "kind": "source", "text": "✓ article 0.593269992",
+    assert by_quantity[(1, "out_h1")] == {"step": 1, "kind": "source", "text": "✓ article 0.593269992",
                                           "printed": "0.593269992", "expected": "0.593269992", "note": ""}
     assert by_quantity[(1, "dE_o2/dout_h1")]["kind"] == "source-differs"
     assert by_quantity[(2, "E_total+")]["text"] == "✓ check (reader's comment) 0.283547133"

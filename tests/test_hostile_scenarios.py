@@ -552,7 +552,7 @@ def test_validate_reports_every_bad_file_on_its_own_line_in_order(tmp_path):
         f"bp-tui: {tmp_path}/nan.toml: training.learning_rate: must be a finite number, got nan",
         f"bp-tui: {tmp_path}/deep.toml: not valid TOML: nested too deeply",
         f'bp-tui: {tmp_path}/key.toml: training."a\\x1b[2Jb": unknown key (allowed: hidden_deltas_use, '
-        "inputs, learning_rate, loss, mode, momentum, targets, train_biases)",
+        "inputs, learning_rate, loss, mode, momentum, targets, train_biases, update)",
         f"bp-tui: {tmp_path}/binary.toml: is a binary file, not TOML text",
         f"bp-tui: {tmp_path}: is a folder, not a scenario file",
         f"bp-tui: {tmp_path}/missing.toml: no such file",

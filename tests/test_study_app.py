@@ -71,26 +71,26 @@ async def test_quiz_masks_accepts_hints_and_reveals():
         text = screen_text(app)
         assert "✓ Right: net_h1 = 0.3775" in text and "0.377500000" in text and "score 1 of 1" in text
 
-        await pilot.press("space")  # net_h2 = 0.3925
+        await pilot.press("space")  # out_h1 = 0.593269992 (neuron by neuron: h1's output comes next)
         await answer(pilot, "0.5")
         text = flat(app)
-        assert ("Not quite (2 tries left). Hint: net_h2 = w3*i1 + w4*i2 + b1*1, with the numbers: "
-                "0.25*0.05 + 0.3*0.1 + 0.35*1") in text
-        assert "0.392500000" not in text
+        assert ("Not quite (2 tries left). Hint: out_h1 = 1/(1 + e^(-net_h1)), with the numbers: "
+                "1/(1 + e^(-0.3775))") in text
+        assert "0.593269992" not in text
         await answer(pilot, "abc")  # not a number: said, and not a try
         assert "'abc' is not a number" in flat(app)
         await answer(pilot, "0.4")
         assert "(1 try left)" in flat(app)
-        await answer(pilot, "0.39")
+        await answer(pilot, "0.59")
         text = screen_text(app)
-        assert "✗ The answer: net_h2 = 0.3925" in text and "0.392500000" in text and "score 1 of 2" in text
+        assert "✗ The answer: out_h1 = 0.593269992" in text and "0.593269992" in text and "score 1 of 2" in text
         assert app.study.score.summary() == "1 of 2 right (forward pass: 1 of 2)"
 
-        await pilot.press("space")  # out_h1: asked; k with the box empty leaves quiz mode
+        await pilot.press("space")  # net_h2: asked; k with the box empty leaves quiz mode
         assert "= ?" in screen_text(app)
         await pilot.press("k")
         text = screen_text(app)
-        assert "0.593269992" in text and "quiz mode" not in text and not app.study.quiz
+        assert "0.392500000" in text and "quiz mode" not in text and not app.study.quiz
         await pilot.press("space")  # not asked any more
         assert "0.596884378" in screen_text(app)
         await pilot.press("q")  # nothing is being typed: q quits
@@ -127,7 +127,7 @@ async def test_quiz_scores_round_one_by_phase():
         text = flat(app)
         assert "score 42 of 46" in text
         summary = ("Round 1 quiz: 42 of 46 right (forward pass: 8 of 8; error: 3 of 3; backward pass: "
-                   "20 of 24; update: 8 of 8; new error: 3 of 3)")
+                   "output layer 12 of 14, hidden layer 16 of 18; new error: 3 of 3)")
         assert summary in text  # under the answer box
         assert "0.291027774" in text  # the new error, now that it is answered
 
@@ -218,7 +218,7 @@ async def test_resume_where_the_learner_quit(state_home):
     async with app.run_test(size=SMALL) as pilot:
         await pilot.press("space")
         await answer(pilot, "0.3775")
-        await pilot.press("space", "q")  # quits while net_h2 is asked: it is asked again next time
+        await pilot.press("space", "q")  # quits while out_h1 is asked: it is asked again next time
     saved = json.loads((state_home / f"{mazur.digest[:40]}.json").read_text(encoding="utf-8"))
     assert (saved["epoch"], saved["k"], saved["score"]["right"]) == (0, 1, 1)
 

@@ -45,7 +45,7 @@ def test_question_hints_then_reveals_and_scores_by_phase():
     first = quiz.Question(stepper.records[0])  # net_h1 = 0.3775
     done, message = first.answer("0.3775", score)
     assert done and "Right" in message
-    second = quiz.Question(stepper.records[1])  # net_h2 = 0.3925
+    second = quiz.Question(stepper.records[2])  # net_h2 = 0.3925 (after out_h1)
     done, message = second.answer("0.5", score)
     assert not done and "w3*i1 + w4*i2 + b1*1" in message and "0.25*0.05 + 0.3*0.1 + 0.35*1" in message
     assert not second.answer("0.4", score)[0]
@@ -73,6 +73,37 @@ def test_place_round_trip_and_bad_states(tmp_path, monkeypatch):
     assert place is None and "ignored saved place" in warning
     files[0].write_text(json.dumps({"epoch": -4, "k": 2}))
     assert progress.load(digest)[0] is None
+
+
+@pytest.mark.parametrize("saved", [
+    {"epoch": 0, "k": 3, "score": None},  # written before places recorded their order
+    {"order": 1, "epoch": 0, "k": 3, "score": None},  # the layer-by-layer order: k = 3 was out_h1, now net_h2
+    {"order": 99, "epoch": 0, "k": 3, "score": None},  # from a bp-tui that orders rounds otherwise
+])
+def test_a_place_counted_in_another_order_starts_over_with_a_one_line_notice(tmp_path, monkeypatch, saved):
+    from bp_tui.app.study import Study  # (no Textual: the study state is plain Python)
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    stepper = bp_tui.Stepper(bp_tui.load_scenario("mazur"))
+    folder = tmp_path / "bp-tui"
+    folder.mkdir()
+    (folder / f"{stepper.scenario.digest[:40]}.json").write_text(json.dumps(saved), encoding="utf-8")
+    place, warning = progress.load(stepper.scenario.digest)
+    assert place is None and "counts sub-steps in an order this bp-tui does not use" in warning
+    place, note = Study(remember=True).saved_place(stepper)
+    assert place is None and note.text.startswith("Starting afresh: the saved place in ")
+    assert "\n" not in note.text
+    assert progress.save(stepper.scenario.digest, progress.Place(0, 3)) is None  # the next save repairs it
+    assert progress.load(stepper.scenario.digest) == (progress.Place(0, 3), None)
+
+
+def test_a_place_that_is_not_a_json_object_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    digest = bp_tui.load_scenario("mazur").digest
+    assert progress.save(digest, progress.Place(0, 1)) is None
+    next((tmp_path / "bp-tui").iterdir()).write_text("[1, 2]", encoding="utf-8")
+    place, warning = progress.load(digest)
+    assert place is None and warning.endswith(": ValueError")
 
 
 def test_unwritable_state_folder_gives_a_warning_not_an_error(tmp_path, monkeypatch):
@@ -141,15 +172,25 @@ def test_to_toml_round_trips_every_feature(case_id, kwargs):
     sc = bp_tui.parse_scenario(scenario_text(**kwargs, title='odd "title" [bold]x[/] \\ end'))
     again = bp_tui.parse_scenario(to_toml(sc), "again.toml")
     for field in ("layers", "activations", "weights", "bias", "biases", "names", "inputs", "targets",
-                  "learning_rate", "loss", "mode", "train_biases", "momentum", "hidden_deltas_use", "title"):
+                  "learning_rate", "loss", "mode", "train_biases", "momentum", "hidden_deltas_use", "update",
+                  "title"):
         assert getattr(again, field) == getattr(sc, field), field
+
+
+def test_saving_an_edited_network_keeps_where_new_weights_are_written():
+    stepper = bp_tui.Stepper(bp_tui.load_scenario("mazur"))
+    stepper.finish_round()
+    stepper.edit(learning_rate=0.25)
+    text = stepper.edited_toml()
+    assert 'update = "after-gradient"' in text.splitlines()
+    assert bp_tui.parse_scenario(text, "saved.toml").update == "after-gradient"
 
 
 def test_builtin_scenarios_round_trip():
     for name in bp_tui.engine.scenario.builtin_names():
         sc = bp_tui.load_scenario(name)
         again = bp_tui.parse_scenario(to_toml(sc), f"{name}-again.toml")
-        assert (again.weights, again.biases) == (sc.weights, sc.biases)
+        assert (again.weights, again.biases, again.update) == (sc.weights, sc.biases, sc.update)
         assert [(e.quantity, e.epoch, e.value, e.note) for e in again.expects] == [
             (e.quantity, e.epoch, e.value, e.note) for e in sc.expects]
 

@@ -12,7 +12,7 @@ import pytest
 from bp_tui import load_scenario
 from bp_tui.app.app import BackpropApp
 
-# After net_h1 is answered right (run_before), these keys ask net_h2, then miss it once.
+# After net_h1 is answered right (run_before), these keys ask out_h1, then miss it once.
 STATES = {
     "asked": ["space"],
     "hint": ["space", "0", ".", "5", "enter"],

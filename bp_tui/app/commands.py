@@ -19,7 +19,7 @@ COMMANDS = [
     Command("space,right", "space  →", "next", "next", "next sub-step"),
     Command("left,backspace", "←  backspace", "back", "back", "previous sub-step (back across rounds, to the start)"),
     Command("right_square_bracket", "]", "next_phase", "phase", "rest of this phase, or the whole next one"),
-    Command("left_square_bracket", "[", "prev_phase", "phase back", "back to the end of the previous phase", False),
+    Command("left_square_bracket", "[", "prev_phase", "phase back", "start of this phase, or of the one before", False),
     Command("enter", "enter", "finish", "round", "finish this round and show the new error (again: next round)"),
     Command("f", "f", "fast_forward", "fast-fwd", "fast-forward many epochs in the background"),
     Command("r", "r", "reset", "reset", "back to the start, with the scenario's weights"),

@@ -2,5 +2,5 @@
 
 Nothing here imports Textual, and numpy only for the large batch scenarios that use it. Modules
 import only downwards, in this order: layout, scenario (and scenario_toml), network, the training
-backends (kernel, vectorized), training, records, stepper.
+backends (kernel, vectorized), training, records (with phases, notation, update_records), stepper.
 """

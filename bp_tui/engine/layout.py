@@ -102,7 +102,9 @@ def quantity_names(layout: Layout, loss: str, train_biases: bool, momentum: floa
                 found.add(f"dE_total/dout_{name}")
                 found |= {f"dE_{up}/dout_{name}" for up in names[L + 1]}
     for name in names[-1]:
-        found |= {f"E_{name}", f"out_{name}+"}
+        found.add(f"out_{name}+")
+        if len(names[-1]) > 1:  # one output's error is the sample's: it is written once, as E_total
+            found.add(f"E_{name}")
         if not softmax:
             found.add(f"dE_total/dout_{name}")
     for p in params:

@@ -6,34 +6,39 @@ come from the traces computed by network.py; this module only names and explains
 
 from __future__ import annotations
 
-import math
 from typing import NamedTuple
 
 from .layout import Layout
-from .network import Evaluation, Network, SampleTrace, State, add_all
+from .network import Evaluation, Network, SampleTrace, State
+from .notation import num, term, value_text  # noqa: F401 (read through records)
+from .phases import PHASE_LABELS, PHASES, backward_phase, phase_kind, phase_label  # noqa: F401 (read through records)
+from .update_records import UpdateSteps
 
-PHASES = ("forward", "error", "backward", "update", "evaluate")
-PHASE_LABELS = {
-    "forward": "forward pass",
-    "error": "error",
-    "backward": "backward pass",
-    "update": "update",
-    "evaluate": "new error",
-}
-
-
-def phase_label(phase: str) -> str:
-    """How a phase is named on screen and in documents ("forward pass"), from its id alone."""
-    return PHASE_LABELS.get(phase, phase)
+# A saved place counts sub-steps, so it is only valid in the order it was counted in: bump this
+# whenever the order of a round's records changes (2: the forward pass neuron by neuron, the backward
+# pass one phase per layer, a lone output's error written once).
+ORDER_VERSION = 2
 
 
 class Step(NamedTuple):
-    """One sub-step: what the app draws, the quiz asks, the export writes and the tests assert."""
+    """One sub-step: what the app draws, the quiz asks, the export writes and the tests assert.
+
+    `neurons` and `params` are exactly what the sub-step touches (the network picture lights up these
+    names and no others; tests/test_engine_records.py checks the rule on every built-in scenario):
+    - every neuron and every weight or bias whose name the formula reads, the quantity's own neuron
+      first: net_h1 = w1*i1 + w2*i2 + b1*1 touches h1, i1, i2 and w1, w2, b1;
+    - a derivative that travels along weights also names its path: dE_total/dout_h1 leaves h1 along
+      w5 to o1 and along w7 to o2, so it touches h1, o1, o2 and w5, w7;
+    - a quantity about one weight or bias (its gradient, running gradient v_, new value +) touches
+      that parameter and the neurons it joins, the one it feeds first: w5+ touches o1, h1 and w5;
+      a shared bias feeds its whole layer;
+    - a training-set error (E_mean, E_mean+) touches the output neurons whose errors it averages.
+    """
 
     epoch: int  # round number, 1-based: round 1 starts from the scenario's weights
     index: int  # position inside the round, 0-based
     sample: int | None  # 0-based sample; None for steps about the whole training set
-    phase: str  # one of PHASES
+    phase: str  # a phase id (phases.py): "forward", "backward-output", ...; phase_label names it
     layer: int  # the layer the quantity belongs to (0 = inputs)
     quantity: str  # e.g. net_h1, delta_o1, dE_total/dw5, w5+
     formula: str  # symbolic, e.g. "net_h1 = w1*i1 + w2*i2 + b1*1"
@@ -41,57 +46,31 @@ class Step(NamedTuple):
     value: float
     neurons: tuple[str, ...]  # neuron names it touches (the quantity's own neuron first)
     params: tuple[str, ...]  # weight and bias names it touches
-    explanation: str  # one plain sentence
-
-
-def num(x: float) -> str:
-    """A number as the article prints it: up to 9 decimals, no trailing zeros (0.15, 0.593269992)."""
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    if x == 0:
-        return "0"
-    if 1e-4 <= abs(x) < 1e9:
-        return f"{x:.9f}".rstrip("0").rstrip(".")
-    return f"{x:.9g}"
-
-
-def term(x: float) -> str:
-    """A number inside a larger expression: negatives in parentheses."""
-    text = num(x)
-    return f"({text})" if text.startswith("-") else text
-
-
-def value_text(x: float) -> str:
-    """A result to 9 decimals, with more significant digits when it is tiny, in e-notation when huge.
-
-    Zero prints without a sign: -0.0 (a negative number times 0) is 0 to a reader."""
-    if not math.isfinite(x):
-        return num(x)
-    if x == 0:
-        return f"{0.0:.9f}"
-    if abs(x) < 1e-4 or abs(x) >= 1e9:
-        return f"{x:.9e}"
-    return f"{x:.9f}"
+    explanation: str  # one plain sentence, starting with a capital letter
 
 
 OUT_FORMULAS = {
-    "sigmoid": ("1/(1 + e^(-{net}))", "the logistic function squashes {n}'s net input into (0, 1)"),
-    "tanh": ("tanh({net})", "tanh squashes {n}'s net input into (-1, 1)"),
+    "sigmoid": ("1/(1 + e^(-{net}))", "The logistic function squashes the net input of {n} into (0, 1)"),
+    "tanh": ("tanh({net})", "The tanh function squashes the net input of {n} into (-1, 1)"),
     "relu": ("max(0, {net})", "ReLU passes a positive net input through and turns a negative one into 0"),
-    "linear": ("{net}", "a linear neuron outputs its net input unchanged"),
+    "linear": ("{net}", "A linear neuron outputs its net input unchanged"),
 }
 SLOPE_FORMULAS = {
-    "sigmoid": ("{out}*(1 - {out})", "the logistic function's slope, written with its output"),
-    "tanh": ("1 - {out}^2", "tanh's slope, written with its output"),
-    "relu": ("1 if {net} > 0, else 0", "ReLU's slope: 1 for a positive net input, 0 otherwise"),
-    "linear": ("1", "a linear neuron's slope is always 1"),
+    "sigmoid": ("{out}*(1 - {out})", "The logistic function's slope, written with its output"),
+    "tanh": ("1 - {out}^2", "The slope of tanh, written with its output"),
+    "relu": ("1 if {net} > 0, else 0", "The slope of ReLU: 1 for a positive net input, 0 otherwise"),
+    "linear": ("1", "A linear neuron's slope is always 1"),
 }
 
 
-class EpochWriter:
-    """Builds the records of one round from its traces (one writer per round)."""
+class EpochWriter(UpdateSteps):
+    """Builds the records of one round from its traces (one writer per round).
+
+    Where the new values are written follows the scenario: `update = "end"` after the sample's
+    backward pass (or after the batch), in their own phase; `update = "after-gradient"` each right
+    after its gradient, as the article does. With hidden_deltas_use = "updated" a layer's new values
+    are used by the layer below, so they close that layer's section of the backward pass.
+    """
 
     def __init__(self, net: Network, layout: Layout, epoch: int):
         self.net, self.layout, self.epoch = net, layout, epoch
@@ -101,6 +80,7 @@ class EpochWriter:
         self.records: list[Step] = []
         self.sample: int | None = 0
         self.phase = "forward"
+        self.after_gradient = self.scenario.update == "after-gradient"
 
     def add(self, layer, quantity, formula, substituted, value, neurons=(), params=(), explanation=""):
         self.records.append(Step(self.epoch, len(self.records), self.sample, self.phase, layer, quantity,
@@ -114,84 +94,113 @@ class EpochWriter:
 
     # --- a sample's forward, error and backward steps ------------------------------------
 
-    def sample_steps(self, trace: SampleTrace, params_before, sample: int) -> None:
+    def sample_steps(self, trace: SampleTrace, before, sample: int) -> None:
+        """One sample's records; `before` is the (params, velocity) pair the sample starts from."""
         self.sample = sample
-        self.forward(trace, params_before)
+        self.forward(trace, before[0])
         self.error(trace, sample)
-        self.backward(trace)
+        self.backward(trace, before)
 
     def forward(self, trace: SampleTrace, params) -> None:
+        """Neuron by neuron, as the article goes: net_h1, out_h1, net_h2, out_h2, ... A softmax output
+        needs the net input of every neuron of its layer, so there all the nets come first."""
         self.phase = "forward"
         for l in range(self.net.depth):
-            L = l + 1
-            act = self.net.activations[l]
-            for j, name in enumerate(self.names[L]):
-                parts = [f"{self.wnames[l][j][k]}*{self.source(l, k)}" for k in range(len(self.names[l]))]
-                nums = [f"{term(w)}*{term(x)}" for w, x in zip(params.weights[l][j], trace.outs[l])]
-                touched = [self.wnames[l][j][k] for k in range(len(self.names[l]))]
-                bias_name = self.layout.bias_name(l, j)
-                if bias_name is not None:
-                    b = params.biases[l] if self.scenario.bias == "shared" else params.biases[l][j]
-                    parts.append(f"{bias_name}*1")
-                    nums.append(f"{term(b)}*1")
-                    touched.append(bias_name)
-                self.add(L, f"net_{name}", " + ".join(parts), " + ".join(nums), trace.nets[L][j],
-                         (name, *self.names[l]), touched,
-                         f"{name}'s net input: each incoming value times the weight that joins it to {name}"
-                         + (", plus the bias" if bias_name else "") + ", added up")
-            for j, name in enumerate(self.names[L]):
-                if act == "softmax":
-                    nets = self.names[L]
-                    formula = f"e^net_{name} / (" + " + ".join(f"e^net_{n}" for n in nets) + ")"
-                    subst = f"e^{term(trace.nets[L][j])} / (" + " + ".join(
-                        f"e^{term(v)}" for v in trace.nets[L]) + ")"
-                    why = f"softmax turns the output layer's net inputs into probabilities that add up to 1"
-                else:
-                    shape, why = OUT_FORMULAS[act]
-                    formula = shape.format(net=f"net_{name}")
-                    subst = shape.format(net=term(trace.nets[L][j]))
-                    why = why.format(n=name)
-                self.add(L, f"out_{name}", formula, subst, trace.outs[L][j], (name,), (), why)
+            count = len(self.names[l + 1])
+            if self.net.activations[l] == "softmax":
+                for j in range(count):
+                    self.net_step(trace, params, l, j)
+                for j in range(count):
+                    self.softmax_step(trace, l + 1, j)
+            else:
+                for j in range(count):
+                    self.net_step(trace, params, l, j)
+                    self.out_step(trace, l + 1, j)
+
+    def net_step(self, trace: SampleTrace, params, l: int, j: int) -> None:
+        L, name = l + 1, self.names[l + 1][j]
+        parts = [f"{self.wnames[l][j][k]}*{self.source(l, k)}" for k in range(len(self.names[l]))]
+        nums = [f"{term(w)}*{term(x)}" for w, x in zip(params.weights[l][j], trace.outs[l])]
+        touched = [self.wnames[l][j][k] for k in range(len(self.names[l]))]
+        bias_name = self.layout.bias_name(l, j)
+        if bias_name is not None:
+            b = params.biases[l] if self.scenario.bias == "shared" else params.biases[l][j]
+            parts.append(f"{bias_name}*1")
+            nums.append(f"{term(b)}*1")
+            touched.append(bias_name)
+        self.add(L, f"net_{name}", " + ".join(parts), " + ".join(nums), trace.nets[L][j],
+                 (name, *self.names[l]), touched,
+                 f"The net input of {name}: each incoming value times the weight that joins it to {name}"
+                 + (", plus the bias" if bias_name else "") + ", added up")
+
+    def out_step(self, trace: SampleTrace, L: int, j: int) -> None:
+        name = self.names[L][j]
+        shape, why = OUT_FORMULAS[self.net.activations[L - 1]]
+        self.add(L, f"out_{name}", shape.format(net=f"net_{name}"), shape.format(net=term(trace.nets[L][j])),
+                 trace.outs[L][j], (name,), (), why.format(n=name))
+
+    def softmax_step(self, trace: SampleTrace, L: int, j: int) -> None:
+        name, layer = self.names[L][j], self.names[L]
+        formula = f"e^net_{name} / (" + " + ".join(f"e^net_{n}" for n in layer) + ")"
+        subst = f"e^{term(trace.nets[L][j])} / (" + " + ".join(f"e^{term(v)}" for v in trace.nets[L]) + ")"
+        why = ("Softmax needs the net input of every neuron in its layer, which is why the outputs come "
+               "after all the nets: it turns them into probabilities that add up to 1" if j == 0 else
+               "Softmax turns the output layer's net inputs into probabilities that add up to 1")
+        self.add(L, f"out_{name}", formula, subst, trace.outs[L][j],
+                 (name, *(n for n in layer if n != name)), (), why)
 
     def error(self, trace: SampleTrace, sample: int) -> None:
+        """Each output's error, then their total; with one output the total is that error, written once."""
         self.phase = "error"
         top = self.net.depth
         outputs = self.names[top]
         n = len(outputs)
         targets = self.scenario.targets[sample]
+        terms = [self.loss_formula(name, targets[j], trace.outs[top][j], n) for j, name in enumerate(outputs)]
+        if n == 1:
+            formula, subst, why = terms[0]
+            self.add(top, "E_total", formula, subst, trace.loss, outputs, (),
+                     f"{why}: with one output neuron, that is the sample's whole error")
+            return
         for j, name in enumerate(outputs):
-            formula, subst, why = self.loss_formula(name, targets[j], trace.outs[top][j], n)
+            formula, subst, why = terms[j]
             self.add(top, f"E_{name}", formula, subst, trace.loss_terms[j], (name,), (), why)
         self.add(top, "E_total", " + ".join(f"E_{n}" for n in outputs),
                  " + ".join(term(v) for v in trace.loss_terms), trace.loss, outputs, (),
-                 "the sample's total error: the output neurons' errors added up")
+                 "The sample's total error: the output neurons' errors added up")
 
     def loss_formula(self, name: str, t: float, o: float, n: int, mark: str = ""):
         """(formula, substituted, explanation) of one output's error term; mark="+" after the update."""
         out = f"out_{name}{mark}"
         if self.net.loss == "half-sse":
             return (f"1/2*(target_{name} - {out})^2", f"1/2*({num(t)} - {term(o)})^2",
-                    f"half the squared gap between {name}'s target and its output")
+                    f"Half the squared gap between the target of {name} and its output")
         if self.net.loss == "mse":
             return (f"(target_{name} - {out})^2/{n}", f"({num(t)} - {term(o)})^2/{n}",
-                    f"{name}'s squared gap, divided by the {n} outputs (the error is their mean)")
+                    f"The squared gap of {name}, divided by the {n} outputs (the error is their mean)")
         return (f"-target_{name}*ln({out})", f"-{term(t)}*ln({term(o)})",
-                f"cross-entropy: minus the target times the log of the probability {name} gave")
+                f"Cross-entropy: minus the target times the log of the probability {name} gave")
 
-    def backward(self, trace: SampleTrace) -> None:
-        self.phase = "backward"
+    def backward(self, trace: SampleTrace, before) -> None:
+        """One phase per layer, from the outputs down. New values written here (update =
+        "after-gradient", or hidden_deltas_use = "updated") belong to their layer's phase."""
         top = self.net.depth
-        update_first = self.net.update_first and trace.after is not None
+        online = trace.after is not None
+        inside = online and (self.after_gradient or self.net.update_first)
         for L in range(top, 0, -1):
+            self.phase = backward_phase(L, top)
             if L == top:
                 self.output_deltas(trace)
             else:
-                self.hidden_deltas(trace, L, marked=update_first)
-            self.gradients(trace, L)
-            if update_first:
-                self.updates(L - 1, trace.weight_grads, trace.bias_grads, self._before,
-                             (trace.after, trace.velocity_after), label="dE_total")
-                self.phase = "backward"
+                self.hidden_deltas(trace, L, marked=online and self.net.update_first)
+            updates = None
+            if inside:
+                updates = self.update_entries(L - 1, trace.weight_grads, trace.bias_grads, before,
+                                              (trace.after, trace.velocity_after))
+            self.gradients(trace, L, updates if self.after_gradient else None)
+            if inside and not self.after_gradient:  # "updated", at the end: the block closes the section
+                for update in updates.values():
+                    self.update_steps(update, "dE_total")
 
     def output_deltas(self, trace: SampleTrace) -> None:
         top = self.net.depth
@@ -202,50 +211,54 @@ class EpochWriter:
             if act == "softmax":
                 self.add(top, f"delta_{name}", f"out_{name} - target_{name}", f"{term(o)} - {term(t)}",
                          trace.deltas[top][j], (name,), (),
-                         "with softmax and cross-entropy the chain rule collapses to output minus target")
+                         "With softmax and cross-entropy the chain rule collapses to output minus target")
                 continue
             if self.net.loss == "half-sse":
                 formula, subst = f"-(target_{name} - out_{name})", f"-({num(t)} - {term(o)})"
             else:
                 formula, subst = f"-2*(target_{name} - out_{name})/{n}", f"-2*({num(t)} - {term(o)})/{n}"
             self.add(top, f"dE_total/dout_{name}", formula, subst, trace.error_slopes[j], (name,), (),
-                     f"how fast the total error grows as {name}'s output grows")
-            shape, why = SLOPE_FORMULAS[act]
-            self.add(top, f"dout_{name}/dnet_{name}", shape.format(out=f"out_{name}", net=f"net_{name}"),
-                     shape.format(out=term(o), net=term(trace.nets[top][j])), trace.slopes[top][j], (name,), (),
-                     why)
-            self.add(top, f"delta_{name}", f"dE_total/dout_{name} * dout_{name}/dnet_{name}",
-                     f"{term(trace.error_slopes[j])}*{term(trace.slopes[top][j])}", trace.deltas[top][j],
-                     (name,), (), f"{name}'s delta: how fast the error grows with {name}'s net input")
+                     f"How fast the total error grows as the output of {name} grows")
+            self.slope_step(trace, top, j)
+            self.delta_step(trace, top, j, trace.error_slopes[j])
+
+    def slope_step(self, trace: SampleTrace, L: int, j: int) -> None:
+        name = self.names[L][j]
+        shape, why = SLOPE_FORMULAS[self.net.activations[L - 1]]
+        self.add(L, f"dout_{name}/dnet_{name}", shape.format(out=f"out_{name}", net=f"net_{name}"),
+                 shape.format(out=term(trace.outs[L][j]), net=term(trace.nets[L][j])), trace.slopes[L][j],
+                 (name,), (), why)
+
+    def delta_step(self, trace: SampleTrace, L: int, j: int, error_slope: float) -> None:
+        name = self.names[L][j]
+        self.add(L, f"delta_{name}", f"dE_total/dout_{name} * dout_{name}/dnet_{name}",
+                 f"{term(error_slope)}*{term(trace.slopes[L][j])}", trace.deltas[L][j], (name,), (),
+                 f"The delta of {name}: how fast the error grows with its net input")
 
     def hidden_deltas(self, trace: SampleTrace, L: int, marked: bool) -> None:
         above = self.names[L + 1]
         weights = trace.weights_used[L]
         mark = "+" if marked else ""
         for j, name in enumerate(self.names[L]):
+            path = [self.wnames[L][m][j] for m in range(len(above))]  # out of this neuron, into each above
             for m, up in enumerate(above):
-                wname = self.wnames[L][m][j]
-                self.add(L, f"dE_{up}/dout_{name}", f"delta_{up} * {wname}{mark}",
+                self.add(L, f"dE_{up}/dout_{name}", f"delta_{up} * {path[m]}{mark}",
                          f"{term(trace.deltas[L + 1][m])}*{term(weights[m][j])}", trace.contributions[L][j][m],
-                         (name, up), (wname,),
-                         f"the part of the error that reaches {name} through {up}: {up}'s delta times "
-                         f"the weight {wname} from {name} to {up}"
+                         (name, up), (path[m],),
+                         f"The part of the error that reaches {name} through {up}: the delta of {up} times "
+                         f"the weight {path[m]} from {name} to {up}"
                          + (" (already updated: the article's summary code did this)" if marked else ""))
-            parts = [f"dE_{up}/dout_{name}" for up in above]
-            self.add(L, f"dE_total/dout_{name}", " + ".join(parts),
+            self.add(L, f"dE_total/dout_{name}", " + ".join(f"dE_{up}/dout_{name}" for up in above),
                      " + ".join(term(v) for v in trace.contributions[L][j]), trace.sums[L][j],
-                     (name, *above), (),
-                     f"{name} feeds every neuron above it, so its effect on the error is the sum of those paths")
-            act = self.net.activations[L - 1]
-            shape, why = SLOPE_FORMULAS[act]
-            self.add(L, f"dout_{name}/dnet_{name}", shape.format(out=f"out_{name}", net=f"net_{name}"),
-                     shape.format(out=term(trace.outs[L][j]), net=term(trace.nets[L][j])), trace.slopes[L][j],
-                     (name,), (), why)
-            self.add(L, f"delta_{name}", f"dE_total/dout_{name} * dout_{name}/dnet_{name}",
-                     f"{term(trace.sums[L][j])}*{term(trace.slopes[L][j])}", trace.deltas[L][j], (name,), (),
-                     f"{name}'s delta: how fast the error grows with {name}'s net input")
+                     (name, *above), path,
+                     f"The output of {name} feeds every neuron above it, so its effect on the error is the "
+                     "sum of those paths")
+            self.slope_step(trace, L, j)
+            self.delta_step(trace, L, j, trace.sums[L][j])
 
-    def gradients(self, trace: SampleTrace, L: int) -> None:
+    def gradients(self, trace: SampleTrace, L: int, updates: dict | None = None) -> None:
+        """The gradients of the weights (and trained biases) into layer L; with `updates`, each is
+        followed at once by that parameter's new value (update = "after-gradient")."""
         l = L - 1
         for j, name in enumerate(self.names[L]):
             for k in range(len(self.names[l])):
@@ -254,114 +267,51 @@ class EpochWriter:
                 self.add(L, f"dE_total/d{wname}", f"delta_{name} * {src}",
                          f"{term(trace.deltas[L][j])}*{term(trace.outs[l][k])}", trace.weight_grads[l][j][k],
                          (name, self.names[l][k]), (wname,),
-                         f"{wname} carries {src} into {name}, so its gradient is {name}'s delta times {src}")
+                         f"The weight {wname} carries {src} into {name}, so its gradient is the delta of "
+                         f"{name} times {src}")
+                self.update_after(updates, wname)
             if self.scenario.train_biases and self.scenario.bias == "per-neuron":
                 bname = self.layout.bias_name(l, j)
                 self.add(L, f"dE_total/d{bname}", f"delta_{name} * 1", f"{term(trace.deltas[L][j])}*1",
                          trace.bias_grads[l][j], (name,), (bname,),
-                         f"a bias is a weight on a constant input of 1: its gradient is {name}'s delta")
+                         f"A bias is a weight on a constant input of 1: its gradient is the delta of {name}")
+                self.update_after(updates, bname)
         if self.scenario.train_biases and self.scenario.bias == "shared":
             bname = self.layout.bias_name(l, 0)
             layer = self.names[L]
             self.add(L, f"dE_total/d{bname}", " + ".join(f"delta_{n}" for n in layer),
                      " + ".join(term(d) for d in trace.deltas[L]), trace.bias_grads[l], layer, (bname,),
-                     f"{bname} is shared by every neuron of this layer, so its gradient adds up their deltas")
+                     f"The bias {bname} is shared by every neuron of this layer, so its gradient adds up "
+                     "their deltas")
+            self.update_after(updates, bname)
 
-    # --- updates -------------------------------------------------------------------------
-
-    def updates(self, l, weight_grads, bias_grads, before, after, label: str) -> None:
-        """The update steps of weight layer l; before and after are (params, velocity) pairs.
-
-        With momentum, each parameter first gets its running gradient v, then steps along it.
-        """
-        self.phase = "update"
-        mu, lr = self.net.momentum, self.net.learning_rate
-        (p0, v0), (p1, v1) = before, after
-        L = l + 1
-        entries = []
-        for j, name in enumerate(self.names[L]):
-            for k in range(len(self.names[l])):
-                entries.append((self.wnames[l][j][k], p0.weights[l][j][k], p1.weights[l][j][k],
-                                weight_grads[l][j][k],
-                                (v0.weights[l][j][k], v1.weights[l][j][k]) if mu else None,
-                                (name, self.names[l][k])))
-        if self.scenario.train_biases and p0.biases is not None:
-            if self.scenario.bias == "shared":
-                entries.append((self.layout.bias_name(l, 0), p0.biases[l], p1.biases[l], bias_grads[l],
-                                (v0.biases[l], v1.biases[l]) if mu else None, self.names[L]))
-            else:
-                for j, name in enumerate(self.names[L]):
-                    entries.append((self.layout.bias_name(l, j), p0.biases[l][j], p1.biases[l][j],
-                                    bias_grads[l][j], (v0.biases[l][j], v1.biases[l][j]) if mu else None,
-                                    (name,)))
-        for pname, old, new, grad, velocities, neurons in entries:
-            gname = f"{label}/d{pname}"
-            if mu:
-                previous, v = velocities
-                self.add(L, f"v_{pname}", f"mu*v_{pname} + {gname}", f"{num(mu)}*{term(previous)} + {term(grad)}",
-                         v, neurons, (pname,),
-                         "momentum keeps a running gradient: the last one shrunk by mu, plus the new one")
-                self.add(L, f"{pname}+", f"{pname} - eta*v_{pname}", f"{term(old)} - {num(lr)}*{term(v)}", new,
-                         neurons, (pname,), f"step {pname} against its running gradient, scaled by the learning rate")
-            else:
-                self.add(L, f"{pname}+", f"{pname} - eta*{gname}", f"{term(old)} - {num(lr)}*{term(grad)}", new,
-                         neurons, (pname,),
-                         f"step {pname} against its gradient, scaled by the learning rate eta: the error shrinks")
+    def update_after(self, updates: dict | None, name: str) -> None:
+        if updates is not None:
+            self.update_steps(updates[name], "dE_total")
 
     # --- the whole round -----------------------------------------------------------------
 
     def round(self, before: State, traces: list[SampleTrace], after: State, evaluation: Evaluation,
               mean_grads=None) -> list[Step]:
         """Every record of the round; `mean_grads` are the batch update's (weight, bias) gradients."""
-        scenario = self.scenario
-        if scenario.mode == "online":
-            params = before.params
-            velocity = before.velocity
+        if self.scenario.mode == "online":
+            state = (before.params, before.velocity)
             for s, trace in enumerate(traces):
-                self._before = (params, velocity)
-                self.sample_steps(trace, params, s)
-                if not self.net.update_first:
+                self.sample_steps(trace, state, s)
+                following = (trace.after, trace.velocity_after)
+                if not (self.after_gradient or self.net.update_first):  # update = "end": a phase of its own
+                    self.phase = "update"
                     for l in range(self.net.depth - 1, -1, -1):
-                        self.updates(l, trace.weight_grads, trace.bias_grads, self._before,
-                                     (trace.after, trace.velocity_after), label="dE_total")
-                params, velocity = trace.after, trace.velocity_after
+                        for update in self.update_entries(l, trace.weight_grads, trace.bias_grads, state,
+                                                          following).values():
+                            self.update_steps(update, "dE_total")
+                state = following
         else:
             for s, trace in enumerate(traces):
-                self.sample_steps(trace, before.params, s)
+                self.sample_steps(trace, (before.params, before.velocity), s)
             self.batch_update(traces, before, after, mean_grads)
         self.evaluate(after, evaluation)
         return self.records
-
-    def batch_update(self, traces, before: State, after: State, mean_grads) -> None:
-        self.sample, self.phase = None, "error"
-        count = len(traces)
-        self.add(self.net.depth, "E_mean", f"(sum of E_total over the {count} samples)/{count}",
-                 "(" + " + ".join(term(t.loss) for t in traces) + f")/{count}",
-                 add_all([t.loss for t in traces]) / count, self.names[-1], (),
-                 "the training-set error before the update: the mean of the samples' errors")
-        weight_grads, bias_grads = mean_grads
-        self.phase = "update"
-        for l in range(self.net.depth - 1, -1, -1):
-            L = l + 1
-            for j, name in enumerate(self.names[L]):
-                for k in range(len(self.names[l])):
-                    wname = self.wnames[l][j][k]
-                    self.add(L, f"dE_mean/d{wname}", f"(sum of dE_total/d{wname} over the samples)/{count}",
-                             "(" + " + ".join(term(t.weight_grads[l][j][k]) for t in traces) + f")/{count}",
-                             weight_grads[l][j][k], (name, self.names[l][k]), (wname,),
-                             "in batch mode a weight's gradient is the mean of its gradients over the samples")
-            if bias_grads is not None and self.scenario.train_biases:
-                for j in range(1 if self.scenario.bias == "shared" else len(self.names[L])):
-                    bname = self.layout.bias_name(l, j)
-                    pick = (lambda t: t.bias_grads[l]) if self.scenario.bias == "shared" else (
-                        lambda t, j=j: t.bias_grads[l][j])
-                    value = bias_grads[l] if self.scenario.bias == "shared" else bias_grads[l][j]
-                    self.add(L, f"dE_mean/d{bname}", f"(sum of dE_total/d{bname} over the samples)/{count}",
-                             "(" + " + ".join(term(pick(t)) for t in traces) + f")/{count}", value,
-                             self.names[L] if self.scenario.bias == "shared" else (self.names[L][j],), (bname,),
-                             "in batch mode a bias's gradient is the mean of its gradients over the samples")
-            self.updates(l, weight_grads, bias_grads, (before.params, before.velocity),
-                         (after.params, after.velocity), label="dE_mean")
 
     def evaluate(self, after: State, evaluation: Evaluation) -> None:
         """The round's result: each sample's outputs and error again, with the updated parameters."""
@@ -374,21 +324,23 @@ class EpochWriter:
             self.sample = s
             nets, outs = evaluation.nets[s], evaluation.outputs[s]
             for j, name in enumerate(outputs):
+                neurons = (name,)
                 if act == "softmax":
                     formula = f"e^net_{name}+ / (" + " + ".join(f"e^net_{n}+" for n in outputs) + ")"
                     subst = f"e^{term(nets[j])} / (" + " + ".join(f"e^{term(v)}" for v in nets) + ")"
+                    neurons += tuple(n for n in outputs if n != name)
                 else:
                     shape = OUT_FORMULAS[act][0]
                     formula, subst = shape.format(net=f"net_{name}+"), shape.format(net=term(nets[j]))
-                self.add(top, f"out_{name}+", formula, subst, outs[j], (name,), (),
-                         f"{name}'s output again, computed forward with this round's new weights")
+                self.add(top, f"out_{name}+", formula, subst, outs[j], neurons, (),
+                         f"The output of {name} again, computed forward with this round's new weights")
             terms = [self.loss_formula(name, targets[j], outs[j], len(outputs), mark="+")
                      for j, name in enumerate(outputs)]
             self.add(top, "E_total+", " + ".join(f for f, _s, _w in terms), " + ".join(s for _f, s, _w in terms),
                      losses[s], outputs, (),
-                     "the sample's total error with the updated weights: compare it with E_total before")
+                     "The sample's total error with the updated weights: compare it with E_total before")
         if len(losses) > 1:
             self.sample = None
             self.add(top, "E_mean+", f"(sum of E_total+ over the {len(losses)} samples)/{len(losses)}",
                      "(" + " + ".join(term(v) for v in losses) + f")/{len(losses)}", mean, outputs, (),
-                     "the training-set error after this round: the mean of the samples' errors")
+                     "The training-set error after this round: the mean of the samples' errors")

@@ -42,12 +42,13 @@ LOSSES = ("half-sse", "mse", "cross-entropy")
 MODES = ("online", "batch")
 BIAS_MODES = ("shared", "per-neuron", "none")
 HIDDEN_DELTAS = ("original", "updated")
+UPDATES = ("end", "after-gradient")  # where each new weight is written: see docs/scenarios.md
 
 _TOP_KEYS = {"title", "description", "source", "source_short", "network", "training", "expect"}
 _NETWORK_KEYS = {"layers", "activation", "weights", "bias", "biases", "names", "init"}
 _TRAINING_KEYS = {
     "inputs", "targets", "learning_rate", "loss", "mode", "train_biases", "momentum",
-    "hidden_deltas_use",
+    "hidden_deltas_use", "update",
 }
 _EXPECT_KEYS = {"quantity", "epoch", "value", "printed", "check", "sample", "note", "decimals"}
 _PRINTED_FIGURE = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
@@ -93,6 +94,7 @@ class Scenario(NamedTuple):
     train_biases: bool = False
     momentum: float = 0.0
     hidden_deltas_use: str = "original"
+    update: str = "end"  # "after-gradient": each new value right after its gradient, as the article does
     expects: tuple[Expect, ...] = ()
     title: str = ""
     description: str = ""
@@ -322,6 +324,10 @@ class _Validator:
         if hidden_deltas == "updated" and mode == "batch":
             raise self.fail("training.hidden_deltas_use",
                             '"updated" needs mode = "online" (a batch updates once, after every delta)')
+        update = self.choice(train.get("update", "end"), "training.update", UPDATES)
+        if update == "after-gradient" and mode == "batch":
+            raise self.fail("training.update", '"after-gradient" needs mode = "online" (a batch update '
+                            "needs every sample's gradient first)")
 
         layout = Layout(layers, names, bias)
         expects = self.expects(doc.get("expect", []), layout, len(samples[0]), loss, train_biases,
@@ -330,8 +336,8 @@ class _Validator:
             layers=layers, activations=activations, weights=weights, bias=bias, biases=biases,
             names=names, inputs=samples[0], targets=samples[1], learning_rate=learning_rate,
             loss=loss, mode=mode, train_biases=train_biases, momentum=momentum,
-            hidden_deltas_use=hidden_deltas, expects=expects, origin=self.label, digest=digest,
-            **texts,
+            hidden_deltas_use=hidden_deltas, update=update, expects=expects, origin=self.label,
+            digest=digest, **texts,
         )
 
     def layers(self, net: dict) -> tuple[int, ...]:
@@ -435,7 +441,9 @@ class _Validator:
             entry = self.table(item, where, _EXPECT_KEYS)
             quantity = self.text(_required(entry, "quantity", self, where), f"{where}.quantity", 80)
             if quantity not in known:
-                raise self.fail(f"{where}.quantity", f"{quantity!r} is not a quantity this network computes")
+                lone = layout.neuron_names[-1]
+                hint = " (with one output neuron, its error is E_total)" if quantity == f"E_{lone[0]}" else ""
+                raise self.fail(f"{where}.quantity", f"{quantity!r} is not a quantity this network computes{hint}")
             epoch = self.integer(_required(entry, "epoch", self, where), f"{where}.epoch", 1, MAX_EXPECT_EPOCH)
             printed = self.printed_figure(entry, where)
             if "value" not in entry and not printed:

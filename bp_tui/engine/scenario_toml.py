@@ -52,7 +52,8 @@ def to_toml(scenario: Scenario, weights=None, biases=None) -> str:
               f"learning_rate = {_number(scenario.learning_rate)}", f"loss = {_string(scenario.loss)}",
               f"mode = {_string(scenario.mode)}", f"train_biases = {'true' if scenario.train_biases else 'false'}",
               f"momentum = {_number(scenario.momentum)}",
-              f"hidden_deltas_use = {_string(scenario.hidden_deltas_use)}"]
+              f"hidden_deltas_use = {_string(scenario.hidden_deltas_use)}",
+              f"update = {_string(scenario.update)}"]
     for e in scenario.expects:
         lines += ["", "[[expect]]", f"quantity = {_string(e.quantity)}", f"epoch = {e.epoch}",
                   f"value = {_number(e.value)}", f"sample = {e.sample + 1}"]

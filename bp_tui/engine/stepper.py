@@ -2,7 +2,9 @@
 
 Position is (epoch, k): `epoch` rounds are complete and the current round is number epoch + 1;
 its first k records are revealed. (0, 0) is the very start. Moving past the end of a round enters
-the next one; stepping back before its first record returns to the end of the previous one.
+the next one; stepping back before its first record returns to the end of the previous one. A
+phase is a run of one sample's records of one phase id (records.phase_label names it): `]` shows
+the rest of it, `[` goes back to its first sub-step.
 
 Only what is needed to recompute is kept: a checkpoint of the parameters every CHECKPOINT_EVERY
 epochs, the training-set error of every epoch reached, and the records of the round on screen.
@@ -19,7 +21,7 @@ from typing import NamedTuple
 
 from .expectations import ExpectResult
 from .network import Network
-from .records import EpochWriter, Step
+from .records import EpochWriter, Step, phase_kind
 from .scenario import Scenario
 from .training import State, Trainer, healthy, initial_state
 
@@ -313,6 +315,12 @@ class Stepper:
         return [i + 1 for i, step in enumerate(records)
                 if i + 1 == len(records) or (records[i + 1].phase, records[i + 1].sample) != (step.phase, step.sample)]
 
+    def _group_starts(self) -> list[int]:
+        """k positions at which a phase's first sub-step is the current one."""
+        records = self.records
+        return [i + 1 for i, step in enumerate(records)
+                if i == 0 or (records[i - 1].phase, records[i - 1].sample) != (step.phase, step.sample)]
+
     def next_phase(self) -> bool:
         """Show the rest of the current phase, or the whole next one if this one is complete."""
         later = [end for end in self._group_ends() if end > self.k]
@@ -326,19 +334,57 @@ class Stepper:
         return False
 
     def prev_phase(self) -> bool:
-        """Go back to the end of the previous phase."""
-        earlier = [end for end in self._group_ends() if end < self.k]
+        """Go back to the start of the current phase (its first sub-step the current one) or, when
+        already there, to the start of the previous phase: across rounds, and from round 1's first
+        sub-step to the very start."""
+        earlier = [start for start in self._group_starts() if start < self.k]
         if earlier:
             self.k = earlier[-1]
             return True
         if self.epoch > 0:
             self.epoch -= 1
-            self.k = len(self.records)  # the end of the previous round ends its last phase
+            self.k = self._group_starts()[-1]
             return True
         if self.k:
             self.k = 0
             return True
         return False
+
+    # --- new values computed but not applied yet -------------------------------------------
+
+    def pending(self, k: int | None = None) -> tuple[str, ...]:
+        """The weights and biases whose new value (`w5+`) is shown but not applied yet at position k
+        of the current round (default: where the stepper is), in the order they were shown.
+
+        With update = "after-gradient" a new value is written right after its gradient, but the
+        backward pass goes on with the old one: the new values apply together once the sample's
+        backward pass is over (with hidden_deltas_use = "updated", once their layer's section is).
+        Until then they are pending. With update = "end" nothing is ever pending.
+        """
+        k = self.k if k is None else k
+        following = self.window(k, k + 1)
+        scope = self._applied_with(following[0]) if following and k > 0 else None
+        if scope is None:
+            return ()
+        params = frozenset(self.layout.all_weight_names()) | frozenset(self.layout.bias_names())
+        found: list[str] = []
+        while k > 0:  # back through the revealed part of the scope, a window at a time
+            chunk = self.window(max(0, k - 256), k)
+            for step in reversed(chunk):
+                if self._applied_with(step) != scope:
+                    return tuple(reversed(found))
+                if step.quantity.endswith("+") and step.quantity[:-1] in params:
+                    found.append(step.quantity[:-1])
+            k -= len(chunk)
+        return tuple(reversed(found))
+
+    def _applied_with(self, step: Step):
+        """What a new value written at `step` is applied with: the end of the same (sample, section)."""
+        if phase_kind(step.phase) != "backward":
+            return None
+        if self.scenario.hidden_deltas_use == "updated":
+            return step.sample, step.phase
+        return step.sample
 
     def finish_round(self) -> bool:
         """Reveal the rest of the current round; at its end, run the whole next round."""

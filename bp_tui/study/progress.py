@@ -1,8 +1,10 @@
 """Where a learner stopped: round, sub-step and quiz score, per scenario, in the user's state folder.
 
-A scenario is identified by the hash of its file's bytes, so editing the file starts afresh.
-Nothing here ever stops the app: a missing, corrupt or unwritable state gives None or a
-one-line warning for the caller to show.
+A scenario is identified by the hash of its file's bytes, so editing the file starts afresh. A
+place counts sub-steps, so it also records the order it counted them in (records.ORDER_VERSION): a
+place saved by a bp-tui that ordered a round differently would point at another sub-step, so it
+starts afresh too. Nothing here ever stops the app: a missing, corrupt, unwritable or outdated
+state gives None or a one-line warning for the caller to show.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
+from ..engine.records import ORDER_VERSION
 from .files import WriteError, write_atomically
 
 MAX_STATE_BYTES = 65_536
@@ -47,6 +50,10 @@ def load(digest: str) -> tuple[Place | None, str | None]:
         import json  # here, not at the top: a first start has no place to read (issue 6)
 
         data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        if data.get("order") != ORDER_VERSION:  # absent before version 2
+            return None, f"the saved place in {path} counts sub-steps in an order this bp-tui does not use"
         epoch, k = data["epoch"], data["k"]
         if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 10**8 for v in (epoch, k)):
             raise ValueError("bad position")
@@ -67,7 +74,7 @@ def save(digest: str, place: Place, title: str = "") -> str | None:
         return f"cannot save your place in {folder}: {exc.strerror or exc}"
     import json
 
-    data = {"epoch": place.epoch, "k": place.k, "score": place.score, "title": title[:200],
+    data = {"order": ORDER_VERSION, "epoch": place.epoch, "k": place.k, "score": place.score, "title": title[:200],
             "saved": time.strftime("%Y-%m-%dT%H:%M:%S")}
     try:
         write_atomically(_path(digest), json.dumps(data), force=True)

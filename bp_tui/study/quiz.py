@@ -84,7 +84,13 @@ class Score:
         entry[1] += 1
 
     def summary(self) -> str:
-        parts = [f"{phase_label(p)}: {r} of {a}" for p, (r, a) in self.by_phase.items()]
+        """'42 of 46 right (forward pass: 8 of 8; ...; backward pass: output layer 12 of 14, hidden
+        layer 16 of 18; ...)': the sections of one phase ("backward pass · output layer") share its name."""
+        groups: dict[str, list[str]] = {}
+        for phase, (right, asked) in self.by_phase.items():
+            name, _, section = phase_label(phase).partition(" · ")
+            groups.setdefault(name, []).append(f"{section} {right} of {asked}".strip())
+        parts = [f"{name}: {', '.join(counts)}" for name, counts in groups.items()]
         return f"{self.right} of {self.asked} right" + (" (" + "; ".join(parts) + ")" if parts else "")
 
     def as_dict(self) -> dict:

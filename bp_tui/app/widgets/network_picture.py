@@ -84,12 +84,13 @@ class Picture(NamedTuple):
         names = shape.names
         sample, values = 0, {}
         params, updated = _parameters(stepper, shape), set()
+        pending = stepper.pending(frame.k)  # shown but not applied yet: the old value still stands
         for step in frame.revealed:
             if step.phase == "forward":
                 if step.sample != sample:
                     sample, values = step.sample, {}  # a new sample: its forward pass starts over
                 values[step.quantity] = step.value
-            elif step.phase == "update" and step.quantity.endswith("+"):
+            elif step.quantity[:-1] in params and step.quantity.endswith("+") and step.quantity[:-1] not in pending:
                 params[step.quantity[:-1]] = step.value
                 updated.add(step.quantity[:-1])
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ...engine.expectations import FigureLabel
 from ...engine.network import Params
-from ...engine.records import Step, phase_label
+from ...engine.records import Step, phase_kind, phase_label
 from ...engine.scenario import Scenario
 from .latex_math import shown
 from .network_description import LOSS_MATH, assignments, code, describe_layers, settings, start_tables
@@ -37,6 +37,10 @@ PHASE_INTROS = {
                        "neuron it feeds: each one passes back its delta times the connecting weight. The "
                        "sum, times the slope of the hidden neuron's activation, is its delta, and the "
                        "gradients of its incoming weights follow as before.",
+    "kept-aside": "Each new value is written right after its gradient, as the article does, but the backward "
+                  "pass goes on with the old values: the new ones apply once it is over.",
+    "used-at-once": "This layer's new values are used at once by the layer below, as the article's summary "
+                    "code did.",
     "update": "Every trained parameter now moves a small step against its gradient; the learning rate "
               "`eta` sets the size of the step. A name ending in `+` is the value after the update.",
     "evaluate": "The sample goes forward once more, with the new parameters. Comparing this error with the "
@@ -172,7 +176,7 @@ def labels_of(records: list[Step], expectation) -> dict[int, FigureLabel]:
 
 
 def sentence(text: str) -> str:
-    """A record's explanation as a sentence (it starts with a name, so its case is kept)."""
+    """A record's explanation as a sentence (it already starts with a capital letter)."""
     text = text.strip()
     return text if text.endswith((".", "!", "?")) else text + "."
 
@@ -195,7 +199,7 @@ def _groups(doc: Document) -> list[_Group]:
     several = len(sc.inputs) > 1
     groups: list[_Group] = []
     for position, step in enumerate(doc.records):
-        key = (step.epoch, step.sample, step.phase) + ((step.layer,) if step.phase == "backward" else ())
+        key = (step.epoch, step.sample, step.phase)  # a backward phase id names its layer
         if groups and groups[-1].key == key:
             groups[-1].steps.append(step)
             continue
@@ -209,14 +213,19 @@ def _groups(doc: Document) -> list[_Group]:
 
 
 def _group_heading(sc: Scenario, step: Step, top: int) -> tuple[str, str]:
-    label = phase_label(step.phase)
+    label = phase_label(phase_kind(step.phase))
     title = label[:1].upper() + label[1:]
-    if step.phase == "backward":
+    if phase_kind(step.phase) == "backward":
+        when = ""  # where the new values go, when they are written inside the backward pass
+        if sc.hidden_deltas_use == "updated":
+            when = " " + PHASE_INTROS["used-at-once"]
+        elif sc.update == "after-gradient":
+            when = " " + PHASE_INTROS["kept-aside"]
         if step.layer == top:
-            return f"{title}: output layer", PHASE_INTROS["backward-output"]
+            return f"{title}: output layer", PHASE_INTROS["backward-output"] + when
         which = "hidden layer" if top == 2 else f"hidden layer {step.layer}"
         return (f"{title}: {which} ({', '.join(map(code, sc.names[step.layer]))})",
-                PHASE_INTROS["backward-hidden"])
+                PHASE_INTROS["backward-hidden"] + when)
     if step.phase == "error" and step.sample is None:
         return "Error of the training set", PHASE_INTROS["error-set"]
     if step.phase == "evaluate" and step.sample is None:
