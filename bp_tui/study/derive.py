@@ -109,26 +109,25 @@ class _Deriver:
         outputs = self.v.names[-1]
         t = self.sc.targets[self.s][outputs.index(name)]
         o = self.val(f"out_{name}")
+        error = f"E_{name}" if len(outputs) > 1 else "E_total"  # one output: its term is the whole error
         if len(outputs) > 1:
             self.say(f"`E_total` adds one error term per output neuron. Only `E_{name}` contains `out_{name}`; "
                      "the other terms are constants here, with slope 0:")
-        else:
-            self.say(f"With one output neuron, `E_total` is its error term `E_{name}`:")
-        self.math(f"dE_total/dout_{name}", f"dE_{name}/dout_{name}")
+            self.math(f"dE_total/dout_{name}", f"dE_{name}/dout_{name}")
         gap = f"(target_{name} - out_{name})"
         if self.sc.loss == "mse":
             n = len(outputs)
-            self.math(f"E_{name}", f"{gap}^2/{n}")
+            self.math(error, f"{gap}^2/{n}")
             self.say("The power rule brings the 2 down; the chain rule multiplies by the slope of the gap "
                      f"`target_{name} - out_{name}` with respect to `out_{name}`, which is `-1`:")
-            self.math(f"dE_{name}/dout_{name}", f"2*{gap}*(-1)/{n}", f"-2*{gap}/{n}",
+            self.math(f"d{error}/dout_{name}", f"2*{gap}*(-1)/{n}", f"-2*{gap}/{n}",
                       f"-2*({num(t)} - {term(o)})/{n}")
             value = 2 * (t - o) * -1 / n
         else:
-            self.math(f"E_{name}", f"1/2*{gap}^2")
+            self.math(error, f"1/2*{gap}^2")
             self.say("The power rule brings the 2 down, cancelling the 1/2; the chain rule multiplies by the "
                      f"slope of the gap `target_{name} - out_{name}` with respect to `out_{name}`, which is `-1`:")
-            self.math(f"dE_{name}/dout_{name}", f"2*(1/2)*{gap}*(-1)", f"-{gap}", f"-({num(t)} - {term(o)})")
+            self.math(f"d{error}/dout_{name}", f"2*(1/2)*{gap}*(-1)", f"-{gap}", f"-({num(t)} - {term(o)})")
             value = 2 * 0.5 * (t - o) * -1
         self.math("", value_text(value))
         return value

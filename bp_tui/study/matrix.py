@@ -145,8 +145,10 @@ class _Forms(Operands):
                 "cross-entropy": (f"−t ⊙ ln({out})", (f"{lead} −", targets, "⊙ ln", outs))}[self.sc.loss]
 
     def error_total(self) -> MatrixForm:
-        if self.step.quantity.endswith("+"):  # the new error's terms are not records: only the total is
-            return self.error_after()
+        mark = "+" if self.step.quantity.endswith("+") else ""
+        first = self.v.names[-1][0]
+        if not self.v.has(f"E_{first}{mark}", self.s if not self.batch else 0):
+            return self.error_whole(mark)  # no records of the terms (the new error, a single output)
         lab = self.label(self.top)
         terms = self.layer_matrix(f"E_{lab}", self.top, lambda n: f"E_{n}", self.batch)
         values = matmul(terms.values, tuple((1.0,) for _ in terms.values[0])) if self.batch else (
@@ -156,17 +158,18 @@ class _Forms(Operands):
                          (result, "=", terms, "· 1") if self.batch else (result, "= 1ᵀ ·", terms),
                          ["1 is a vector of ones: this adds up the terms", self.rows_note()])
 
-    def error_after(self) -> MatrixForm:
-        lab = self.label(self.top)
-        outs = self.outs(self.top, self.batch, "+")
+    def error_whole(self, mark: str) -> MatrixForm:
+        """E_total from the outputs in one go: the terms, added up (1ᵀ, or · 1 for rows)."""
+        outs = self.outs(self.top, self.batch, mark)
         targets = self.layer_matrix("t", self.top, lambda n: f"target_{n}", self.batch)
-        result = self.single_column("E_total+", tuple((self.v.value("E_total+", s),) for s in self.samples()))
+        total = f"E_total{mark}"
+        result = self.single_column(total, tuple((self.v.value(total, s),) for s in self.samples()))
         ones = "· 1" if self.batch else "1ᵀ ·"
         words, drawn = self.loss_drawing(targets, outs, f"= {ones}" if not self.batch else "=")
-        equation = f"E_total+ = ({words}) · 1" if self.batch else f"E_total+ = 1ᵀ · {words}"
+        equation = f"{total} = ({words}) · 1" if self.batch else f"{total} = 1ᵀ · {words}"
+        why = "the error as before the update, with the new outputs" if mark else "the error of each output"
         return self.form(equation, (result, *drawn) + (("· 1",) if self.batch else ()),
-                         ["the error as before the update, with the new outputs: its terms added up",
-                          self.rows_note()])
+                         [f"{why}: its terms added up", self.rows_note()])
 
     def error_mean(self) -> MatrixForm:
         mark = "+" if self.step.quantity.endswith("+") else ""
