@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ...views.picture_tikz import paper_tikz
 from .document import Document, Writer, sentence
 from .escape import prose_tex, tex_escape, tex_inline
 from .latex_math import aligned
@@ -36,6 +37,9 @@ class LatexWriter(Writer):
         lines += [" & ".join(prose_tex(cell) for cell in row) + r" \\" for row in rows]
         return "\n".join(lines + [r"\hline", r"\end{longtable}"])
 
+    def picture(self, scenario, start):
+        return paper_tikz(scenario, start)
+
     def step(self, step):
         return (rf"\texttt{{{tex_inline(step.quantity)}}}: {tex_escape(sentence(step.explanation))}"
                 + "\n" + aligned(step, "align*"))
@@ -67,6 +71,7 @@ def to_latex(doc: Document) -> str:
         r"\fi\fi",
         r"\usepackage{amsmath}",
         r"\usepackage{longtable}",
+        r"\usepackage{tikz}",
         r"\usepackage[margin=2cm]{geometry}",
         r"\allowdisplaybreaks",
         r"\setlength{\parindent}{0pt}",
