@@ -1,14 +1,13 @@
 """`bp-tui show SCENARIO --picture`: the network drawn as in the app, at the start or at a sub-step.
 
 Plain text on a pipe (or with NO_COLOR), ANSI colour on a terminal. The picture is as wide as the
-terminal (120 columns on a pipe) unless --width says otherwise; a network too large for that
-width is a usage error that says how many columns it needs.
+terminal (120 columns when there is none) unless --width says otherwise; a network too large for
+that width is a usage error that says how many columns it needs.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 
 from ..engine.scenario import ScenarioError, load_scenario
@@ -25,16 +24,29 @@ def add_arguments(show) -> None:
     show.add_argument("--picture", action="store_true",
                       help="draw the network (NAME may also be a scenario file) instead of printing its TOML")
     show.add_argument("--width", type=int, metavar="COLUMNS",
-                      help="the picture's width (default: the terminal's, 120 on a pipe)")
+                      help="the picture's width (default: the terminal's, else 120)")
     show.add_argument("--step", metavar="QUANTITY",
                       help="light up round 1 at the first sub-step computing QUANTITY, e.g. dE_total/dw5")
+
+
+def terminal_width() -> int:
+    """$COLUMNS, else the width of the terminal that stdout or stderr is (`show ... | head` in a
+    terminal draws for that terminal), else PIPE_WIDTH."""
+    if os.environ.get("COLUMNS", "").isdigit():
+        return int(os.environ["COLUMNS"])
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            return os.get_terminal_size(stream.fileno()).columns
+        except (OSError, ValueError, AttributeError):
+            continue
+    return PIPE_WIDTH
 
 
 def show_picture(args) -> int:
     scenario = load_scenario(args.name)
     name = args.name
     colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    width = args.width or (shutil.get_terminal_size((PIPE_WIDTH, 24)).columns if sys.stdout.isatty() else PIPE_WIDTH)
+    width = args.width or terminal_width()
     stepper = Stepper(scenario)
     if args.step is not None:
         round_one = stepper.window(0, stepper.count)

@@ -14,7 +14,8 @@ neurons it names, so that `dE_total/dout_h1` (h1, o1, o2) lights w5 and w7. A sh
 only its lines into neurons the step names. An output's line into the error is lit when the step
 names that output and its quantity is the error or a rate of the error (E_..., dE_..., delta_...).
 Lit lines are heavy and carry an arrow head: right in the forward pass and the error, left in the
-backward pass (a derivative); an update lights its one line, without an arrow. A negative
+backward pass (a derivative); an update lights its one line, without an arrow. The bar in front
+of the step's own neuron is heavy too, so a step about one neuron (out_h1, delta_o1) shows. A negative
 weight's line is dashed and its value carries a minus sign, so sign and highlight read in plain
 text too; colour (tags) only stresses them.
 """
@@ -36,8 +37,8 @@ ABOUT_THE_ERROR = ("E_", "dE_", "delta_")  # quantities that reach the error thr
 PENDING = "…"  # after a new value that is computed but not applied yet
 
 LEGEND = (
-    "w5 0.4    a weight and its value (w5+: its new value once updated, … not applied yet)",
-    "─ ╌       a positive, a negative weight;  ━ ╍ the current sub-step's path",
+    "w5 0.4    a weight's name and value; w5+ once updated, … not applied yet",
+    "─ ╌       a positive, a negative weight;  ━ ╍ ┃ the current sub-step's path and neuron",
     "▶ ◀       the step's direction: forward, backward",
     "┼         lines crossing without joining (┬ ┤ ┴ ┘ join)",
     "1 b_h1    a bias: a weight on an input that is always 1",
@@ -161,8 +162,8 @@ def lit(geo: Geometry, step: Step | None) -> Lit:
             on = own in ends and bool((ends - {own}) & neurons)
         if on:
             edges.add(edge.id)
-    for neuron, into in geo.neuron_edges.items():
-        if sum(1 for e in into if e in edges) > 1:
+    for neuron, into in geo.neuron_edges.items():  # a box's bar: its own neuron, or lanes adding up
+        if neuron == own or sum(1 for e in into if e in edges) > 1:
             edges.add(bar_id(neuron))
     q = step.quantity
     shown = q in (f"net_{own}", f"out_{own}", "E_total") or any(

@@ -81,7 +81,8 @@ class Geometry(NamedTuple):
 
 
 def bar_id(neuron: str) -> str:
-    """The id that owns the bar in front of a box: lit when the step adds up several of its lanes."""
+    """The id that owns the bar in front of a box: lit for the step's own neuron, or when the step
+    adds up several of its lanes."""
     return f"{neuron}|"
 
 

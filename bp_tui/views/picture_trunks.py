@@ -14,10 +14,12 @@ def best_trunks(sources, fan, lane_row, choices, heights):
     A crossing costs 10, a four-way join (it would look like a crossing) 100, a lead row that is
     not the source's preferred one (its first choice) 1, a bend (a lead row with no lane) 1. Nodes
     of their own (`heights` given) must not overlap. A lead may not run along another's lane.
+    The cost of an order is a sum over pairs of sources (which of the two is left of the other),
+    so pairs are scored once per choice of lead rows and orders only add them up.
     """
     rows_of = {s: [lane_row[e.id] for e in fan[s]] for s in sources}
-    options = [choices[s][:8] for s in sources]
-    orders = list(itertools.permutations(sources)) if len(sources) <= 5 else [tuple(sources)]
+    options = [choices[s][:6] for s in sources]
+    orders = list(itertools.permutations(range(len(sources)))) if len(sources) <= 5 else [tuple(range(len(sources)))]
     combos = 1
     for o in options:
         combos *= len(o)
@@ -30,14 +32,47 @@ def best_trunks(sources, fan, lane_row, choices, heights):
         lead = dict(zip(sources, leads))
         if heights is not None and _overlap(sources, lead, heights):
             continue
-        spans = {s: (min(rows_of[s] + [lead[s]]), max(rows_of[s] + [lead[s]])) for s in sources}
+        base, left_of = _scores(sources, lead, rows_of, choices)
         for order in orders:
-            cost = _cost(order, lead, rows_of, spans, choices)
-            if cost is not None and (best_cost is None or cost < best_cost):
-                best, best_cost = (order, lead), cost
+            cost = base
+            for i, a in enumerate(order):
+                for b in order[i + 1:]:
+                    pair = left_of[a][b]
+                    if pair is None:
+                        break
+                    cost += pair
+                else:
+                    continue
+                break
+            else:
+                if best_cost is None or cost < best_cost:
+                    best, best_cost = (tuple(sources[i] for i in order), lead), cost
     if best is None:  # nothing clean: the natural order (lines may touch)
         return tuple(sources), {s: choices[s][0] for s in sources}
     return best
+
+
+def _scores(sources, lead, rows_of, choices):
+    """(the cost of each source alone, left_of[a][b]: the cost of a's trunk left of b's, None when
+    a line would run along another)."""
+    spans = [(min(rows_of[s] + [lead[s]]), max(rows_of[s] + [lead[s]])) for s in sources]
+    base = 0
+    for i, s in enumerate(sources):
+        r, (lo, hi) = lead[s], spans[i]
+        base += (100 if lo < r < hi and r in rows_of[s] else 0) + (r not in rows_of[s]) + (r != choices[s][0])
+    left_of = [[0] * len(sources) for _ in sources]
+    for i, a in enumerate(sources):
+        for j, b in enumerate(sources):
+            if i == j:
+                continue
+            if lead[b] in rows_of[a]:  # b's lead would pass a's trunk along a's lane
+                left_of[i][j] = None
+                continue
+            a_lo, a_hi = spans[i]
+            b_lo, b_hi = spans[j]
+            passes = 10 if a_lo <= lead[b] <= a_hi else 0  # b's lead crosses a's trunk
+            left_of[i][j] = passes + 10 * sum(1 for lane in rows_of[a] if b_lo <= lane <= b_hi)
+    return base, left_of
 
 
 def _overlap(sources, lead, heights) -> bool:
@@ -50,29 +85,3 @@ def _overlap(sources, lead, heights) -> bool:
             return True
         used |= rows
     return False
-
-
-def _cost(order, lead, rows_of, spans, choices):
-    position = {s: i for i, s in enumerate(order)}
-    cost = 0
-    for s in order:
-        lo, hi = spans[s]
-        r = lead[s]
-        for t in order:
-            if t == s:
-                continue
-            t_lo, t_hi = spans[t]
-            if position[t] < position[s]:  # s's lead passes t's trunk
-                if r in rows_of[t]:
-                    return None  # ... and would run along t's lane
-                if t_lo <= r <= t_hi:
-                    cost += 10
-            else:  # s's lanes pass t's trunk
-                cost += 10 * sum(1 for lane in rows_of[s] if t_lo <= lane <= t_hi)
-        if lo < r < hi and r in rows_of[s]:
-            cost += 100
-        if r not in rows_of[s]:
-            cost += 1
-        if r != choices[s][0]:
-            cost += 1
-    return cost
