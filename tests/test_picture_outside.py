@@ -25,7 +25,7 @@ def test_show_picture_on_a_pipe_is_plain_text_with_every_weight():
         assert label in out.stdout
     picture = out.stdout.split("\n\n")[0]  # then the legend
     assert "━" not in picture and "▶" not in picture  # nothing is lit before the first sub-step
-    assert "a weight and its value" in out.stdout
+    assert "a weight's name and value" in out.stdout
 
 
 def test_show_picture_at_a_sub_step_lights_its_path_backward():
