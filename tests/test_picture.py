@@ -6,12 +6,14 @@ import re
 
 import pytest
 
-from bp_tui.engine.scenario import builtin_names, load_scenario
+from bp_tui.engine.scenario import builtin_names, load_scenario, parse_scenario
 from bp_tui.engine.stepper import Stepper
 from bp_tui.views.picture import (PictureState, draw, fitting, fmt, lit, params_by_name, shape_of,
                                   state_of)
 from bp_tui.views.picture_shape import E, N, S, W
 from bp_tui.views.styled import plain
+
+from .scenario_factory import scenario_text
 
 AT_80 = ["mazur", "mazur-biases", "mazur-per-neuron-bias", "xor-online", "xor-batch", "momentum",
          "momentum-off", "relu", "tanh"]
@@ -220,3 +222,16 @@ def test_an_empty_state_draws_every_name_and_no_values():
     for name in ("i1", "i2", "h1", "h2", "o1", "o2", "w1", "w8", "b1", "b2", "E_total"):
         assert re.search(name_pattern(name), text), name
     assert "0.15" not in text
+
+
+@pytest.mark.parametrize("layers", [(1, 1), (3, 1), (1, 3, 1), (4, 4), (3, 2, 3, 2), (2, 4, 4, 2)])
+@pytest.mark.parametrize("bias", ["shared", "per-neuron", "none"])
+def test_other_shapes_draw_every_weight_once_without_overlaps(layers, bias):
+    scenario = parse_scenario(scenario_text(layers=layers, bias=bias, samples=2), "generated.toml")
+    stepper = Stepper(scenario)
+    lines = picture(stepper, 250, 120)
+    for param, value in params_by_name(stepper.layout, stepper.params).items():
+        assert label_at(lines, param)[0] == fmt(value), param
+    geo = fitting(shape_of(scenario), 250, 120)
+    cells = [(slot.row, col) for slot in geo.slots for col in range(slot.col, slot.col + slot.width)]
+    assert len(cells) == len(set(cells))

@@ -13,9 +13,10 @@ A per-neuron bias is drawn as a weight on the constant input 1 (a lane starting 
 shared bias is a node of its own fanning out to every neuron of its layer, as in the article's
 figure. The outputs feed one error node on the right.
 
-This module knows names and sizes only. What a cell shows at a given step (values, which lines
-are lit, heavy or dashed) is picture.py's business; a Geometry records, for that, which edge owns
-each arm of each line cell.
+This module places things only (picture_shape.py has the sizes, picture_trunks.py the trunk
+search). What a cell shows at a given step (values, which lines are lit, heavy or dashed) is the
+business of picture.py and picture_render.py; a Geometry records, for that, which edge owns each
+arm of each line cell and which text goes where.
 """
 
 from __future__ import annotations
@@ -121,15 +122,14 @@ class _Builder(Sizes):
 
     def source_choices(self, l: int, fan, lane_row, box_top, rows) -> dict[str, list[int]]:
         """Rows where each source of weight layer l may leave its column, the preferred first: a
-        box's "out" row, then its others; an input or bias node any free row, its lanes' first."""
-        if l == 0:
-            taken: set[int] = set()
-        else:
-            taken = {r for n, h in zip(self.names[l], self.box_rows(l)) for r in range(box_top[n], box_top[n] + h)}
+        box's rows from its "out" row outwards; an input or bias node any free row, its lanes' first."""
+        boxes = {n: range(box_top[n], box_top[n] + h) for n, h in zip(self.names[l], self.box_rows(l))} if l else {}
+        taken = {r for rows_of_box in boxes.values() for r in rows_of_box}
         choices = {}
         for s in self.sources(l):
-            if l and s in self.names[l]:
-                choices[s] = [box_top[s] + 2, box_top[s] + 1, box_top[s]]
+            if s in boxes:
+                out = box_top[s] + 2  # its output leaves from its "out" row, or as near as can be
+                choices[s] = sorted(boxes[s], key=lambda r: abs(r - out))
                 continue
             height = 1 if s in self.names[0] else self.bias_label(l)[1]
             free = [r for r in range(self.top, rows - height + 1) if not taken & set(range(r, r + height))]

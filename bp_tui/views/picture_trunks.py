@@ -11,7 +11,7 @@ import itertools
 def best_trunks(sources, fan, lane_row, choices, heights):
     """The trunk order and lead rows with the fewest crossings, none of them drawn over a line.
 
-    A crossing costs 10, a four-way join (it would look like a crossing) 100, a lead row that is
+    A crossing costs 10, a four-way join (it would look like a crossing) 1000, a lead row that is
     not the source's preferred one (its first choice) 1, a bend (a lead row with no lane) 1. Nodes
     of their own (`heights` given) must not overlap. A lead may not run along another's lane.
     The cost of an order is a sum over pairs of sources (which of the two is left of the other),
@@ -59,7 +59,7 @@ def _scores(sources, lead, rows_of, choices):
     base = 0
     for i, s in enumerate(sources):
         r, (lo, hi) = lead[s], spans[i]
-        base += (100 if lo < r < hi and r in rows_of[s] else 0) + (r not in rows_of[s]) + (r != choices[s][0])
+        base += (1000 if lo < r < hi and r in rows_of[s] else 0) + (r not in rows_of[s]) + (r != choices[s][0])
     left_of = [[0] * len(sources) for _ in sources]
     for i, a in enumerate(sources):
         for j, b in enumerate(sources):
