@@ -83,3 +83,11 @@ def test_latex_export_with_the_picture_compiles(tmp_path, name):
     run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"],
                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-2000:]
+
+
+def test_show_picture_of_a_network_too_tall_to_draw_says_so(tmp_path):
+    path = tmp_path / "big.toml"
+    path.write_text(scenario_text(layers=(2, 64, 64, 2), samples=1), encoding="utf-8")
+    out = bp("show", str(path), "--picture", "--width", "400")
+    assert out.returncode == 2 and out.stdout == ""
+    assert "too large to draw" in out.stderr and len(out.stderr.strip().splitlines()) == 1

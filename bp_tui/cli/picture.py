@@ -59,8 +59,13 @@ def show_picture(args) -> int:
     shape = shape_of(scenario)
     lines = draw(shape, state_of(stepper), width, TALLEST)
     if lines is None:
-        print(f"bp-tui: {name}: --width: the picture needs at least {needed(shape)} columns, got {width}",
-              file=sys.stderr)
+        columns, rows = needed(shape)
+        if columns > width:
+            print(f"bp-tui: {name}: --width: the picture needs at least {columns} columns, got {width}",
+                  file=sys.stderr)
+        else:
+            print(f"bp-tui: {name}: the network is too large to draw: it would take {rows} rows",
+                  file=sys.stderr)
         return USAGE_ERROR
     print(ansi(lines) if colour else plain(lines))
     step = stepper.current

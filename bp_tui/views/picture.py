@@ -99,9 +99,10 @@ def fitting(shape: Shape, width: int, height: int) -> Geometry | None:
     return None
 
 
-def needed(shape: Shape) -> int:
-    """The fewest columns the picture of `shape` takes (in its tightest layout)."""
-    return min(size(shape, options)[0] for options in OPTIONS)
+def needed(shape: Shape) -> tuple[int, int]:
+    """The fewest columns and the fewest rows the picture of `shape` takes (its tightest layout)."""
+    sizes = [size(shape, options) for options in OPTIONS]
+    return min(columns for columns, _rows in sizes), min(rows for _columns, rows in sizes)
 
 
 PAPER = (120, 60)  # the columns and rows a document gives the picture
