@@ -55,8 +55,10 @@ ANSI_CODES = {
     "pos": "34", "neg": "31", "series1": "36", "series2": "35",
     "pending": "33", "updated": "32", "ok": "32", "bad": "31",
     "shade1": "34", "shade2": "36", "shade3": "33", "shade4": "31",
-    "hot": "1;7", "focus": "1;7",
+    "hot": "1;35", "focus": "1;7",
 }
+# hot is bold colour, not reverse video: on a line drawing reverse video turns a lit line into a
+# solid block and hides the heavy line that marks it; focus (one value) keeps reverse video.
 
 
 def ansi(lines: Iterable[Line]) -> str:

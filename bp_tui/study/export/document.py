@@ -17,6 +17,7 @@ from ...engine.expectations import FigureLabel
 from ...engine.network import Params
 from ...engine.records import Step, phase_kind, phase_label
 from ...engine.scenario import Scenario
+from ...views.picture import on_paper
 from .latex_math import shown
 from .network_description import LOSS_MATH, assignments, code, describe_layers, settings, start_tables
 
@@ -64,6 +65,12 @@ NAMING_GUIDE = (
     "rate."
 )
 
+PICTURE_GUIDE = (
+    "The network as a picture: each line is a weight, with its name and its value at the start; a "
+    "dashed line is a negative weight, and lines that cross do not join. A dot stands for a value the "
+    "round has yet to compute."
+)
+
 
 @dataclass
 class Document:
@@ -103,6 +110,7 @@ def blocks(doc: Document) -> list[tuple]:
     ("title", raw) ("raw", raw) ("heading", level, prose) ("para", prose) ("list", [prose])
     ("math", latex) ("table", title, header, alignment, rows) ("step", Step, FigureLabel | None)
     ("derivation", Derivation)
+    ("picture", scenario, parameters): the network drawn (views.picture)
     raw: text from the scenario, escaped whole; prose: our sentences, with `code`.
     """
     sc = doc.scenario
@@ -117,6 +125,8 @@ def blocks(doc: Document) -> list[tuple]:
         out.append(("para", labels_guide(doc.labels.values(), sc.source_short or "source")))
     out += [("heading", 2, "The network"), ("list", describe_layers(sc) + settings(sc)),
             ("para", "The error of one sample:"), ("math", LOSS_MATH[sc.loss])]
+    if on_paper(sc) is not None:
+        out += [("para", PICTURE_GUIDE), ("picture", sc, doc.start)]
     out += [("table", *table) for table in start_tables(sc, doc.start, doc.first_round)]
     rounds: dict[int, list[_Group]] = {}
     for group in _groups(doc):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ...engine.expectations import BAD_MARK, OK_MARK
+from ...views.picture_tikz import paper_tikz
 from .derivation import derivation_latex
 from .document import Document, Writer, sentence
 from .escape import prose_tex, tex_escape, tex_inline
@@ -37,6 +38,9 @@ class LatexWriter(Writer):
                  r"\hline", " & ".join(header) + r" \\", r"\hline", r"\endhead"]
         lines += [" & ".join(prose_tex(cell) for cell in row) + r" \\" for row in rows]
         return "\n".join(lines + [r"\hline", r"\end{longtable}"])
+
+    def picture(self, scenario, start):
+        return paper_tikz(scenario, start)
 
     def step(self, step, label=None):
         text = (rf"\texttt{{{tex_inline(step.quantity)}}}: {tex_escape(sentence(step.explanation))}"
@@ -80,6 +84,7 @@ def to_latex(doc: Document) -> str:
         r"\usepackage{amsmath}",
         r"\usepackage{amssymb}",  # the check mark of an expected figure
         r"\usepackage{longtable}",
+        r"\usepackage{tikz}",
         r"\usepackage[margin=2cm]{geometry}",
         r"\allowdisplaybreaks",
         r"\setlength{\parindent}{0pt}",

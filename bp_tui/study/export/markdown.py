@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...views.picture import paper_text
 from .derivation import derivation_markdown
 from .document import Document, Writer, sentence
 from .escape import markdown_escape, prose_md
@@ -32,6 +33,9 @@ class MarkdownWriter(Writer):
                  "| " + " | ".join("---:" if a == "r" else "---" for a in align) + " |"]
         lines += ["| " + " | ".join(prose_md(cell, line_start=False) for cell in row) + " |" for row in rows]
         return "\n".join(lines)
+
+    def picture(self, scenario, start):
+        return f"```text\n{paper_text(scenario, start)}\n```"
 
     def step(self, step, label=None):
         text = (f"`{step.quantity}`: {markdown_escape(sentence(step.explanation))}\n\n"
