@@ -71,7 +71,7 @@ MAZUR = [
     ("net-for-out", "out_h2", lambda: Round("mazur")["net_h2"], "net_h2's value for out_h2"),
     ("net-for-out", "net_o1", lambda: Round("mazur")["out_o1"], "out_o1's value for net_o1"),
     ("sign", "dE_total/dout_o1", lambda: -Round("mazur")["dE_total/dout_o1"], "sign of the error derivative"),
-    ("sign", "w5+", lambda: with_sign_flipped_update(Round("mazur"), "w5"), "update's sign flipped"),
+    ("sign", "w5+", lambda: with_sign_flipped_update(Round("mazur"), "w5"), "sign of the update flipped"),
     ("activation-slope", "dout_h1/dnet_h1", lambda: 1 - Round("mazur")["out_h1"] ** 2, "tanh's slope"),
     ("mean-for-sum", "E_total", lambda: (lambda r: (r["E_o1"] + r["E_o2"]) / 2)(Round("mazur")),
      "mean of the 2 terms"),
@@ -89,7 +89,7 @@ DEEP = [
     ("extra-factor", "dE_total/dout_o2", lambda: 2 * Round("deep")["dE_total/dout_o2"], "extra factor 2"),
     ("net-for-out", "dE_total/dw16", lambda: (lambda r: r["delta_o1"] * r["net_h2_1"])(Round("deep")),
      "net_h2_1 in place of out_h2_1"),
-    ("sign", "w16+", lambda: with_sign_flipped_update(Round("deep"), "w16"), "update's sign flipped"),
+    ("sign", "w16+", lambda: with_sign_flipped_update(Round("deep"), "w16"), "sign of the update flipped"),
     ("activation-slope", "dout_h2_2/dnet_h2_2", lambda: 1 - Round("deep")["out_h2_2"] ** 2, "tanh's slope"),
     ("mean-for-sum", "dE_total/dout_h1_1",
      lambda: (lambda r: r["dE_total/dout_h1_1"] / 3)(Round("deep")), "mean of the 3 terms"),
@@ -219,3 +219,13 @@ def test_a_wrong_quiz_answer_gets_the_slip_in_one_sentence():
     assert explain_answer(stepper, steps["net_h1"], "0,123456") is None  # no slip gives it
     updated = Round("mazur", hidden_deltas_use="updated")["dE_o1/dout_h1"]
     assert "updated w5+" in explain_answer(stepper, steps["dE_o1/dout_h1"], f"{updated:.9f}")
+
+
+def test_a_slip_worked_from_the_right_values_after_a_miscopied_figure():
+    """out_h1 miscopied as net_h1, but dE_total/dw5 worked from the right out_h1, with a slip of its own."""
+    r = Round("mazur")
+    page = f"out_h1 = {r['net_h1']:.9f}\ndE_total/dw5 = {2 * r['dE_total/dw5']:.9f}\n"
+    result = check_page(Stepper(load_scenario("mazur")), parse_page(page))
+    slips = {v.quantity: v.diagnosis for v in result.slips}
+    assert slips["out_h1"].slip.name == "net-for-out"
+    assert slips["dE_total/dw5"].slip.name == "extra-factor" and slips["dE_total/dw5"].from_right_values

@@ -119,6 +119,8 @@ def _explained(verdict) -> list[Line]:
     d = verdict.diagnosis
     lines: list[Line] = [(span(f"  {d.sentence}"),)]
     lines += [(span(f"      {line}", "dim"),) for line in d.working]
+    if d.from_right_values:
+        lines.append((span("  (worked from the right earlier values, not from your wrong ones)"),))
     if d.slip is not None:
         also = f"; {', '.join(d.also)} would also give it" if d.also else ""
         lines.append((span(f"  The slip: {d.slip.title} ({d.slip.name}{also})."),))

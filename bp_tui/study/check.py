@@ -114,7 +114,7 @@ def _verdicts(model: RoundModel, placed: dict[int, Figure]) -> tuple[Verdict, ..
         if node.computable:
             try:
                 value = model.compute(node, None, lambda ref: _value(values, ref))
-                used = frozenset().union(*(_uses(uses, ref) for ref in node.reads.values()))
+                used = uses_of(node, uses)
             except (ArithmeticError, ValueError, KeyError, TypeError):
                 value, used = node.exact, frozenset()
         figure = placed.get(node.id)
@@ -135,8 +135,13 @@ def _verdicts(model: RoundModel, placed: dict[int, Figure]) -> tuple[Verdict, ..
         verdicts[node.id] = Verdict(figure, node.step, status, node.exact,
                                     value if node.computable else None, upstream, None)
     for node_id in later:  # every value in force is known now (a slip may read a later sub-step)
-        diagnosis = diagnose(model, model.nodes[node_id], placed[node_id], lambda ref: _value(values, ref),
-                             lambda other: other.id in placed)
+        node, given = model.nodes[node_id], (lambda other: other.id in placed)
+        diagnosis = diagnose(model, node, placed[node_id], lambda ref: _value(values, ref), given)
+        if diagnosis.slip is None and any(not verdicts[i].right for i in uses_of(node, uses)):
+            # worked from the right values after all (an earlier figure was only miscopied)?
+            from_right = diagnose(model, node, placed[node_id], model.exact, given)
+            if from_right.slip is not None:
+                diagnosis = from_right._replace(from_right_values=True)
         verdicts[node_id] = verdicts[node_id]._replace(diagnosis=diagnosis)
     return tuple(sorted(verdicts.values(), key=lambda v: v.step.index))
 
@@ -145,10 +150,13 @@ def _value(values, ref):
     return [values[i] for i in ref] if isinstance(ref, tuple) else values[ref]
 
 
-def _uses(uses, ref) -> frozenset[int]:
-    if isinstance(ref, tuple):
-        return frozenset().union(*(uses.get(i, frozenset()) for i in ref))
-    return uses.get(ref, frozenset())
+def uses_of(node, uses) -> frozenset[int]:
+    """The learner's figures a sub-step's value in force comes from."""
+    found = frozenset()
+    for ref in node.reads.values():
+        for i in (ref if isinstance(ref, tuple) else (ref,)):
+            found |= uses.get(i, frozenset())
+    return found
 
 
 def explain_answer(stepper, step: Step, typed: str) -> str | None:

@@ -36,6 +36,7 @@ class Diagnosis(NamedTuple):
     agrees_to: int | None  # decimals to which the learner's figure agrees with the right value
     also: tuple[str, ...] = ()  # other slips that fit as well
     complete: bool = True  # False when the search stopped at MAX_EVALUATIONS (a long unwritten chain)
+    from_right_values: bool = False  # found from the right earlier values, not the learner's wrong ones
 
     @property
     def sentence(self) -> str:
@@ -122,13 +123,23 @@ class Search:
 
     def working(self, variant: Variant, computed: dict[int, float]) -> tuple[str, ...]:
         """The recomputed sub-steps written out: formula, numbers, value."""
+        needed = {self.target.id}  # what the target reads, with the slip made, and so on up the chain
+        for node in reversed(self.chain):
+            if node.id in needed and node.tree is not None:
+                for name in ex.names(variant.edits.get(node.id, node.tree)):
+                    ref = node.reads.get(name)
+                    ref = self.model.resolve(name, node) if ref is None else ref
+                    needed.update(ref if isinstance(ref, tuple) else (ref,))
         lines = []
         for node in self.chain:
-            if node.id not in computed or node.tree is None:
+            if node.id not in computed or node.tree is None or node.id not in needed:
                 continue
+            if node is not self.target and num(computed[node.id]) == num(self.value(node.id)):
+                continue  # not changed by the slip, to the digits shown
             tree = variant.edits.get(node.id, node.tree)
             numbers = ex.show(tree, lambda name, node=node: self.number(node, name, variant, computed))
-            lines.append(f"{node.name} = {ex.show(tree)} = {numbers} = {num(computed[node.id])}")
+            value = num(computed[node.id])
+            lines.append(f"{node.name} = {ex.show(tree)} = " + (f"{numbers} = {value}" if numbers != value else value))
         return tuple(lines)
 
     def number(self, node, name, variant, computed):

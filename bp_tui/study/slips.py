@@ -82,8 +82,8 @@ def other_weight(search):
         if other.id == leaf.id or other.exact == leaf.exact:
             continue
         user = _reading(search, leaf.name)[0].name
-        why = (f" (the article's backward pass numbers the weights column by column and calls {leaf.name} "
-               f"{other.name})" if (leaf, other) in first else "")
+        why = (f" (the article's backward pass, numbering the weights column by column, writes {other.name} for "
+               f"this weight)" if (leaf, other) in first else "")
         yield Variant(f"with {other.name} = {num(other.exact)} in place of {leaf.name} = {num(leaf.exact)}{why}",
                       f"that is what {other.name} gives; {user} uses {leaf.name}",
                       edits=_renamed(search, leaf.name, other.name))
@@ -227,7 +227,7 @@ def flipped_sign(search):
         if node.tree is None:
             continue
         if node.name.endswith("+") and node.name[:-1] in model.params:
-            what = "the update's sign flipped (a step up the gradient)"
+            what = "the sign of the update flipped, a step up the gradient"
             short = "the update went the wrong way: a new weight is the old one minus eta times the gradient"
         elif node.name.startswith("dE_total/dout_") and any(r.startswith("target_") for r in node.reads):
             what = "the sign of the error derivative flipped"
@@ -309,9 +309,9 @@ def extra_factor(search):
     for node in search.chain:
         if node.tree is None:
             continue
-        factors = [(("num", 2.0), "2"), (("div", ("num", 1.0), ("num", 2.0)), "1/2")]
+        factors = [(("num", 2.0), "an extra factor 2"), (("div", ("num", 1.0), ("num", 2.0)), "an extra factor 1/2")]
         if model.scenario.learning_rate != 1:
-            factors.append((("name", "eta"), "the learning rate eta"))
+            factors.append((("name", "eta"), "an extra factor eta, the learning rate"))
         neuron = node.step.neurons[0] if node.step.neurons else None
         slope = f"dout_{neuron}/dnet_{neuron}"
         if neuron and slope in model.by_name and slope not in node.reads and node.name != slope:
@@ -322,8 +322,8 @@ def extra_factor(search):
                     yield ("mul", tree, factor), None
 
             for tree, _note in ex.rewrites(node.tree, times):
-                yield Variant(f"with an extra factor {words} ({node.name} = {ex.show(tree)})",
-                              f"that has an extra factor {words}", edits={node.id: tree})
+                yield Variant(f"with {words} ({node.name} = {ex.show(tree)})", f"that has {words}",
+                              edits={node.id: tree})
 
 
 # In the order they are tried: where several slips give the learner's number, the first is named
