@@ -99,3 +99,14 @@ def test_the_command_is_listed_in_the_help():
     assert "check" in bp("--help").stdout
     out = bp("check", "--help")
     assert out.returncode == 0 and "exit status 0 when every figure is right" in " ".join(out.stdout.lower().split())
+
+
+def test_the_readme_example_is_what_the_command_prints(tmp_path):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("$ cat mine.txt\n", 1)[1].split("\n```", 1)[0]
+    page, printed = example.split("$ bp-tui check mazur mine.txt\n")
+    (tmp_path / "mine.txt").write_text(page, encoding="utf-8")
+    out = bp("check", "mazur", str(tmp_path / "mine.txt"))
+    assert out.returncode == 1 and out.stdout.rstrip() == printed
