@@ -1,6 +1,7 @@
 """A learner's page as people write it: names, numbers, comments, rounds and samples, and bad lines."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from bp_tui.engine.scenario import load_scenario
 from bp_tui.engine.stepper import Stepper
@@ -104,3 +105,35 @@ def test_a_line_that_cannot_be_read_is_named(text, message):
 def test_a_byte_order_mark_and_crlf_line_ends_are_accepted():
     result = check_page(Stepper(load_scenario("mazur")), parse_page(b"\xef\xbb\xbfnet_h1 = 0.3775\r\nE = 0.298\r\n"))
     assert [v.status for v in result.verdicts] == [RIGHT, RIGHT]
+
+
+# --- never a traceback ------------------------------------------------------------------------
+
+def quantity_names(scenario):
+    stepper = Stepper(load_scenario(scenario))
+    stepper.next()
+    return [step.quantity for step in stepper.window(0, stepper.count)]
+
+
+MAZUR_NAMES = quantity_names("mazur")
+NUMBERS = st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.sampled_from([0.0, 1e300, -1e308, 5e-324]))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(MAZUR_NAMES), NUMBERS), min_size=1, max_size=6))
+def test_any_figures_give_verdicts_never_a_traceback(figures):
+    result = check("".join(f"{name} = {value!r}\n" for name, value in figures))
+    assert len(result.verdicts) + len(result.unchecked) == len(figures)
+    for verdict in result.verdicts:
+        assert verdict.right or verdict.status == "carried" or verdict.diagnosis is not None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_is_read_or_refused_in_one_line(text):
+    try:
+        page = parse_page(text, "page.txt")
+    except PageError as error:
+        assert str(error).startswith("page.txt: ") and "\n" not in str(error)
+    else:
+        check_page(Stepper(load_scenario("mazur")), page)

@@ -9,6 +9,7 @@ result agrees with the learner's number to the digits given, that slip explains 
 from __future__ import annotations
 
 import heapq
+import math
 from typing import NamedTuple
 
 from ..engine.records import num
@@ -162,13 +163,15 @@ def agrees(figure: Figure, value: float) -> bool:
     digit when it has at least TRUNCATED_SIGNIFICANT of them (0.5932 for 0.593269992)."""
     if figure.value == value:
         return True
+    if not math.isfinite(value):  # a page's figures are finite: no slack makes them infinite
+        return False
     step = 10.0 ** -figure.places
     slack = 1e-9 * step + 1e-12 * abs(value)
     if abs(figure.value - value) <= step / 2 + slack:
         return True
     if figure.significant < TRUNCATED_SIGNIFICANT:
         return False
-    cut = int(value / step) * step  # truncated towards zero
+    cut = value - math.fmod(value, step)  # truncated towards zero (fmod is exact, even for 1e300)
     return abs(figure.value - cut) <= slack + 1e-9 * step
 
 
@@ -187,9 +190,12 @@ def diagnose(model: RoundModel, target: Node, figure: Figure, values, fixed) -> 
     `fixed(node)` tells which sub-steps the learner gave (the search does not change those).
     """
     search = Search(model, target, values, fixed)
-    right_value = model.compute(target, None, values) if target.computable else target.exact
+    try:
+        right_value = model.compute(target, None, values) if target.computable else target.exact
+    except (ArithmeticError, ValueError):  # an overflow from the learner's numbers
+        right_value = target.exact
     found = _search(search, figure, right_value) if figure.significant >= MIN_SIGNIFICANT else []
-    right = _right_line(search, target, values)
+    right = _right_line(search, target, right_value)
     agrees_to = agreeing_places(figure, right_value)
     complete = search.evaluations <= MAX_EVALUATIONS
     if not found:
@@ -235,10 +241,9 @@ def close(figure: Figure, value: float, strict: bool = False) -> bool:
     return not strict and figure.significant >= 5 and abs(figure.value - value) <= 1.5 * 10.0 ** -figure.places
 
 
-def _right_line(search: Search, target: Node, values) -> str:
+def _right_line(search: Search, target: Node, value: float) -> str:
     if target.tree is None:
         step = target.step
         return f"{step.formula} = {step.substituted} = {num(step.value)}"
     numbers = ex.show(target.tree, lambda name: search.number(target, name, Variant("", ""), {}))
-    value = search.model.compute(target, None, values)
     return f"{target.name} = {ex.show(target.tree)} = {numbers} = {num(value)}"
