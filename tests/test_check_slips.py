@@ -147,9 +147,9 @@ def test_rounded_intermediates_in_a_deeper_network():
     r = Round("deep")
     found = []
     for (quantity, _sample), step in r.steps.items():
-        if quantity.startswith("dE_") and "/dout_" in quantity and step.params:
-            delta = step.formula.split(" = ")[1].split(" * ")[0]
-            rounded = round(r[delta], 9) * r.params[step.params[0]]
+        factors = step.formula.split(" = ")[1].split(" * ")
+        if len(factors) == 2 and factors[0].startswith("delta_") and factors[1] in r.params:  # delta_o1 * w16
+            rounded = round(r[factors[0]], 9) * r.params[factors[1]]
             if f"{rounded:.9f}" != f"{step.value:.9f}":
                 found.append((quantity, rounded))
     assert found, "no figure of deep's round 1 moves when its delta is rounded"
