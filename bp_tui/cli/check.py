@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from ..engine import records as rec
@@ -22,7 +23,7 @@ def add_parsers(sub) -> None:
     check.add_argument("page", help="the file of figures, or - to read them from standard input")
     check.add_argument("--round", type=_round_arg, default=None,
                        help="the round to check (default: the page's own `round N` line, else 1)")
-    check.add_argument("--plain", action="store_true", help="no colour (for pipes)")
+    check.add_argument("--plain", action="store_true", help="no colour (also when NO_COLOR is set, or in a pipe)")
     check.set_defaults(handler=cmd_check)
 
 
@@ -55,7 +56,8 @@ def cmd_check(args) -> int:
         return USAGE_ERROR
     lines = report(result, scenario) if result.verdicts else unchecked_lines(result)
     if lines:
-        print(plain(lines) if args.plain or not sys.stdout.isatty() else ansi(lines))
+        colour = sys.stdout.isatty() and not args.plain and not os.environ.get("NO_COLOR")
+        print(ansi(lines) if colour else plain(lines))
     if not result.verdicts:
         print(f"bp-tui: {page.label}: no figure to check (write one `name = value` a line, with the names "
               f"`bp-tui trace {args.scenario}` prints)", file=sys.stderr)

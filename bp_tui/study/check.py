@@ -105,7 +105,6 @@ def _place(model: RoundModel, page: Page):
 
 def _verdicts(model: RoundModel, placed: dict[int, Figure]) -> tuple[Verdict, ...]:
     values = [n.exact for n in model.nodes]
-    from_yours: dict[int, float] = {}  # what the values in force give, for each figure's sub-step
     uses: dict[int, frozenset[int]] = {}  # node -> the figures its value in force comes from
     verdicts: dict[int, Verdict] = {}
     later: list[int] = []
@@ -122,7 +121,6 @@ def _verdicts(model: RoundModel, placed: dict[int, Figure]) -> tuple[Verdict, ..
             values[node.id], uses[node.id] = value, used
             continue
         values[node.id], uses[node.id] = figure.value, frozenset({node.id})
-        from_yours[node.id] = value
         status, upstream = RIGHT, ()
         if not agrees(figure, node.exact):
             slipped = [i for i in used if not verdicts[i].right]
