@@ -166,6 +166,8 @@ def agrees(figure: Figure, value: float) -> bool:
     if not math.isfinite(value):  # a page's figures are finite: no slack makes them infinite
         return False
     step = 10.0 ** -figure.places
+    if step == 0.0:  # digits below the smallest float (1.1e-308 written out): only equality counts
+        return False
     slack = 1e-9 * step + 1e-12 * abs(value)
     if abs(figure.value - value) <= step / 2 + slack:
         return True
