@@ -1,0 +1,145 @@
+"""`bp-tui check`: a learner's page of figures checked against a round, and the slip named."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from ..engine import records as rec
+from ..views.styled import Line, ansi, plain, span
+from .common import USAGE_ERROR
+
+
+def add_parsers(sub) -> None:
+    check = sub.add_parser(
+        "check", help="check your own figures (name = value, one a line) against a round and name the slip; "
+                      "exit 0 when all are right, 1 when one is wrong",
+        description="Check a page of figures worked by hand, one `name = value` a line with the names "
+                    "`bp-tui trace` prints (net_h1, delta_o1, dE_total/dw5, w5+, ...), against a round. "
+                    "Every figure is marked right or wrong; the first wrong one is explained by the slip "
+                    "that gives it, with the numbers. Exit status 0 when every figure is right, 1 when "
+                    "one is wrong, 2 when the page cannot be read.")
+    check.add_argument("scenario")
+    check.add_argument("page", help="the file of figures, or - to read them from standard input")
+    check.add_argument("--round", type=_round_arg, default=None,
+                       help="the round to check (default: the page's own `round N` line, else 1)")
+    check.add_argument("--plain", action="store_true", help="no colour (also when NO_COLOR is set, or in a pipe)")
+    check.set_defaults(handler=cmd_check)
+
+
+def _round_arg(text: str) -> int:
+    import argparse
+
+    from ..study.page import MAX_ROUND
+
+    if not text.isdigit() or not 1 <= int(text) <= MAX_ROUND:
+        raise argparse.ArgumentTypeError(f"expected a round from 1 to {MAX_ROUND}, got {text!r}")
+    return int(text)
+
+
+def cmd_check(args) -> int:
+    from ..engine.scenario import load_scenario
+    from ..engine.stepper import Stepper
+    from ..study.check import check_page
+    from ..study.page import PageError, read_page
+    from ..study.round_model import RoundError
+
+    scenario = load_scenario(args.scenario)
+    try:
+        page = read_page(args.page)
+        if args.round and page.round and args.round != page.round:
+            raise PageError(f"{page.label}: line {page.round_line}: round {page.round}, but --round "
+                            f"{args.round} was given")
+        result = check_page(Stepper(scenario), page, args.round)
+    except (PageError, RoundError) as exc:
+        print(f"bp-tui: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    lines = report(result, scenario) if result.verdicts else unchecked_lines(result)
+    if lines:
+        colour = sys.stdout.isatty() and not args.plain and not os.environ.get("NO_COLOR")
+        print(ansi(lines) if colour else plain(lines))
+    if not result.verdicts:
+        print(f"bp-tui: {page.label}: no figure to check (write one `name = value` a line, with the names "
+              f"`bp-tui trace {args.scenario}` prints)", file=sys.stderr)
+        return USAGE_ERROR
+    return 0 if result.all_right else 1
+
+
+def report(result, scenario) -> list[Line]:
+    """The check as styled lines: a row per figure, then the first wrong one explained, then the rest."""
+    from ..study.check import CARRIED, RIGHT, ROUNDED
+
+    title = "".join(c if c.isprintable() else " " for c in scenario.display_title)  # no terminal escapes
+    several = len(scenario.inputs) > 1
+    lines: list[Line] = [(span(f"round {result.round} of {title}", "title"),), ()]
+    rows = [("line", "figure", "yours", "right value", "")]
+    for v in result.verdicts:
+        name = v.quantity + (f" (sample {v.step.sample + 1})" if several and v.step.sample is not None else "")
+        if v.status == RIGHT:
+            verdict = "right"
+        elif v.status == ROUNDED:
+            verdict = f"right from your rounded {', '.join(v.upstream)}"
+        elif v.status == CARRIED:
+            verdict = f"wrong, but follows from your {', '.join(v.upstream)}"
+        else:
+            verdict = "WRONG" + (": first wrong figure" if v is result.first_wrong else ": a slip of its own")
+        rows.append((str(v.figure.line), name, v.figure.text, rec.num(v.exact), verdict))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for index, row in enumerate(rows):
+        cells = f"{row[0]:>{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]:<{widths[3]}}  "
+        tag = "axis" if index == 0 else ("ok" if result.verdicts[index - 1].right else "bad")
+        lines.append((span("  " + cells), span(row[4], tag)))
+    first = result.first_wrong
+    if first is not None:
+        lines += [(), (span(f"First wrong figure: {first.quantity} (line {first.figure.line})", "title"),)]
+        lines += _explained(first)
+    others = [v for v in result.slips if v is not first]
+    if others:
+        lines += [(), (span("Other figures with a slip of their own", "title"),)]
+        for v in others:
+            lines += _explained(v)
+    if result.unchecked:
+        lines += [()] + unchecked_lines(result)
+    lines += [(), (span(_summary(result)),)]
+    return lines
+
+
+def unchecked_lines(result) -> list[Line]:
+    if not result.unchecked:
+        return []
+    return [(span("Not checked", "title"),)] + [
+        (span(f"  line {u.figure.line}: {u.figure.name}: {u.reason}"),) for u in result.unchecked]
+
+
+def _explained(verdict) -> list[Line]:
+    from ..study.check import CARRIED
+
+    if verdict.status == CARRIED:
+        return [(span(f"  {verdict.quantity}: you have {verdict.figure.text}, which is what your "
+                      f"{', '.join(verdict.upstream)} give{'s' if len(verdict.upstream) == 1 else ''}; "
+                      f"the right value is {rec.num(verdict.exact)}"),)]
+    d = verdict.diagnosis
+    lines: list[Line] = [(span(f"  {d.sentence}"),)]
+    lines += [(span(f"      {line}", "dim"),) for line in d.working]
+    if d.from_right_values:
+        lines.append((span("  (worked from the right earlier values, not from your wrong ones)"),))
+    if d.slip is not None:
+        also = f"; {', '.join(d.also)} would also give it" if d.also else ""
+        lines.append((span(f"  The slip: {d.slip.title} ({d.slip.name}{also})."),))
+    lines.append((span(f"  Right: {d.right}"),))
+    if rec.num(verdict.exact) not in d.right.rpartition(" = ")[2]:
+        lines.append((span(f"  (from the right earlier values: {rec.num(verdict.exact)})"),))
+    return lines
+
+
+def _summary(result) -> str:
+    count = len(result.verdicts)
+    right = sum(v.right for v in result.verdicts)
+    slips = len(result.slips)
+    carried = count - right - slips
+    text = f"{right} of {count} figure{'s' if count != 1 else ''} right"
+    if slips:
+        text += f"; {slips} wrong with a slip of {'its' if slips == 1 else 'their'} own"
+    if carried:
+        text += f"; {carried} wrong only because of {'an earlier one' if carried == 1 else 'earlier ones'}"
+    return text + "."

@@ -1,0 +1,112 @@
+"""`bp-tui check` as a learner meets it: a page typed from the article, the report, the exit status."""
+
+import subprocess
+import sys
+
+import pytest
+
+# Round 1 as a learner types it from the article, in the article's own notation, with one slip: the
+# hidden layer worked with the new w5 (Kevin's question in the comments), carried through to w1+.
+ARTICLE_PAGE = """\
+# A Step by Step Backpropagation Example, round 1 by hand
+net_h1 = 0.15 * 0.05 + 0.2 * 0.1 + 0.35 * 1 = 0.3775
+out_h1 = 0.593269992
+out_h2 = 0.596884378
+net_o1 = 1.105905967
+out_o1 = 0.75136507
+out_o2 = 0.772928465
+E_o1 = 0.274811083
+E_o2 = 0.023560026
+E_total = 0.298371109
+
+∂E_total/∂out_o1 = 0.74136507
+∂out_o1/∂net_o1 = 0.186815602
+δ_o1 = 0.138498562
+∂E_total/∂w5 = 0.082167041
+w5+ = 0.35891648
+w6+ = 0.408666186
+w7+ = 0.511301270
+w8+ = 0.561370121
+
+# hidden layer: the new w5 is at hand, so I use it
+∂E_o1/∂out_h1 = 0.138498562 * 0.35891648 = 0.049709416
+∂E_o2/∂out_h1 = -0.019049119
+∂E_total/∂out_h1 = 0.030660297
+∂out_h1/∂net_h1 = 0.241300709
+∂E_total/∂w1 = 0.000369918
+w1+ = 0.149815041
+"""
+
+
+def bp(*args, stdin=None):
+    return subprocess.run([sys.executable, "-m", "bp_tui", *args], capture_output=True, text=True, input=stdin,
+                          timeout=120)
+
+
+def test_a_page_typed_from_the_article_with_one_slip(tmp_path):
+    page = tmp_path / "round1.txt"
+    page.write_text(ARTICLE_PAGE, encoding="utf-8")
+    out = bp("check", "mazur", str(page))
+    assert out.returncode == 1 and out.stderr == ""
+    text = out.stdout
+    assert "First wrong figure: dE_o1/dout_h1 (line 22)" in text
+    assert ("dE_o1/dout_h1: you have 0.049709416; with the updated w5+ in place of w5 the formula gives "
+            "0.049709416") in text
+    assert "The slip: the updated weights where the original ones belong (updated-weights)." in text
+    assert "Right: dE_o1/dout_h1 = delta_o1*w5 = 0.138498562*0.4 = 0.055399425" in text
+    rows = {line.split()[1]: line for line in text.splitlines() if line[:6].strip().isdigit()}
+    assert rows["w5+"].endswith("right") and rows["E_total"].endswith("right")
+    assert rows["dE_total/dout_h1"].endswith("wrong, but follows from your dE_o1/dout_h1, dE_o2/dout_h1")
+    assert rows["dE_total/dw1"].endswith("wrong, but follows from your dE_total/dout_h1")
+    assert rows["w1+"].endswith("wrong, but follows from your dE_total/dw1")
+    # the article's own -0.019049119 is the one other figure with a slip of its own: a rounded delta_o2
+    assert ("dE_o2/dout_h1: you have -0.019049119; it is right to 8 decimals: with the sub-steps before it "
+            "rounded to 9 decimals (delta_o2 = -0.038098237) the formula gives -0.019049119") in text
+    assert text.rstrip().endswith("18 of 23 figures right; 2 wrong with a slip of their own; "
+                                  "3 wrong only because of earlier ones.")
+
+
+def test_every_figure_right_exits_0_and_reads_standard_input():
+    out = bp("check", "mazur", "-", stdin="net_h1 = 0.3775\nE_total = 0.298371109\n")
+    assert out.returncode == 0
+    assert out.stdout.rstrip().endswith("2 of 2 figures right.")
+
+
+def test_plain_output_has_no_escapes():
+    out = bp("check", "mazur", "-", "--plain", stdin="net_h1 = 0.41\n")
+    assert out.returncode == 1 and "\x1b" not in out.stdout
+
+
+@pytest.mark.parametrize("args, stdin, message", [
+    (("mazur", "{tmp}/missing.txt"), None, "bp-tui: {tmp}/missing.txt: no such file"),
+    (("mazur", "{tmp}"), None, "bp-tui: {tmp}: is a folder, not a page of figures"),
+    (("mazur", "-"), "net_h1 = 0.3775\nout_h1 = x\n", "bp-tui: <stdin>: line 2: out_h1: 'x' is not a number"),
+    (("mazur", "-", "--round", "2"), "round 3\n", "bp-tui: <stdin>: line 1: round 3, but --round 2 was given"),
+    (("mazur", "-"), "# nothing yet\n", "bp-tui: <stdin>: no figure to check (write one `name = value` a line, "
+                                        "with the names `bp-tui trace mazur` prints)"),
+    (("too-fast", "-", "--round", "500"), "net_h1 = 1\n", "bp-tui: round 500 cannot be computed: training "
+                                                          "diverged at epoch"),
+    (("no-such-scenario", "-"), "net_h1 = 1\n", "bp-tui: no-such-scenario: no such file, and no built-in"),
+])
+def test_a_page_that_cannot_be_checked_exits_2_with_one_line(tmp_path, args, stdin, message):
+    out = bp("check", *(a.format(tmp=tmp_path) for a in args), stdin=stdin)
+    assert out.returncode == 2
+    assert out.stderr.count("\n") == 1 and out.stderr.startswith(message.format(tmp=tmp_path))
+    assert "Traceback" not in out.stderr
+
+
+def test_the_command_is_listed_in_the_help():
+    assert "check" in bp("--help").stdout
+    out = bp("check", "--help")
+    assert out.returncode == 0 and "exit status 0 when every figure is right" in " ".join(out.stdout.lower().split())
+
+
+def test_the_readme_example_is_what_the_command_prints(tmp_path):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("$ cat mine.txt\n", 1)[1].split("\n```", 1)[0]
+    page, printed = example.split("$ bp-tui check mazur mine.txt\n")
+    (tmp_path / "mine.txt").write_text(page, encoding="utf-8")
+    out = bp("check", "mazur", str(tmp_path / "mine.txt"))
+    assert out.returncode == 1 and out.stdout.rstrip() == printed
