@@ -20,6 +20,10 @@ def add_parsers(sub) -> None:
     trace.add_argument("--epochs", type=epochs_arg, default=1, help="rounds to print (default 1)")
     trace.add_argument("--plain", action="store_true",
                        help="no colour or rules (the default when the output is not a terminal)")
+    trace.add_argument("--derive", action="store_true",
+                       help="under each derivative sub-step, the chain rule written out with its numbers")
+    trace.add_argument("--matrix", action="store_true",
+                       help="under each layer's sub-steps, the same step for the whole layer as matrices")
     trace.set_defaults(handler=cmd_trace)
 
 
@@ -32,6 +36,11 @@ def cmd_trace(args) -> int:
         if not stepper.can_enter(epoch):
             print(f"diverged at epoch {stepper.diverged_at}: later rounds cannot be computed")
             break
-        lines = round_lines(stepper, epoch, rules=terminal, width=width)
+        extras = None
+        if args.derive or args.matrix:
+            from ..study.explain import extra_lines
+
+            extras = extra_lines(stepper, stepper.round_records(epoch), args.derive, args.matrix, width - 4)
+        lines = round_lines(stepper, epoch, rules=terminal, width=width, extras=extras)
         print(ansi(lines) if terminal and not os.environ.get("NO_COLOR") else plain(lines))
     return 0

@@ -10,6 +10,7 @@ underlined with a rule and the tags add colour.
 from __future__ import annotations
 
 import textwrap
+from typing import Callable
 
 from ..engine import records as rec
 from ..engine.expectations import CHECK, MISMATCH, SOURCE, UNEDITED_KIND
@@ -20,11 +21,13 @@ NOTE_INDENT = "    note: "
 LABEL_TAGS = {SOURCE: ("ok",), CHECK: ("ok",), MISMATCH: ("bad",), UNEDITED_KIND: ("dim",)}
 
 
-def round_lines(stepper: Stepper, epoch: int, rules: bool = False, width: int = 100) -> list[Line]:
+def round_lines(stepper: Stepper, epoch: int, rules: bool = False, width: int = 100,
+                extras: Callable[[rec.Step], list[str]] | None = None) -> list[Line]:
     """Round epoch + 1 as lines: a heading per phase (and sample), then each sub-step.
 
     `rules` underlines headings with a rule (for a terminal) instead of `== ... ==` (plain text);
-    notes are wrapped to `width` columns.
+    notes are wrapped to `width` columns. `extras(step)` gives more lines of plain text to print
+    under a sub-step, indented (trace --derive and --matrix).
     """
     several = len(stepper.scenario.inputs) > 1
     lines: list[Line] = []
@@ -41,6 +44,7 @@ def round_lines(stepper: Stepper, epoch: int, rules: bool = False, width: int = 
             else:
                 lines.append((span(f"== {title} =="),))
         lines += step_lines(stepper, step, width)
+        lines += [(span(f"    {text}".rstrip()),) for text in (extras(step) if extras else ())]
     return lines
 
 

@@ -12,6 +12,8 @@ The package, one job a module:
 - `network_description`: the network and its starting values, in words and tables;
 - `markdown`, `latex`: the two writers of those blocks; `data`: CSV and JSON;
 - `escape`: scenario text printed literally in Markdown and LaTeX;
+- `derivation`: the chain rule written out (study.derive) under its sub-step, in both;
+- `numpy_script`: not a document but a numpy script that trains the scenario (`--format numpy`);
 - `formula`, `latex_math`: the records' ASCII formulas read and printed as LaTeX maths.
 """
 
@@ -37,27 +39,45 @@ from .latex_math import TERMS_PER_LINE  # noqa: F401
 from .network_description import ACTIVATION_WORDS, LOSS_MATH, LOSS_WORDS  # noqa: F401
 
 FORMATS = ("md", "tex", "csv", "json")
+DERIVE_FORMATS = ("md", "tex")  # the documents that can carry the chain rule written out
 
 __all__ = ["CSV_COLUMNS", "FORMATS", "export", "export_records", "export_round", "latex_math",
            "markdown_escape", "suggested_filename", "tex_escape"]
 
 
-def export(scenario: Scenario, fmt: str, epochs: int = 1) -> str:
+def export(scenario: Scenario, fmt: str, epochs: int = 1, derive: bool = False) -> str:
     """The first `epochs` rounds of a scenario as one document in format `fmt` (md, tex, csv, json).
 
     Rounds after a divergence cannot be computed; the document ends before them and says so.
+    With `derive` (md and tex), each derivative sub-step is followed by its chain rule written out.
     """
     _check_format(fmt)
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
+    if derive and fmt not in DERIVE_FORMATS:
+        raise ValueError(f"derivations go into {' and '.join(DERIVE_FORMATS)} documents, not {fmt}")
     stepper = Stepper(scenario)
     records: list[Step] = []
+    found = {}
     for epoch in range(epochs):
         if not stepper.can_enter(epoch):
             break
         records.extend(stepper.round_records(epoch))
+        if derive:
+            found.update(_derivations(stepper, stepper.round_records(epoch)))
     return _render(Document(scenario, records, stepper.state_at(0).params, epochs, stepper.diverged_at,
-                            labels_of(records, stepper.expectation)), fmt)
+                            labels_of(records, stepper.expectation), found or None), fmt)
+
+
+def _derivations(stepper: Stepper, records: Sequence[Step]) -> dict:
+    from ..derive import derive
+
+    found = {}
+    for step in records:
+        derivation = derive(step, stepper)
+        if derivation is not None:
+            found[(step.epoch, step.index)] = derivation
+    return found
 
 
 def export_records(scenario: Scenario, records: Sequence[Step], fmt: str, start: Params | None = None) -> str:
@@ -91,14 +111,18 @@ def suggested_filename(scenario: Scenario, fmt: str, first: int = 1, last: int |
     """A file name for an export of rounds first..last, e.g. ``mazur-round-1.md``."""
     _check_format(fmt)
     last = first if last is None else last
+    rounds = f"round-{first}" if first == last else f"rounds-{first}-{last}"
+    return f"{file_stem(scenario)}-{rounds}.{fmt}"
+
+
+def file_stem(scenario: Scenario) -> str:
+    """The scenario's name for a file: the built-in's name or the file's, in ASCII letters, digits, _ . -"""
     match = re.fullmatch(r"built-in '(.+)'", scenario.origin)
     if match:
         stem = match.group(1)
     else:
         stem = re.sub(r"\.toml$", "", scenario.origin.replace("\\", "/").split("/")[-1])
-    stem = re.sub(r"[^\w.-]+", "-", stem, flags=re.ASCII).strip("-.") or "scenario"
-    rounds = f"round-{first}" if first == last else f"rounds-{first}-{last}"
-    return f"{stem}-{rounds}.{fmt}"
+    return re.sub(r"[^\w.-]+", "-", stem, flags=re.ASCII).strip("-.") or "scenario"
 
 
 def _check_format(fmt: str) -> None:

@@ -82,6 +82,7 @@ class Document:
     requested: int | None = None  # rounds asked for (export); None for a given list of records
     diverged_at: int | None = None
     labels: dict[int, FigureLabel] = field(default_factory=dict)  # record position -> its figure's label
+    derivations: dict | None = None  # (epoch, index) -> study.derive.Derivation, to write under steps
 
     @property
     def first_round(self) -> int:
@@ -108,6 +109,7 @@ def blocks(doc: Document) -> list[tuple]:
 
     ("title", raw) ("raw", raw) ("heading", level, prose) ("para", prose) ("list", [prose])
     ("math", latex) ("table", title, header, alignment, rows) ("step", Step, FigureLabel | None)
+    ("derivation", Derivation)
     ("picture", scenario, parameters): the network drawn (views.picture)
     raw: text from the scenario, escaped whole; prose: our sentences, with `code`.
     """
@@ -138,7 +140,10 @@ def blocks(doc: Document) -> list[tuple]:
                 x, t = sc.inputs[first.sample], sc.targets[first.sample]
                 out.append(("para", f"Inputs {assignments(sc.names[0], x)}; "
                                     f"targets {assignments(sc.names[-1], t)}."))
-            out += [("step", step, doc.labels.get(group.first + i)) for i, step in enumerate(group.steps)]
+            for i, step in enumerate(group.steps):
+                out.append(("step", step, doc.labels.get(group.first + i)))
+                if doc.derivations and (step.epoch, step.index) in doc.derivations:
+                    out.append(("derivation", doc.derivations[(step.epoch, step.index)]))
         summary = _round_summary([s for g in groups for s in g.steps])
         if summary:
             out.append(("para", summary))

@@ -6,6 +6,7 @@ import re
 
 from ...engine.expectations import BAD_MARK, OK_MARK
 from ...views.picture_tikz import paper_tikz
+from .derivation import derivation_latex
 from .document import Document, Writer, sentence
 from .escape import prose_tex, tex_escape, tex_inline
 from .latex_math import aligned
@@ -51,6 +52,9 @@ class LatexWriter(Writer):
             if label.note.strip():
                 text += f"\n\nNote: {tex_escape(label.note)}"
         return text
+
+    def derivation(self, derivation):
+        return derivation_latex(derivation)
 
 
 # Characters that pdfLaTeX's default set-up (T1 fonts, UTF-8 input) prints; others get a fallback.

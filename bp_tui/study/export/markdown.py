@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...views.picture import paper_text
+from .derivation import derivation_markdown
 from .document import Document, Writer, sentence
 from .escape import markdown_escape, prose_md
 from .latex_math import aligned
@@ -44,6 +45,9 @@ class MarkdownWriter(Writer):
             if label.note.strip():
                 text += f"\n\nNote: {markdown_escape(label.note)}"
         return text
+
+    def derivation(self, derivation):
+        return derivation_markdown(derivation)
 
 
 def to_markdown(doc: Document) -> str:
