@@ -3,20 +3,24 @@
 Tiny networks are ruled by per-operation overhead: a general loop over lists spends most of its
 time on loop machinery, not arithmetic. So for each scenario we write the loop out (every weight a
 local variable, every sum spelled out) and compile it once. The source is built only from the
-validated layer sizes and the fixed names of activations, losses and modes; no text from the
-scenario file ever enters it, and numbers (weights, data, learning rate) are passed as arguments.
+validated layer sizes and the fixed kernel text of the table in maths.py, chosen by the names of
+activations, losses and modes; no text from the scenario file ever enters it, and numbers
+(weights, data, learning rate) are passed as arguments.
 
 Every operation mirrors network.py in kind and order (w1*i1 + w2*i2 + b1, then the squash; the
-same delta and update formulas), so the results are bit-for-bit those of the stepper; a test
-checks this over every combination of features.
+same delta and update formulas, from the same table), so the results are bit-for-bit those of
+the stepper; a test checks this over every combination of features.
 """
 
 from __future__ import annotations
 
 import math
 
+from .maths import ACTIVATIONS, LOSSES
 from .network import Params
 
+# all the source can use besides its arguments (the table's kernel forms are written with these)
+BUILTINS = {"exp": math.exp, "log": math.log, "tanh": math.tanh, "inf": math.inf, "isfinite": math.isfinite}
 MAX_KERNEL_WEIGHTS = 1500  # beyond this the written-out source gets long; the general loop is used
 
 
@@ -61,7 +65,8 @@ class KernelSource:
 
     def __init__(self, layers, activations, loss, bias_mode, has_biases, train_biases, momentum_on, mode,
                  update_first):
-        self.layers, self.activations, self.loss = layers, activations, loss
+        self.layers, self.loss = layers, LOSSES[loss]
+        self.activations = [ACTIVATIONS[name] for name in activations]
         self.bias_mode, self.has_biases, self.train_biases = bias_mode, has_biases, train_biases
         self.momentum_on, self.mode, self.update_first = momentum_on, mode, update_first
         self.top = len(layers) - 1
@@ -94,70 +99,46 @@ class KernelSource:
     # --- pieces --------------------------------------------------------------------------
 
     def forward(self) -> None:
+        """The forward pass of the sample in the loop's locals, and the loss's gap for each output."""
         emit = self.out
-        for l in range(self.top):
+        for l, act in enumerate(self.activations):
             L = l + 1
             for j in range(self.layers[L]):
                 total = " + ".join(f"{self.w(l, j, k)} * {self.a(l, k)}" for k in range(self.layers[l]))
                 if self.has_biases:
                     total = f"({total}) + {self.b(l, j)}"
                 emit(f"{self.z(L, j)} = {total}")
-            act = self.activations[l]
-            if act == "softmax":
-                nets = [self.z(L, j) for j in range(self.layers[L])]
-                emit(f"top_ = max([{', '.join(nets)}])")
-                for j, net in enumerate(nets):
-                    emit(f"e_{j} = exp({net} - top_)")
-                emit("sum_ = " + " + ".join(f"e_{j}" for j in range(len(nets))))
-                for j in range(len(nets)):
-                    emit(f"{self.a(L, j)} = e_{j} / sum_")
-                continue
-            for j in range(self.layers[L]):
-                z, a = self.z(L, j), self.a(L, j)
-                emit(f"{a} = " + {
-                    "sigmoid": f"exp({z}) if {z} < -700.0 else 1.0 / (1.0 + exp(-{z}))",
-                    "tanh": f"tanh({z})",
-                    "relu": f"max({z}, 0.0)",
-                    "linear": z,
-                }[act])
+            for line in act.kernel([self.z(L, j) for j in range(self.layers[L])],
+                                   [self.a(L, j) for j in range(self.layers[L])]):
+                emit(line)
+        if self.loss.kernel_gap:
+            for j in range(self.layers[-1]):
+                emit(f"g_{j} = " + self.loss.kernel_gap.format(t=f"t_{j}", a=self.a(self.top, j)))
 
-    def slope(self, act: str, L: int, j: int) -> str:
-        a, z = self.a(L, j), self.z(L, j)
-        return {"sigmoid": f"({a} * (1.0 - {a}))", "tanh": f"(1.0 - {a} * {a})",
-                "relu": f"(1.0 if {z} > 0.0 else 0.0)", "linear": "1.0"}[act]
+    def loss_text(self, template: str, j: int) -> str:
+        """One of the loss's source expressions for output j."""
+        return template.format(t=f"t_{j}", a=self.a(self.top, j), n=self.layers[-1], g=f"g_{j}")
+
+    def slope(self, L: int, j: int) -> str:
+        return self.activations[L - 1].kernel_slope.format(z=self.z(L, j), a=self.a(L, j))
 
     def sample_loss(self, target: str) -> None:
-        """Sets `target` to this sample's error (same formulas as network.loss_term)."""
-        emit, n = self.out, self.layers[-1]
-        terms = []
-        for j in range(n):
-            a, t = self.a(self.top, j), f"t_{j}"
-            if self.loss == "cross-entropy":
-                emit(f"q_{j} = 0.0 if {t} == 0.0 else (-{t} * log({a}) if {a} > 0.0 else inf)")
-            else:
-                emit(f"q_{j} = {t} - {a}")
-                emit(f"q_{j} = 0.5 * (q_{j} * q_{j})" if self.loss == "half-sse" else f"q_{j} = q_{j} * q_{j} / {n}")
-            terms.append(f"q_{j}")
-        emit(f"{target} = " + " + ".join(terms))
+        """Sets `target` to this sample's error (the loss's own terms, added in network.py's order)."""
+        self.out(f"{target} = " + " + ".join(f"({self.loss_text(self.loss.kernel_term, j)})"
+                                              for j in range(self.layers[-1])))
 
     def output_deltas(self) -> None:
-        emit, top, n = self.out, self.top, self.layers[-1]
-        act = self.activations[-1]
-        for j in range(n):
-            a, t = self.a(top, j), f"t_{j}"
-            if act == "softmax":
-                emit(f"{self.d(top, j)} = {a} - {t}")
-            elif self.loss == "half-sse":
-                emit(f"{self.d(top, j)} = -({t} - {a}) * {self.slope(act, top, j)}")
-            else:
-                emit(f"{self.d(top, j)} = -2.0 * ({t} - {a}) / {n} * {self.slope(act, top, j)}")
+        top = self.top
+        for j in range(self.layers[-1]):
+            slope = self.loss_text(self.loss.kernel_slope, j)
+            self.out(f"{self.d(top, j)} = {slope}" if self.loss.slope_is_delta
+                     else f"{self.d(top, j)} = {slope} * {self.slope(top, j)}")
 
     def hidden_deltas(self, L: int) -> None:
         """Deltas of layer L from the deltas above and weight layer L (old or new, as already set)."""
-        act = self.activations[L - 1]
         for j in range(self.layers[L]):
             parts = " + ".join(f"{self.d(L + 1, m)} * {self.w(L, m, j)}" for m in range(self.layers[L + 1]))
-            self.out(f"{self.d(L, j)} = ({parts}) * {self.slope(act, L, j)}")
+            self.out(f"{self.d(L, j)} = ({parts}) * {self.slope(L, j)}")
 
     def grads(self, l: int):
         """(name, expression) of every gradient of weight layer l (and its bias when trained)."""
@@ -290,8 +271,7 @@ class Kernel:
                               self.has_biases, scenario.train_biases and self.has_biases,
                               bool(scenario.momentum), scenario.mode, net.update_first)
         self.source = writer.source()
-        namespace = {"exp": math.exp, "log": math.log, "tanh": math.tanh, "inf": math.inf,
-                     "isfinite": math.isfinite}
+        namespace = dict(BUILTINS)
         exec(compile(self.source, "<bp_tui kernel>", "exec"), namespace)  # noqa: S102 - see module doc
         self._run = namespace["run"]
 

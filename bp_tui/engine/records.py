@@ -10,6 +10,7 @@ import math
 from typing import NamedTuple
 
 from .layout import Layout
+from .maths import ACTIVATIONS, LOSSES
 from .network import Evaluation, Network, SampleTrace, State, add_all
 
 PHASES = ("forward", "error", "backward", "update", "evaluate")
@@ -72,18 +73,9 @@ def value_text(x: float) -> str:
     return f"{x:.9f}"
 
 
-OUT_FORMULAS = {
-    "sigmoid": ("1/(1 + e^(-{net}))", "the logistic function squashes {n}'s net input into (0, 1)"),
-    "tanh": ("tanh({net})", "tanh squashes {n}'s net input into (-1, 1)"),
-    "relu": ("max(0, {net})", "ReLU passes a positive net input through and turns a negative one into 0"),
-    "linear": ("{net}", "a linear neuron outputs its net input unchanged"),
-}
-SLOPE_FORMULAS = {
-    "sigmoid": ("{out}*(1 - {out})", "the logistic function's slope, written with its output"),
-    "tanh": ("1 - {out}^2", "tanh's slope, written with its output"),
-    "relu": ("1 if {net} > 0, else 0", "ReLU's slope: 1 for a positive net input, 0 otherwise"),
-    "linear": ("1", "a linear neuron's slope is always 1"),
-}
+# (formula, explanation) of each activation's output and of its slope: views of the table in maths.py
+OUT_FORMULAS = {a.name: (a.formula, a.explanation) for a in ACTIVATIONS.values()}
+SLOPE_FORMULAS = {a.name: (a.slope_formula, a.slope_explanation) for a in ACTIVATIONS.values() if a.slope_formula}
 
 
 class EpochWriter:
@@ -136,17 +128,7 @@ class EpochWriter:
                          f"{name}'s net input: each incoming value times the weight that joins it to {name}"
                          + (", plus the bias" if bias_name else "") + ", added up")
             for j, name in enumerate(self.names[L]):
-                if act == "softmax":
-                    nets = self.names[L]
-                    formula = f"e^net_{name} / (" + " + ".join(f"e^net_{n}" for n in nets) + ")"
-                    subst = f"e^{term(trace.nets[L][j])} / (" + " + ".join(
-                        f"e^{term(v)}" for v in trace.nets[L]) + ")"
-                    why = f"softmax turns the output layer's net inputs into probabilities that add up to 1"
-                else:
-                    shape, why = OUT_FORMULAS[act]
-                    formula = shape.format(net=f"net_{name}")
-                    subst = shape.format(net=term(trace.nets[L][j]))
-                    why = why.format(n=name)
+                formula, subst, why = self.out_formula(act, L, j, trace.nets[L])
                 self.add(L, f"out_{name}", formula, subst, trace.outs[L][j], (name,), (), why)
 
     def error(self, trace: SampleTrace, sample: int) -> None:
@@ -162,17 +144,18 @@ class EpochWriter:
                  " + ".join(term(v) for v in trace.loss_terms), trace.loss, outputs, (),
                  "the sample's total error: the output neurons' errors added up")
 
+    def out_formula(self, act: str, L: int, j: int, nets, mark: str = ""):
+        """(formula, substituted, explanation) of neuron j of layer L's output; mark="+" after the update."""
+        activation, names = ACTIVATIONS[act], self.names[L]
+        return (activation.out_formula(f"net_{names[j]}{mark}", [f"net_{n}{mark}" for n in names]),
+                activation.out_formula(term(nets[j]), [term(v) for v in nets]),
+                activation.explanation.format(n=names[j]))
+
     def loss_formula(self, name: str, t: float, o: float, n: int, mark: str = ""):
         """(formula, substituted, explanation) of one output's error term; mark="+" after the update."""
-        out = f"out_{name}{mark}"
-        if self.net.loss == "half-sse":
-            return (f"1/2*(target_{name} - {out})^2", f"1/2*({num(t)} - {term(o)})^2",
-                    f"half the squared gap between {name}'s target and its output")
-        if self.net.loss == "mse":
-            return (f"(target_{name} - {out})^2/{n}", f"({num(t)} - {term(o)})^2/{n}",
-                    f"{name}'s squared gap, divided by the {n} outputs (the error is their mean)")
-        return (f"-target_{name}*ln({out})", f"-{term(t)}*ln({term(o)})",
-                f"cross-entropy: minus the target times the log of the probability {name} gave")
+        loss = LOSSES[self.net.loss]
+        return (loss.formula.format(target=f"target_{name}", out=f"out_{name}{mark}", n=n),
+                loss.formula.format(target=num(t), out=term(o), n=n), loss.explanation.format(name=name, n=n))
 
     def backward(self, trace: SampleTrace) -> None:
         self.phase = "backward"
@@ -192,20 +175,17 @@ class EpochWriter:
     def output_deltas(self, trace: SampleTrace) -> None:
         top = self.net.depth
         act = self.net.activations[-1]
+        loss = LOSSES[self.net.loss]
         n = len(self.names[top])
         for j, name in enumerate(self.names[top]):
             o, t = trace.outs[top][j], self.scenario.targets[self.sample][j]
-            if act == "softmax":
-                self.add(top, f"delta_{name}", f"out_{name} - target_{name}", f"{term(o)} - {term(t)}",
-                         trace.deltas[top][j], (name,), (),
-                         "with softmax and cross-entropy the chain rule collapses to output minus target")
+            formula = loss.slope_formula.format(target=f"target_{name}", out=f"out_{name}", n=n)
+            subst = loss.slope_formula.format(target=num(t), out=term(o), n=n)
+            why = loss.slope_explanation.format(name=name)
+            if loss.slope_is_delta:  # cross-entropy after softmax: this slope is the delta itself
+                self.add(top, f"delta_{name}", formula, subst, trace.deltas[top][j], (name,), (), why)
                 continue
-            if self.net.loss == "half-sse":
-                formula, subst = f"-(target_{name} - out_{name})", f"-({num(t)} - {term(o)})"
-            else:
-                formula, subst = f"-2*(target_{name} - out_{name})/{n}", f"-2*({num(t)} - {term(o)})/{n}"
-            self.add(top, f"dE_total/dout_{name}", formula, subst, trace.error_slopes[j], (name,), (),
-                     f"how fast the total error grows as {name}'s output grows")
+            self.add(top, f"dE_total/dout_{name}", formula, subst, trace.error_slopes[j], (name,), (), why)
             shape, why = SLOPE_FORMULAS[act]
             self.add(top, f"dout_{name}/dnet_{name}", shape.format(out=f"out_{name}", net=f"net_{name}"),
                      shape.format(out=term(o), net=term(trace.nets[top][j])), trace.slopes[top][j], (name,), (),
@@ -370,12 +350,7 @@ class EpochWriter:
             self.sample = s
             nets, outs = evaluation.nets[s], evaluation.outputs[s]
             for j, name in enumerate(outputs):
-                if act == "softmax":
-                    formula = f"e^net_{name}+ / (" + " + ".join(f"e^net_{n}+" for n in outputs) + ")"
-                    subst = f"e^{term(nets[j])} / (" + " + ".join(f"e^{term(v)}" for v in nets) + ")"
-                else:
-                    shape = OUT_FORMULAS[act][0]
-                    formula, subst = shape.format(net=f"net_{name}+"), shape.format(net=term(nets[j]))
+                formula, subst, _why = self.out_formula(act, top, j, nets, mark="+")
                 self.add(top, f"out_{name}+", formula, subst, outs[j], (name,), (),
                          f"{name}'s output again, computed forward with this round's new weights")
             terms = [self.loss_formula(name, targets[j], outs[j], len(outputs), mark="+")

@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
+from . import maths
 from .layout import Layout, default_neuron_names, quantity_names
 
 try:  # as the standard library's random.py does: hashlib loads OpenSSL, heavy for one digest at start-up
@@ -37,8 +38,8 @@ MAX_NAME = 12
 MAX_EXPECTS = 1000
 MAX_EXPECT_EPOCH = 1_000_000
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "softmax")
-LOSSES = ("half-sse", "mse", "cross-entropy")
+ACTIVATIONS = tuple(maths.ACTIVATIONS)  # every name with an entry in the table of maths.py
+LOSSES = tuple(maths.LOSSES)
 MODES = ("online", "batch")
 BIAS_MODES = ("shared", "per-neuron", "none")
 HIDDEN_DELTAS = ("original", "updated")

@@ -11,37 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from .maths import ACTIVATIONS, LOSSES
 from .network import Evaluation, Params, SampleTrace
-
-def _activate(name: str, z: np.ndarray) -> np.ndarray:
-    if name == "sigmoid":
-        return np.where(z < -700.0, np.exp(np.minimum(z, 0.0)), 1.0 / (1.0 + np.exp(-np.maximum(z, -700.0))))
-    if name == "tanh":
-        return np.tanh(z)
-    if name == "relu":
-        return np.maximum(z, 0.0)
-    if name == "softmax":
-        e = np.exp(z - z.max(axis=1, keepdims=True))
-        return e / e.sum(axis=1, keepdims=True)
-    return z.copy()
-
-
-def _slope(name: str, z: np.ndarray, a: np.ndarray) -> np.ndarray:
-    if name == "sigmoid":
-        return a * (1.0 - a)
-    if name == "tanh":
-        return 1.0 - a * a
-    if name == "relu":
-        return (z > 0.0).astype(float)
-    return np.ones_like(a)
 
 
 class BatchBackend:
     def __init__(self, net):
         sc = net.scenario
         self.net = net
-        self.acts = sc.activations
-        self.loss = sc.loss
+        self.acts = [ACTIVATIONS[name] for name in sc.activations]
+        self.loss = LOSSES[sc.loss]
         self.shared = sc.bias == "shared"
         self.has_biases = sc.biases is not None
         self.train_biases = sc.train_biases and self.has_biases
@@ -72,36 +51,27 @@ class BatchBackend:
             if biases is not None:
                 z = z + biases[l]
             nets.append(z)
-            outs.append(_activate(self.acts[l], z))
+            outs.append(self.acts[l].numpy(np, z))
         return nets, outs
 
     def losses(self, out: np.ndarray):
-        n = out.shape[1]
-        if self.loss == "half-sse":
-            terms = 0.5 * (self.T - out) ** 2
-        elif self.loss == "mse":
-            terms = (self.T - out) ** 2 / n
-        else:
-            safe = np.where(out > 0.0, out, 1.0)
-            terms = np.where(self.T == 0.0, 0.0, np.where(out > 0.0, -self.T * np.log(safe), np.inf))
+        terms = self.loss.numpy_terms(np, self.T, out)
         return terms, terms.sum(axis=1)
 
     def backward(self, weights, nets, outs):
         top = len(weights)
         deltas, slopes = [None] * (top + 1), [None] * (top + 1)
         out = outs[top]
-        error_slopes = None
-        if self.acts[-1] == "softmax":
-            deltas[top] = out - self.T
+        error_slopes = self.loss.numpy_slope(np, self.T, out)
+        if self.loss.slope_is_delta:  # cross-entropy after softmax: the delta is out - target
+            deltas[top], error_slopes = error_slopes, None
         else:
-            n = out.shape[1]
-            error_slopes = -(self.T - out) if self.loss == "half-sse" else -2.0 * (self.T - out) / n
-            slopes[top] = _slope(self.acts[-1], nets[top], out)
+            slopes[top] = self.acts[-1].numpy_slope(np, nets[top], out)
             deltas[top] = error_slopes * slopes[top]
         sums = [None] * (top + 1)
         for L in range(top - 1, 0, -1):
             sums[L] = deltas[L + 1] @ weights[L]
-            slopes[L] = _slope(self.acts[L - 1], nets[L], outs[L])
+            slopes[L] = self.acts[L - 1].numpy_slope(np, nets[L], outs[L])
             deltas[L] = sums[L] * slopes[L]
         return error_slopes, slopes, sums, deltas
 

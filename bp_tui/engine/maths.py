@@ -1,0 +1,201 @@
+"""One table for each activation and each loss: every form of its maths, in one place.
+
+An entry holds what the rest of the engine needs of a formula: the function on plain floats and its
+slope (network.py: the stepper and the general loop), the source text of the written-out kernel
+(kernel.py), the numpy form (vectorized.py, which passes numpy in: the engine does not import it),
+and the formula and sentence the step records show (records.py). Adding an activation or a loss
+is adding an entry here (and its name is then accepted in scenario files).
+
+Every form does the same operations in the same order (`-(t - a) * (a * (1.0 - a))`, say, in each),
+so the stepper, the kernel and the general loop agree bit for bit; the numpy form follows the same
+formulas, with numpy's order inside matrix products. Nothing here raises on overflow: infinities
+and NaN flow through and the caller reports divergence.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable, NamedTuple, Sequence
+
+exp = math.exp
+
+
+def add_all(values) -> float:
+    """Left-to-right sum (built-in sum() compensates on newer Pythons; we want the article's order)."""
+    total = None
+    for value in values:
+        total = value if total is None else total + value
+    return 0.0 if total is None else total
+
+
+def sigmoid(x: float) -> float:
+    if x < -700.0:  # 1/(1+e^-x) ~ e^x there, and e^-x would overflow
+        return exp(x)
+    return 1.0 / (1.0 + exp(-x))
+
+
+def relu(x: float) -> float:
+    return max(x, 0.0)  # max(nan, 0.0) is nan: divergence stays visible
+
+
+def softmax(nets: list[float]) -> list[float]:
+    top = max(nets)
+    exps = [exp(n - top) for n in nets]  # shifted by the largest net: no overflow
+    total = add_all(exps)
+    return [e / total for e in exps]
+
+
+def each(function: Callable[[float], float]) -> Callable[[list[float]], list[float]]:
+    """A layer's outputs from its net inputs, for an activation applied neuron by neuron."""
+    return lambda nets: list(map(function, nets))
+
+
+def each_line(template: str) -> Callable[[list[str], list[str]], list[str]]:
+    """Kernel source for an activation applied neuron by neuron: `a = template` with {z} the net."""
+    return lambda nets, outs: [f"{out} = " + template.format(z=net) for net, out in zip(nets, outs)]
+
+
+def softmax_lines(nets: list[str], outs: list[str]) -> list[str]:
+    """Kernel source for softmax, in `softmax`'s order: shift by the largest net, exp, add, divide."""
+    exps = [f"e_{j}" for j in range(len(nets))]
+    return ([f"top_ = max([{', '.join(nets)}])"]
+            + [f"{e} = exp({net} - top_)" for e, net in zip(exps, nets)]
+            + ["sum_ = " + " + ".join(exps)]
+            + [f"{out} = {e} / sum_" for out, e in zip(outs, exps)])
+
+
+def numpy_sigmoid(np, z):
+    # where z < -700 the first branch is used; each branch is clipped so neither overflows
+    return np.where(z < -700.0, np.exp(np.minimum(z, 0.0)), 1.0 / (1.0 + np.exp(-np.maximum(z, -700.0))))
+
+
+def numpy_softmax(np, z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class Activation(NamedTuple):
+    """Everything about one activation. Slopes are None for softmax, which only ever comes with
+    cross-entropy (the loader checks): their slopes cancel into the output delta out - target."""
+
+    name: str
+    layer: Callable[[list[float]], list[float]]  # a layer's net inputs -> its outputs
+    slope: Callable[[float, float], float] | None  # (net, out) -> d out / d net
+    kernel: Callable[[list[str], list[str]], list[str]]  # (net names, out names) -> source lines
+    kernel_slope: str | None  # d out / d net as a source expression of {z} (net) and {a} (out)
+    numpy: Callable  # (numpy, nets: samples x neurons) -> outputs
+    numpy_slope: Callable | None  # (numpy, nets, outs) -> d out / d net
+    formula: str  # the output as the records write it, of {net} (and {sum}: see sum_of)
+    explanation: str  # one sentence; {n} is the neuron's name
+    slope_formula: str | None  # d out / d net as the records write it, of {out} and {net}
+    slope_explanation: str | None
+    sum_of: str = ""  # what {sum} in the formula adds up over the layer's neurons, each of {net}
+
+    def out_formula(self, net: str, layer: Sequence[str]) -> str:
+        """The output's formula with `net` for the neuron's net input and `layer` for the layer's."""
+        total = " + ".join(self.sum_of.format(net=other) for other in layer) if self.sum_of else ""
+        return self.formula.format(net=net, sum=total)
+
+
+ACTIVATIONS: dict[str, Activation] = {a.name: a for a in (
+    Activation(
+        "sigmoid", each(sigmoid), lambda net, out: out * (1.0 - out),
+        each_line("exp({z}) if {z} < -700.0 else 1.0 / (1.0 + exp(-{z}))"), "({a} * (1.0 - {a}))",
+        numpy_sigmoid, lambda np, z, a: a * (1.0 - a),
+        "1/(1 + e^(-{net}))", "the logistic function squashes {n}'s net input into (0, 1)",
+        "{out}*(1 - {out})", "the logistic function's slope, written with its output"),
+    Activation(
+        "tanh", each(math.tanh), lambda net, out: 1.0 - out * out,
+        each_line("tanh({z})"), "(1.0 - {a} * {a})",
+        lambda np, z: np.tanh(z), lambda np, z, a: 1.0 - a * a,
+        "tanh({net})", "tanh squashes {n}'s net input into (-1, 1)",
+        "1 - {out}^2", "tanh's slope, written with its output"),
+    Activation(  # the slope at exactly 0 is taken as 0
+        "relu", each(relu), lambda net, out: 1.0 if net > 0.0 else 0.0,
+        each_line("max({z}, 0.0)"), "(1.0 if {z} > 0.0 else 0.0)",
+        lambda np, z: np.maximum(z, 0.0), lambda np, z, a: (z > 0.0).astype(float),
+        "max(0, {net})", "ReLU passes a positive net input through and turns a negative one into 0",
+        "1 if {net} > 0, else 0", "ReLU's slope: 1 for a positive net input, 0 otherwise"),
+    Activation(
+        "linear", list, lambda net, out: 1.0,
+        each_line("{z}"), "1.0",
+        lambda np, z: z.copy(), lambda np, z, a: np.ones_like(a),
+        "{net}", "a linear neuron outputs its net input unchanged",
+        "1", "a linear neuron's slope is always 1"),
+    Activation(
+        "softmax", softmax, None,
+        softmax_lines, None,
+        numpy_softmax, None,
+        "e^{net} / ({sum})", "softmax turns the output layer's net inputs into probabilities that add up to 1",
+        None, None, sum_of="e^{net}"),
+)}
+
+
+def half_sse(target: float, out: float, outputs: int) -> float:
+    gap = target - out
+    return 0.5 * (gap * gap)
+
+
+def mse(target: float, out: float, outputs: int) -> float:
+    gap = target - out
+    return gap * gap / outputs
+
+
+def cross_entropy(target: float, out: float, outputs: int) -> float:
+    if target == 0.0:  # 0 * ln(anything) is 0, even for an output of 0
+        return 0.0
+    return -target * math.log(out) if out > 0.0 else math.inf
+
+
+def numpy_cross_entropy(np, T, out):
+    # as cross_entropy: 0 where the target is 0, inf where an output it needs is 0 (or NaN: ln 0 is
+    # -inf there); numpy's callers turn its warnings off
+    return np.where(T == 0.0, 0.0, -T * np.log(np.where(out > 0.0, out, 0.0)))
+
+
+GROWS = "how fast the total error grows as {name}'s output grows"
+
+
+class Loss(NamedTuple):
+    """Everything about one loss: an output neuron's share of a sample's error, and its slope.
+
+    With `slope_is_delta` (cross-entropy, after a softmax output layer) the slope forms give the
+    output neuron's delta itself, out - target: the loss's and softmax's slopes cancel into it.
+    """
+
+    name: str
+    term: Callable[[float, float, int], float]  # (target, out, outputs) -> this output's share
+    slope: Callable[[float, float, int], float]  # (target, out, outputs) -> dE/dout, or the delta
+    kernel_gap: str  # source for a value the next two share, of {t} (target) and {a} (out); or ""
+    kernel_term: str  # the share as a source expression of {t}, {a}, {n} and {g} (the gap's value)
+    kernel_slope: str  # the slope as a source expression of {t}, {a}, {n} and {g}
+    numpy_terms: Callable  # (numpy, targets, outs: samples x outputs) -> the shares
+    numpy_slope: Callable  # (numpy, targets, outs) -> the slopes
+    formula: str  # one share as the records write it, of {target}, {out} and {n}
+    explanation: str  # of {name} (the output neuron) and {n}
+    slope_formula: str  # of {target}, {out} and {n}
+    slope_explanation: str  # of {name}
+    slope_is_delta: bool = False
+
+
+LOSSES: dict[str, Loss] = {loss.name: loss for loss in (
+    Loss(
+        "half-sse", half_sse, lambda t, o, n: -(t - o),
+        "{t} - {a}", "0.5 * ({g} * {g})", "-{g}",
+        lambda np, T, out: 0.5 * (T - out) ** 2, lambda np, T, out: -(T - out),
+        "1/2*({target} - {out})^2", "half the squared gap between {name}'s target and its output",
+        "-({target} - {out})", GROWS),
+    Loss(
+        "mse", mse, lambda t, o, n: -2.0 * (t - o) / n,
+        "{t} - {a}", "{g} * {g} / {n}", "-2.0 * {g} / {n}",
+        lambda np, T, out: (T - out) ** 2 / out.shape[1], lambda np, T, out: -2.0 * (T - out) / out.shape[1],
+        "({target} - {out})^2/{n}", "{name}'s squared gap, divided by the {n} outputs (the error is their mean)",
+        "-2*({target} - {out})/{n}", GROWS),
+    Loss(
+        "cross-entropy", cross_entropy, lambda t, o, n: o - t,
+        "", "0.0 if {t} == 0.0 else (-{t} * log({a}) if {a} > 0.0 else inf)", "{a} - {t}",
+        numpy_cross_entropy, lambda np, T, out: out - T,
+        "-{target}*ln({out})", "cross-entropy: minus the target times the log of the probability {name} gave",
+        "{out} - {target}", "with softmax and cross-entropy the chain rule collapses to output minus target",
+        slope_is_delta=True),
+)}
