@@ -3,6 +3,8 @@ has a complete entry, and the forms of an entry (plain floats, kernel source, nu
 records show) compute and say the same thing."""
 
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -113,6 +115,17 @@ def test_a_losss_formulas_are_maths_in_the_exports(name):
             text = template.format(target=target, out=out, n=2)
             assert readable(f"E_o1 = {text}"), text
     assert "{" not in entry.explanation.format(name="o1", n=2) + entry.slope_explanation.format(name="o1")
+
+
+def test_the_engine_holds_numpy_forms_without_importing_numpy():
+    code = ("import sys, bp_tui\n"
+            "from bp_tui.engine import kernel, maths, network, records, stepper, training\n"
+            "for name in ('mazur', 'softmax-cross-entropy', 'xor-batch'):\n"
+            "    bp_tui.train(bp_tui.load_scenario(name), 50)\n"
+            "    bp_tui.Stepper(bp_tui.load_scenario(name)).round_records(0)\n"
+            "print('numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 # --- the forms agree ----------------------------------------------------------------------------
