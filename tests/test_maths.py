@@ -128,6 +128,14 @@ def test_the_engine_holds_numpy_forms_without_importing_numpy():
     assert out.stdout.strip() == "False"
 
 
+def test_the_exports_describe_every_activation_and_loss():
+    # (their prose lives with the exports; a name the table gains must be described there too)
+    from bp_tui.study.export.network_description import ACTIVATION_WORDS, LOSS_MATH, LOSS_WORDS
+
+    assert set(ACTIVATION_WORDS) == set(maths.ACTIVATIONS)
+    assert set(LOSS_WORDS) == set(LOSS_MATH) == set(maths.LOSSES)
+
+
 # --- the forms agree ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", list(maths.ACTIVATIONS))
