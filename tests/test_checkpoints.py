@@ -29,8 +29,12 @@ def kept(stepper) -> dict:
     return {epoch: repr((state.params, state.velocity)) for epoch, state in states.items()}
 
 
+CASES = GRID[1::7] + [(f"{case_id}-1", dict(kwargs, samples=1)) for case_id, kwargs in GRID[3::14]
+                      if "online" in case_id]
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("case_id, kwargs", GRID[1::7], ids=[c[0] for c in GRID[1::7]])
+@pytest.mark.parametrize("case_id, kwargs", CASES, ids=[c[0] for c in CASES])
 def test_one_long_run_keeps_the_checkpoints_of_a_walk_in_small_steps(case_id, kwargs, backend, monkeypatch):
     force(backend, monkeypatch)
     sc = scenario(**kwargs)
@@ -51,10 +55,14 @@ def test_one_long_run_keeps_the_checkpoints_of_a_walk_in_small_steps(case_id, kw
     assert repr(at_once.state_at(reached).params.weights) == repr(result.weights)
 
 
-@pytest.mark.parametrize("backend", BACKENDS[:2])
-def test_a_stopped_run_keeps_the_epochs_it_did_and_their_checkpoints(backend, monkeypatch):
+STOPPED = [("kernel", {}), ("general", {}), ("kernel", {"samples": 1}), ("kernel", {"mode": "batch"}),
+           ("numpy", {"mode": "batch"})]
+
+
+@pytest.mark.parametrize("backend, settings", STOPPED, ids=[f"{b}-{s}" for b, s in STOPPED])
+def test_a_stopped_run_keeps_the_epochs_it_did_and_their_checkpoints(backend, settings, monkeypatch):
     force(backend, monkeypatch)
-    sc = scenario(layers=(2, 3, 2), momentum=0.7)
+    sc = scenario(layers=(2, 3, 2), momentum=0.7, **settings)
     stepper = bp_tui.Stepper(sc)
     asked = []
 

@@ -168,6 +168,22 @@ def test_written_out_kernel_equals_the_general_loop(case_id, kwargs, monkeypatch
     assert fast.errors == slow.errors and fast.weights == slow.weights and fast.biases == slow.biases
 
 
+# Online with a single sample, the written-out loop's forward pass for an epoch's error is also the
+# next epoch's forward pass: a path of its own.
+ONE_SAMPLE = [(f"{case_id}-1", dict(kwargs, samples=1)) for case_id, kwargs in GRID if "online" in case_id][::3] + [
+    ("2-3-2-updated-mu0.5-1", dict(layers=(2, 3, 2), hidden_deltas_use="updated", momentum=0.5, samples=1))]
+
+
+@pytest.mark.parametrize("case_id, kwargs", ONE_SAMPLE, ids=[c[0] for c in ONE_SAMPLE])
+def test_one_sample_online_kernel_equals_the_stepper_and_the_general_loop(case_id, kwargs, monkeypatch):
+    sc = scenario(**kwargs)
+    fast = bp_tui.train(sc, 5)
+    stepper = bp_tui.Stepper(sc)
+    assert [repr(stepper.round_records(epoch)[-1].value) for epoch in range(5)] == list(map(repr, fast.errors[1:]))
+    monkeypatch.setattr("bp_tui.engine.kernel.MAX_KERNEL_WEIGHTS", 0)
+    assert repr(bp_tui.train(sc, 5)) == repr(fast)
+
+
 @pytest.mark.parametrize("case_id, kwargs", [c for c in GRID if "batch" in c[0]][::2],
                          ids=[c[0] for c in GRID if "batch" in c[0]][::2])
 def test_numpy_batch_path_matches_stepper_exactly_and_python_closely(case_id, kwargs, monkeypatch):

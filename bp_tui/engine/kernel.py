@@ -3,25 +3,32 @@
 Tiny networks are ruled by per-operation overhead: a general loop over lists spends most of its
 time on loop machinery, not arithmetic. So for each scenario we write the loop out (every weight a
 local variable, every sum spelled out) and compile it once. The source is built only from the
-validated layer sizes and the fixed names of activations, losses and modes; no text from the
+validated layer sizes (and whether there is a single sample) and the fixed kernel text of the
+table in maths.py, chosen by the names of activations, losses and modes; no text from the
 scenario file ever enters it, and numbers (weights, data, learning rate) are passed as arguments.
 
 Every operation mirrors network.py in kind and order (w1*i1 + w2*i2 + b1, then the squash; the
-same delta and update formulas), so the results are bit-for-bit those of the stepper; a test
-checks this over every combination of features.
+same delta and update formulas, from the same table), so the results are bit-for-bit those of
+the stepper; a test checks this over every combination of features.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 
+from .maths import ACTIVATIONS, LOSSES
 from .network import Params
 
+# all the source can use besides its arguments (the table's kernel forms are written with these)
+BUILTINS = {"exp": math.exp, "log": math.log, "tanh": math.tanh, "inf": math.inf, "isfinite": math.isfinite}
 MAX_KERNEL_WEIGHTS = 1500  # beyond this the written-out source gets long; the general loop is used
-
-
-def flatten(params: Params) -> list[float]:
-    return params.flat()
+# (source, compiled loop) by network shape: compiling costs about as much as 400 epochs of the
+# article's network, and a shape trained again (`train` called twice, an edit in the app) need not
+# pay it again.
+COMPILED: dict = {}
+COMPILED_KEPT = 16
+COMPILING = threading.Lock()
 
 
 def unflatten(flat: list[float], layers: tuple[int, ...], bias_mode: str, has_biases: bool) -> Params:
@@ -57,33 +64,51 @@ class _Writer:
 
 
 class KernelSource:
-    """Writes the source of `run(P, V, DATA, n, errors, should_stop, lr, mu)` for one network shape."""
+    """Writes the source of `run(P, V, DATA, n, errors, should_stop, lr, mu, marks, mark_at, every)`
+    for one network shape.
+
+    Each turn of its loop makes one pass over the samples at the parameters after `done` epochs,
+    which gives the training-set error there, then takes one epoch's step. In batch mode, and
+    online with a single sample, that pass is also the next epoch's forward pass: each forward
+    pass is done once, plus one at the very end for the error after the last epoch. Online with
+    several samples the parameters change between samples, so the step makes its own passes.
+    """
 
     def __init__(self, layers, activations, loss, bias_mode, has_biases, train_biases, momentum_on, mode,
-                 update_first):
-        self.layers, self.activations, self.loss = layers, activations, loss
+                 update_first, one_sample):
+        self.layers, self.loss = layers, LOSSES[loss]
+        self.activations = [ACTIVATIONS[name] for name in activations]
         self.bias_mode, self.has_biases, self.train_biases = bias_mode, has_biases, train_biases
         self.momentum_on, self.mode, self.update_first = momentum_on, mode, update_first
+        self.single = mode == "online" and one_sample  # the one sample is unpacked once
         self.top = len(layers) - 1
         self.out = _Writer()
 
     # names of locals
     def w(self, l, j, k): return f"w_{l}_{j}_{k}"
-    def vw(self, l, j, k): return f"vw_{l}_{j}_{k}"
     def b(self, l, j): return f"b_{l}" if self.bias_mode == "shared" else f"b_{l}_{j}"
-    def vb(self, l, j): return f"vb_{l}" if self.bias_mode == "shared" else f"vb_{l}_{j}"
     def a(self, L, j): return f"a_{L}_{j}"
     def z(self, L, j): return f"z_{L}_{j}"
     def d(self, L, j): return f"d_{L}_{j}"
 
+    def weight_names(self) -> list[str]:
+        return [self.w(l, j, k) for l in range(self.top) for j in range(self.layers[l + 1])
+                for k in range(self.layers[l])]
+
+    def bias_names(self) -> list[str]:
+        if not self.has_biases:
+            return []
+        shared = self.bias_mode == "shared"
+        return [self.b(l, j) for l in range(self.top) for j in range(1 if shared else self.layers[l + 1])]
+
     def param_names(self) -> list[str]:
-        names = [self.w(l, j, k) for l in range(self.top) for j in range(self.layers[l + 1])
-                 for k in range(self.layers[l])]
-        if self.has_biases:
-            for l in range(self.top):
-                names += [self.b(l, 0)] if self.bias_mode == "shared" else [
-                    self.b(l, j) for j in range(self.layers[l + 1])]
-        return names
+        return self.weight_names() + self.bias_names()
+
+    def trained_names(self) -> list[str]:
+        """The parameters (and running gradients) that change: biases that are not trained keep
+        the finite values they were given, so the divergence check leaves them out."""
+        names = self.param_names() if self.train_biases else self.weight_names()
+        return names + (["v" + name for name in names] if self.momentum_on else [])
 
     def velocity_names(self) -> list[str]:
         return ["v" + name for name in self.param_names()]
@@ -94,70 +119,46 @@ class KernelSource:
     # --- pieces --------------------------------------------------------------------------
 
     def forward(self) -> None:
+        """The forward pass of the sample in the loop's locals, and the loss's gap for each output."""
         emit = self.out
-        for l in range(self.top):
+        for l, act in enumerate(self.activations):
             L = l + 1
             for j in range(self.layers[L]):
                 total = " + ".join(f"{self.w(l, j, k)} * {self.a(l, k)}" for k in range(self.layers[l]))
                 if self.has_biases:
                     total = f"({total}) + {self.b(l, j)}"
                 emit(f"{self.z(L, j)} = {total}")
-            act = self.activations[l]
-            if act == "softmax":
-                nets = [self.z(L, j) for j in range(self.layers[L])]
-                emit(f"top_ = max([{', '.join(nets)}])")
-                for j, net in enumerate(nets):
-                    emit(f"e_{j} = exp({net} - top_)")
-                emit("sum_ = " + " + ".join(f"e_{j}" for j in range(len(nets))))
-                for j in range(len(nets)):
-                    emit(f"{self.a(L, j)} = e_{j} / sum_")
-                continue
-            for j in range(self.layers[L]):
-                z, a = self.z(L, j), self.a(L, j)
-                emit(f"{a} = " + {
-                    "sigmoid": f"exp({z}) if {z} < -700.0 else 1.0 / (1.0 + exp(-{z}))",
-                    "tanh": f"tanh({z})",
-                    "relu": f"max({z}, 0.0)",
-                    "linear": z,
-                }[act])
+            for line in act.kernel([self.z(L, j) for j in range(self.layers[L])],
+                                   [self.a(L, j) for j in range(self.layers[L])]):
+                emit(line)
+        if self.loss.kernel_gap:
+            for j in range(self.layers[-1]):
+                emit(f"g_{j} = " + self.loss.kernel_gap.format(t=f"t_{j}", a=self.a(self.top, j)))
 
-    def slope(self, act: str, L: int, j: int) -> str:
-        a, z = self.a(L, j), self.z(L, j)
-        return {"sigmoid": f"({a} * (1.0 - {a}))", "tanh": f"(1.0 - {a} * {a})",
-                "relu": f"(1.0 if {z} > 0.0 else 0.0)", "linear": "1.0"}[act]
+    def loss_text(self, template: str, j: int) -> str:
+        """One of the loss's source expressions for output j."""
+        return template.format(t=f"t_{j}", a=self.a(self.top, j), n=self.layers[-1], g=f"g_{j}")
+
+    def slope(self, L: int, j: int) -> str:
+        return self.activations[L - 1].kernel_slope.format(z=self.z(L, j), a=self.a(L, j))
 
     def sample_loss(self, target: str) -> None:
-        """Sets `target` to this sample's error (same formulas as network.loss_term)."""
-        emit, n = self.out, self.layers[-1]
-        terms = []
-        for j in range(n):
-            a, t = self.a(self.top, j), f"t_{j}"
-            if self.loss == "cross-entropy":
-                emit(f"q_{j} = 0.0 if {t} == 0.0 else (-{t} * log({a}) if {a} > 0.0 else inf)")
-            else:
-                emit(f"q_{j} = {t} - {a}")
-                emit(f"q_{j} = 0.5 * (q_{j} * q_{j})" if self.loss == "half-sse" else f"q_{j} = q_{j} * q_{j} / {n}")
-            terms.append(f"q_{j}")
-        emit(f"{target} = " + " + ".join(terms))
+        """Sets `target` to this sample's error (the loss's own terms, added in network.py's order)."""
+        self.out(f"{target} = " + " + ".join(f"({self.loss_text(self.loss.kernel_term, j)})"
+                                              for j in range(self.layers[-1])))
 
     def output_deltas(self) -> None:
-        emit, top, n = self.out, self.top, self.layers[-1]
-        act = self.activations[-1]
-        for j in range(n):
-            a, t = self.a(top, j), f"t_{j}"
-            if act == "softmax":
-                emit(f"{self.d(top, j)} = {a} - {t}")
-            elif self.loss == "half-sse":
-                emit(f"{self.d(top, j)} = -({t} - {a}) * {self.slope(act, top, j)}")
-            else:
-                emit(f"{self.d(top, j)} = -2.0 * ({t} - {a}) / {n} * {self.slope(act, top, j)}")
+        top = self.top
+        for j in range(self.layers[-1]):
+            slope = self.loss_text(self.loss.kernel_slope, j)
+            self.out(f"{self.d(top, j)} = {slope}" if self.loss.slope_is_delta
+                     else f"{self.d(top, j)} = {slope} * {self.slope(top, j)}")
 
     def hidden_deltas(self, L: int) -> None:
         """Deltas of layer L from the deltas above and weight layer L (old or new, as already set)."""
-        act = self.activations[L - 1]
         for j in range(self.layers[L]):
             parts = " + ".join(f"{self.d(L + 1, m)} * {self.w(L, m, j)}" for m in range(self.layers[L + 1]))
-            self.out(f"{self.d(L, j)} = ({parts}) * {self.slope(act, L, j)}")
+            self.out(f"{self.d(L, j)} = ({parts}) * {self.slope(L, j)}")
 
     def grads(self, l: int):
         """(name, expression) of every gradient of weight layer l (and its bias when trained)."""
@@ -184,45 +185,96 @@ class KernelSource:
     def source(self) -> str:
         emit = self.out
         params, velocity = self.param_names(), self.velocity_names()
+        state = f"[{', '.join(params)}], " + (f"[{', '.join(velocity)}]" if self.momentum_on else "None")
         emit("def run(P, V, DATA, n, errors, should_stop, lr, mu, marks, mark_at, every):")
         self.out.depth = 1
         emit(f"[{', '.join(params)}] = P")
         if self.momentum_on:
             emit(f"[{', '.join(velocity)}] = V")
-        emit("count = len(DATA)")
+        if self.single:
+            emit(f"[({', '.join(self.sample_names())})] = DATA")
+        else:
+            emit("count = len(DATA)")
+        emit("append_ = errors.append")
         emit("done = 0")
         emit("diverged = False")
-        emit("while done < n:")
+        emit("while True:")
         self.out.depth = 2
-        emit("if should_stop is not None and should_stop():")
-        emit("    break")
-        if self.mode == "online":
-            self.online_epoch()
-        else:
-            self.batch_epoch()
-        self.evaluation()
-        emit("errors.append(err)")
-        emit("done += 1")
+        self.error_pass()
+        emit("if done:")  # the error after epoch `done` (the caller has the one before the first)
+        self.out.depth = 3
+        emit("append_(err)")
         emit("if done == mark_at:")  # a checkpoint for the stepper (mark_at is 0, never reached, for train)
-        emit(f"    marks.append(([{', '.join(params)}], "
-             + (f"[{', '.join(velocity)}]" if self.momentum_on else "None") + "))")
+        emit(f"    marks.append(({state}))")
         emit("    mark_at += every")
-        every = params + (velocity if self.momentum_on else [])
-        emit(f"check_ = {' + '.join(every)}")
-        emit("if not (err - err == 0.0 and check_ - check_ == 0.0):")
-        emit(f"    if not (isfinite(err) and all(map(isfinite, [{', '.join(every)}]))):")
+        # A quick test first: the last sample's net inputs are all finite exactly when every weight
+        # and bias is (the inputs are finite, so is every output of a finite net input, and inf or
+        # NaN times anything, 0 included, is inf or NaN; a running gradient that is not finite
+        # makes its weight so). Only when it fails (or a sum overflowed) is each value looked at.
+        nets = [self.z(L, j) for L in range(1, self.top + 1) for j in range(self.layers[L])]
+        emit(f"check_ = err + {' + '.join(nets)}")
+        emit("if check_ - check_ != 0.0:")
+        emit(f"    if not (isfinite(err) and all(map(isfinite, [{', '.join(self.trained_names())}]))):")
         emit("        diverged = True")
         emit("        break")
+        self.out.depth = 2
+        emit("if done == n or (should_stop is not None and should_stop()):")
+        emit("    break")
+        self.epoch_step()
+        emit("done += 1")
         self.out.depth = 1
-        emit(f"return [{', '.join(params)}], " + (f"[{', '.join(velocity)}]" if self.momentum_on else "None")
-             + ", done, diverged")
+        emit(f"return {state}, done, diverged")
         return "\n".join(self.out.lines) + "\n"
 
-    def online_epoch(self) -> None:
+    def error_pass(self) -> None:
+        """err = the training-set error at the current parameters (network.evaluate's order); in
+        batch mode also each sample's gradients, added up into g<param>, for the step."""
         emit = self.out
+        if self.single:
+            self.forward()
+            self.sample_loss("err")  # the mean of one error is itself
+            return
+        batch = self.mode == "batch"
+        all_grads = [g for l in range(self.top - 1, -1, -1) for g in self.grads(l)] if batch else []
+        emit("first_ = True")
         emit(f"for {', '.join(self.sample_names())} in DATA:")
         self.out.depth += 1
         self.forward()
+        self.sample_loss("loss_")
+        if batch:
+            self.output_deltas()
+            for L in range(self.top - 1, 0, -1):
+                self.hidden_deltas(L)
+        emit("if first_:")
+        emit("    err = loss_")
+        for param, grad in all_grads:
+            emit(f"    g{param} = {grad}")
+        emit("    first_ = False")
+        emit("else:")
+        emit("    err = err + loss_")
+        for param, grad in all_grads:
+            emit(f"    g{param} = g{param} + ({grad})")
+        self.out.depth -= 1
+        emit("err = err / count")
+
+    def epoch_step(self) -> None:
+        """One epoch's update: from the batch gradients, or sample by sample (online)."""
+        if self.mode == "batch":
+            for l in range(self.top - 1, -1, -1):
+                for param, _grad in self.grads(l):
+                    self.step(param, f"g{param} / count")
+            return
+        if self.single:  # the error pass's forward pass is this sample's
+            self.sample_backward()
+            return
+        self.out(f"for {', '.join(self.sample_names())} in DATA:")
+        self.out.depth += 1
+        self.forward()
+        self.sample_backward()
+        self.out.depth -= 1
+
+    def sample_backward(self) -> None:
+        """One sample's deltas and updates, after its forward pass (online mode)."""
         self.output_deltas()
         if self.update_first:  # each weight layer updated before the deltas below use it
             for l in range(self.top - 1, -1, -1):
@@ -236,44 +288,6 @@ class KernelSource:
             for l in range(self.top - 1, -1, -1):
                 for param, grad in self.grads(l):
                     self.step(param, grad)
-        self.out.depth -= 1
-
-    def batch_epoch(self) -> None:
-        emit = self.out
-        all_grads = [g for l in range(self.top - 1, -1, -1) for g in self.grads(l)]
-        emit("first_ = True")
-        emit(f"for {', '.join(self.sample_names())} in DATA:")
-        self.out.depth += 1
-        self.forward()
-        self.output_deltas()
-        for L in range(self.top - 1, 0, -1):
-            self.hidden_deltas(L)
-        emit("if first_:")
-        for param, grad in all_grads:
-            emit(f"    g{param} = {grad}")
-        emit("    first_ = False")
-        emit("else:")
-        for param, grad in all_grads:
-            emit(f"    g{param} = g{param} + ({grad})")
-        self.out.depth -= 1
-        for param, _grad in all_grads:
-            self.step(param, f"g{param} / count")
-
-    def evaluation(self) -> None:
-        """err = the training-set error at the new parameters (network.dataset_error's order)."""
-        emit = self.out
-        emit("first_ = True")
-        emit(f"for {', '.join(self.sample_names())} in DATA:")
-        self.out.depth += 1
-        self.forward()
-        self.sample_loss("loss_")
-        emit("if first_:")
-        emit("    err = loss_")
-        emit("    first_ = False")
-        emit("else:")
-        emit("    err = err + loss_")
-        self.out.depth -= 1
-        emit("err = err / count")
 
 
 class Kernel:
@@ -286,14 +300,20 @@ class Kernel:
         self.has_biases = scenario.biases is not None
         self.learning_rate, self.momentum = scenario.learning_rate, scenario.momentum
         self.data = [tuple(x) + tuple(t) for x, t in zip(scenario.inputs, scenario.targets)]
-        writer = KernelSource(scenario.layers, scenario.activations, scenario.loss, scenario.bias,
-                              self.has_biases, scenario.train_biases and self.has_biases,
-                              bool(scenario.momentum), scenario.mode, net.update_first)
-        self.source = writer.source()
-        namespace = {"exp": math.exp, "log": math.log, "tanh": math.tanh, "inf": math.inf,
-                     "isfinite": math.isfinite}
-        exec(compile(self.source, "<bp_tui kernel>", "exec"), namespace)  # noqa: S102 - see module doc
-        self._run = namespace["run"]
+        shape = (scenario.layers, scenario.activations, scenario.loss, scenario.bias, self.has_biases,
+                 scenario.train_biases and self.has_biases, bool(scenario.momentum), scenario.mode,
+                 net.update_first, len(scenario.inputs) == 1)
+        with COMPILING:  # (a fast-forward's worker thread may build one too)
+            if shape in COMPILED:
+                self.source, self._run = COMPILED[shape]
+                return
+            self.source = KernelSource(*shape).source()
+            namespace = dict(BUILTINS)
+            exec(compile(self.source, "<bp_tui kernel>", "exec"), namespace)  # noqa: S102 - see module doc
+            self._run = namespace["run"]
+            COMPILED[shape] = self.source, self._run
+            if len(COMPILED) > COMPILED_KEPT:
+                del COMPILED[next(iter(COMPILED))]  # the oldest
 
     @classmethod
     def for_network(cls, net) -> "Kernel | None":

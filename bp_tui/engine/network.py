@@ -2,7 +2,8 @@
 
 Plain Python floats, one neuron at a time, in the order the article computes them, so the stepper
 and the fast trainer (which both call these functions) agree bit for bit, and a sum like
-net_h1 = w1*i1 + w2*i2 + b1 is added left to right exactly as written. Nothing here raises on
+net_h1 = w1*i1 + w2*i2 + b1 is added left to right exactly as written. Each activation's and
+loss's own formulas come from the table in maths.py. Nothing here raises on
 overflow: infinities and NaN flow through and the caller reports divergence.
 """
 
@@ -11,70 +12,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, NamedTuple
 
+from .maths import ACTIVATIONS, LOSSES, add_all
+
 if TYPE_CHECKING:  # (only for annotations: the network is below the scenario loader)
     from .scenario import Scenario
-
-exp = math.exp
-
-
-def sigmoid(x: float) -> float:
-    if x < -700.0:  # 1/(1+e^-x) ~ e^x there, and e^-x would overflow
-        return exp(x)
-    return 1.0 / (1.0 + exp(-x))
-
-
-def relu(x: float) -> float:
-    return max(x, 0.0)  # max(nan, 0.0) is nan: divergence stays visible
-
-
-ACTIVATE = {"sigmoid": sigmoid, "tanh": math.tanh, "relu": relu, "linear": lambda x: x}
-
-
-def slope(name: str, net: float, out: float) -> float:
-    """d out / d net, written with the neuron's own output where the article does."""
-    if name == "sigmoid":
-        return out * (1.0 - out)
-    if name == "tanh":
-        return 1.0 - out * out
-    if name == "relu":
-        return 1.0 if net > 0.0 else 0.0  # the derivative at exactly 0 is taken as 0
-    return 1.0  # linear
-
-
-def add_all(values) -> float:
-    """Left-to-right sum (built-in sum() compensates on newer Pythons; we want the article's order)."""
-    total = None
-    for value in values:
-        total = value if total is None else total + value
-    return 0.0 if total is None else total
-
-
-def softmax(nets: list[float]) -> list[float]:
-    top = max(nets)
-    exps = [exp(n - top) for n in nets]  # shifted by the largest net: no overflow
-    total = add_all(exps)
-    return [e / total for e in exps]
-
-
-def loss_term(loss: str, target: float, out: float, outputs: int) -> float:
-    """One output neuron's share of the sample's error."""
-    if loss == "half-sse":
-        diff = target - out
-        return 0.5 * (diff * diff)
-    if loss == "mse":
-        diff = target - out
-        return diff * diff / outputs
-    if target == 0.0:  # cross-entropy: 0 * ln(anything) is 0, even for an output of 0
-        return 0.0
-    return -target * math.log(out) if out > 0.0 else math.inf
-
-
-def error_slope(loss: str, target: float, out: float, outputs: int) -> float:
-    """dE/dout for one output neuron (not used for softmax + cross-entropy, whose delta is out - target)."""
-    if loss == "half-sse":
-        return -(target - out)
-    return -2.0 * (target - out) / outputs
-
 
 class Params(NamedTuple):
     """Weights and biases. Never changed in place: an update builds new lists, so snapshots are cheap."""
@@ -147,6 +88,8 @@ class Network:
         self.scenario = scenario
         self.activations = scenario.activations
         self.loss = scenario.loss
+        self.activation_maths = [ACTIVATIONS[name] for name in scenario.activations]  # per weight layer
+        self.loss_maths = LOSSES[scenario.loss]
         self.learning_rate = scenario.learning_rate
         self.momentum = scenario.momentum
         self.bias_mode = scenario.bias
@@ -167,14 +110,13 @@ class Network:
                 if bias is not None:
                     net = net + (bias if self.bias_mode == "shared" else bias[j])
                 layer_nets.append(net)
-            name = self.activations[l]
-            outs.append(softmax(layer_nets) if name == "softmax" else list(map(ACTIVATE[name], layer_nets)))
+            outs.append(self.activation_maths[l].layer(layer_nets))
             nets.append(layer_nets)
         return nets, outs
 
     def sample_loss(self, outputs: list[float], targets) -> tuple[list[float], float]:
-        n = len(outputs)
-        terms = [loss_term(self.loss, t, o, n) for t, o in zip(targets, outputs)]
+        n, term = len(outputs), self.loss_maths.term
+        terms = [term(t, o, n) for t, o in zip(targets, outputs)]
         return terms, add_all(terms)
 
     # --- backward ------------------------------------------------------------------------
@@ -192,15 +134,15 @@ class Network:
         weight_grads = [None] * top
         bias_grads = None if params.biases is None else [None] * top
         weights_used = list(params.weights)
-        out, net = outs[top], nets[top]
-        if self.activations[-1] == "softmax":
+        out, net, n = outs[top], nets[top], len(outs[top])
+        loss_slope = self.loss_maths.slope
+        if self.loss_maths.slope_is_delta:  # cross-entropy after softmax: the delta is out - target
             error_slopes = None
-            deltas[top] = [o - t for o, t in zip(out, targets)]
+            deltas[top] = [loss_slope(t, o, n) for t, o in zip(targets, out)]
         else:
-            n = len(out)
-            error_slopes = [error_slope(self.loss, t, o, n) for t, o in zip(targets, out)]
-            name = self.activations[-1]
-            slopes[top] = [slope(name, z, o) for z, o in zip(net, out)]
+            error_slopes = [loss_slope(t, o, n) for t, o in zip(targets, out)]
+            slope = self.activation_maths[-1].slope
+            slopes[top] = [slope(z, o) for z, o in zip(net, out)]
             deltas[top] = [e * s for e, s in zip(error_slopes, slopes[top])]
 
         current = params
@@ -216,12 +158,12 @@ class Network:
                 break
             above = current.weights[l] if update and self.update_first else params.weights[l]
             weights_used[l] = above
-            name = self.activations[l - 1]
+            slope = self.activation_maths[l - 1].slope
             below_deltas, below_slopes, below_contrib, below_sums = [], [], [], []
             for j in range(len(outs[l])):
                 parts = [d * above[m][j] for m, d in enumerate(deltas[layer])]
                 total = add_all(parts)
-                s = slope(name, nets[l][j], outs[l][j])
+                s = slope(nets[l][j], outs[l][j])
                 below_contrib.append(parts)
                 below_sums.append(total)
                 below_slopes.append(s)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .layout import Layout
+from .maths import ACTIVATIONS, LOSSES
 from .network import Evaluation, Network, SampleTrace, State
 from .notation import num, term, value_text  # noqa: F401 (read through records)
 from .phases import PHASE_LABELS, PHASES, backward_phase, phase_kind, phase_label  # noqa: F401 (read through records)
@@ -49,18 +50,9 @@ class Step(NamedTuple):
     explanation: str  # one plain sentence, starting with a capital letter
 
 
-OUT_FORMULAS = {
-    "sigmoid": ("1/(1 + e^(-{net}))", "The logistic function squashes the net input of {n} into (0, 1)"),
-    "tanh": ("tanh({net})", "The tanh function squashes the net input of {n} into (-1, 1)"),
-    "relu": ("max(0, {net})", "ReLU passes a positive net input through and turns a negative one into 0"),
-    "linear": ("{net}", "A linear neuron outputs its net input unchanged"),
-}
-SLOPE_FORMULAS = {
-    "sigmoid": ("{out}*(1 - {out})", "The logistic function's slope, written with its output"),
-    "tanh": ("1 - {out}^2", "The slope of tanh, written with its output"),
-    "relu": ("1 if {net} > 0, else 0", "The slope of ReLU: 1 for a positive net input, 0 otherwise"),
-    "linear": ("1", "A linear neuron's slope is always 1"),
-}
+# (formula, explanation) of each activation's output and of its slope: views of the table in maths.py
+OUT_FORMULAS = {a.name: (a.formula, a.explanation) for a in ACTIVATIONS.values()}
+SLOPE_FORMULAS = {a.name: (a.slope_formula, a.slope_explanation) for a in ACTIVATIONS.values() if a.slope_formula}
 
 
 class EpochWriter(UpdateSteps):
@@ -135,17 +127,15 @@ class EpochWriter(UpdateSteps):
 
     def out_step(self, trace: SampleTrace, L: int, j: int) -> None:
         name = self.names[L][j]
-        shape, why = OUT_FORMULAS[self.net.activations[L - 1]]
-        self.add(L, f"out_{name}", shape.format(net=f"net_{name}"), shape.format(net=term(trace.nets[L][j])),
-                 trace.outs[L][j], (name,), (), why.format(n=name))
+        formula, subst, why = self.out_formula(self.net.activations[L - 1], L, j, trace.nets[L])
+        self.add(L, f"out_{name}", formula, subst, trace.outs[L][j], (name,), (), why)
 
     def softmax_step(self, trace: SampleTrace, L: int, j: int) -> None:
         name, layer = self.names[L][j], self.names[L]
-        formula = f"e^net_{name} / (" + " + ".join(f"e^net_{n}" for n in layer) + ")"
-        subst = f"e^{term(trace.nets[L][j])} / (" + " + ".join(f"e^{term(v)}" for v in trace.nets[L]) + ")"
-        why = ("Softmax needs the net input of every neuron in its layer, which is why the outputs come "
-               "after all the nets: it turns them into probabilities that add up to 1" if j == 0 else
-               "Softmax turns the output layer's net inputs into probabilities that add up to 1")
+        formula, subst, why = self.out_formula("softmax", L, j, trace.nets[L])
+        if j == 0:
+            why = ("Softmax needs the net input of every neuron in its layer, which is why the outputs come "
+                   "after all the nets: it turns them into probabilities that add up to 1")
         self.add(L, f"out_{name}", formula, subst, trace.outs[L][j],
                  (name, *(n for n in layer if n != name)), (), why)
 
@@ -169,17 +159,18 @@ class EpochWriter(UpdateSteps):
                  " + ".join(term(v) for v in trace.loss_terms), trace.loss, outputs, (),
                  "The sample's total error: the output neurons' errors added up")
 
+    def out_formula(self, act: str, L: int, j: int, nets, mark: str = ""):
+        """(formula, substituted, explanation) of neuron j of layer L's output; mark="+" after the update."""
+        activation, names = ACTIVATIONS[act], self.names[L]
+        return (activation.out_formula(f"net_{names[j]}{mark}", [f"net_{n}{mark}" for n in names]),
+                activation.out_formula(term(nets[j]), [term(v) for v in nets]),
+                activation.explanation.format(n=names[j]))
+
     def loss_formula(self, name: str, t: float, o: float, n: int, mark: str = ""):
         """(formula, substituted, explanation) of one output's error term; mark="+" after the update."""
-        out = f"out_{name}{mark}"
-        if self.net.loss == "half-sse":
-            return (f"1/2*(target_{name} - {out})^2", f"1/2*({num(t)} - {term(o)})^2",
-                    f"Half the squared gap between the target of {name} and its output")
-        if self.net.loss == "mse":
-            return (f"(target_{name} - {out})^2/{n}", f"({num(t)} - {term(o)})^2/{n}",
-                    f"The squared gap of {name}, divided by the {n} outputs (the error is their mean)")
-        return (f"-target_{name}*ln({out})", f"-{term(t)}*ln({term(o)})",
-                f"Cross-entropy: minus the target times the log of the probability {name} gave")
+        loss = LOSSES[self.net.loss]
+        return (loss.formula.format(target=f"target_{name}", out=f"out_{name}{mark}", n=n),
+                loss.formula.format(target=num(t), out=term(o), n=n), loss.explanation.format(name=name, n=n))
 
     def backward(self, trace: SampleTrace, before) -> None:
         """One phase per layer, from the outputs down. New values written here (update =
@@ -204,21 +195,17 @@ class EpochWriter(UpdateSteps):
 
     def output_deltas(self, trace: SampleTrace) -> None:
         top = self.net.depth
-        act = self.net.activations[-1]
+        loss = LOSSES[self.net.loss]
         n = len(self.names[top])
         for j, name in enumerate(self.names[top]):
             o, t = trace.outs[top][j], self.scenario.targets[self.sample][j]
-            if act == "softmax":
-                self.add(top, f"delta_{name}", f"out_{name} - target_{name}", f"{term(o)} - {term(t)}",
-                         trace.deltas[top][j], (name,), (),
-                         "With softmax and cross-entropy the chain rule collapses to output minus target")
+            formula = loss.slope_formula.format(target=f"target_{name}", out=f"out_{name}", n=n)
+            subst = loss.slope_formula.format(target=num(t), out=term(o), n=n)
+            why = loss.slope_explanation.format(name=name)
+            if loss.slope_is_delta:  # cross-entropy after softmax: this slope is the delta itself
+                self.add(top, f"delta_{name}", formula, subst, trace.deltas[top][j], (name,), (), why)
                 continue
-            if self.net.loss == "half-sse":
-                formula, subst = f"-(target_{name} - out_{name})", f"-({num(t)} - {term(o)})"
-            else:
-                formula, subst = f"-2*(target_{name} - out_{name})/{n}", f"-2*({num(t)} - {term(o)})/{n}"
-            self.add(top, f"dE_total/dout_{name}", formula, subst, trace.error_slopes[j], (name,), (),
-                     f"How fast the total error grows as the output of {name} grows")
+            self.add(top, f"dE_total/dout_{name}", formula, subst, trace.error_slopes[j], (name,), (), why)
             self.slope_step(trace, top, j)
             self.delta_step(trace, top, j, trace.error_slopes[j])
 
@@ -324,14 +311,8 @@ class EpochWriter(UpdateSteps):
             self.sample = s
             nets, outs = evaluation.nets[s], evaluation.outputs[s]
             for j, name in enumerate(outputs):
-                neurons = (name,)
-                if act == "softmax":
-                    formula = f"e^net_{name}+ / (" + " + ".join(f"e^net_{n}+" for n in outputs) + ")"
-                    subst = f"e^{term(nets[j])} / (" + " + ".join(f"e^{term(v)}" for v in nets) + ")"
-                    neurons += tuple(n for n in outputs if n != name)
-                else:
-                    shape = OUT_FORMULAS[act][0]
-                    formula, subst = shape.format(net=f"net_{name}+"), shape.format(net=term(nets[j]))
+                neurons = (name,) if act != "softmax" else (name, *(n for n in outputs if n != name))
+                formula, subst, _why = self.out_formula(act, top, j, nets, mark="+")
                 self.add(top, f"out_{name}+", formula, subst, outs[j], neurons, (),
                          f"The output of {name} again, computed forward with this round's new weights")
             terms = [self.loss_formula(name, targets[j], outs[j], len(outputs), mark="+")

@@ -20,6 +20,7 @@ import tomllib
 from pathlib import Path
 from typing import NamedTuple
 
+from . import maths
 from .expectations import Expect, printed_decimals, text_decimals
 from .layout import Layout, default_neuron_names, quantity_names
 
@@ -37,8 +38,8 @@ MAX_NAME = 12
 MAX_EXPECTS = 1000
 MAX_EXPECT_EPOCH = 1_000_000
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "softmax")
-LOSSES = ("half-sse", "mse", "cross-entropy")
+ACTIVATIONS = tuple(maths.ACTIVATIONS)  # every name with an entry in the table of maths.py
+LOSSES = tuple(maths.LOSSES)
 MODES = ("online", "batch")
 BIAS_MODES = ("shared", "per-neuron", "none")
 HIDDEN_DELTAS = ("original", "updated")

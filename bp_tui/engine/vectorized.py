@@ -11,37 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from .maths import ACTIVATIONS, LOSSES
 from .network import Evaluation, Params, SampleTrace
-
-def _activate(name: str, z: np.ndarray) -> np.ndarray:
-    if name == "sigmoid":
-        return np.where(z < -700.0, np.exp(np.minimum(z, 0.0)), 1.0 / (1.0 + np.exp(-np.maximum(z, -700.0))))
-    if name == "tanh":
-        return np.tanh(z)
-    if name == "relu":
-        return np.maximum(z, 0.0)
-    if name == "softmax":
-        e = np.exp(z - z.max(axis=1, keepdims=True))
-        return e / e.sum(axis=1, keepdims=True)
-    return z.copy()
-
-
-def _slope(name: str, z: np.ndarray, a: np.ndarray) -> np.ndarray:
-    if name == "sigmoid":
-        return a * (1.0 - a)
-    if name == "tanh":
-        return 1.0 - a * a
-    if name == "relu":
-        return (z > 0.0).astype(float)
-    return np.ones_like(a)
 
 
 class BatchBackend:
     def __init__(self, net):
         sc = net.scenario
         self.net = net
-        self.acts = sc.activations
-        self.loss = sc.loss
+        self.acts = [ACTIVATIONS[name] for name in sc.activations]
+        self.loss = LOSSES[sc.loss]
         self.shared = sc.bias == "shared"
         self.has_biases = sc.biases is not None
         self.train_biases = sc.train_biases and self.has_biases
@@ -49,6 +28,7 @@ class BatchBackend:
         self.X = np.array(sc.inputs, dtype=float)
         self.T = np.array(sc.targets, dtype=float)
         self.count = len(sc.inputs)
+        self.ones = np.ones(len(sc.targets[0]))
 
     # --- conversions ---------------------------------------------------------------------
 
@@ -72,36 +52,29 @@ class BatchBackend:
             if biases is not None:
                 z = z + biases[l]
             nets.append(z)
-            outs.append(_activate(self.acts[l], z))
+            outs.append(self.acts[l].numpy(np, z))
         return nets, outs
 
     def losses(self, out: np.ndarray):
-        n = out.shape[1]
-        if self.loss == "half-sse":
-            terms = 0.5 * (self.T - out) ** 2
-        elif self.loss == "mse":
-            terms = (self.T - out) ** 2 / n
-        else:
-            safe = np.where(out > 0.0, out, 1.0)
-            terms = np.where(self.T == 0.0, 0.0, np.where(out > 0.0, -self.T * np.log(safe), np.inf))
-        return terms, terms.sum(axis=1)
+        """Each output's share of each sample's error, and each sample's error: their sum, taken
+        as a product with ones (numpy's sum along a row of a few outputs costs several times more)."""
+        terms = self.loss.numpy_terms(np, self.T, out)
+        return terms, terms.dot(self.ones)
 
     def backward(self, weights, nets, outs):
         top = len(weights)
         deltas, slopes = [None] * (top + 1), [None] * (top + 1)
         out = outs[top]
-        error_slopes = None
-        if self.acts[-1] == "softmax":
-            deltas[top] = out - self.T
+        error_slopes = self.loss.numpy_slope(np, self.T, out)
+        if self.loss.slope_is_delta:  # cross-entropy after softmax: the delta is out - target
+            deltas[top], error_slopes = error_slopes, None
         else:
-            n = out.shape[1]
-            error_slopes = -(self.T - out) if self.loss == "half-sse" else -2.0 * (self.T - out) / n
-            slopes[top] = _slope(self.acts[-1], nets[top], out)
+            slopes[top] = self.acts[-1].numpy_slope(np, nets[top], out)
             deltas[top] = error_slopes * slopes[top]
         sums = [None] * (top + 1)
         for L in range(top - 1, 0, -1):
             sums[L] = deltas[L + 1] @ weights[L]
-            slopes[L] = _slope(self.acts[L - 1], nets[L], outs[L])
+            slopes[L] = self.acts[L - 1].numpy_slope(np, nets[L], outs[L])
             deltas[L] = sums[L] * slopes[L]
         return error_slopes, slopes, sums, deltas
 
@@ -113,50 +86,85 @@ class BatchBackend:
             return weight_grads, [deltas[l + 1].sum(axis=1).sum() / self.count for l in range(len(deltas) - 1)]
         return weight_grads, [deltas[l + 1].sum(axis=0) / self.count for l in range(len(deltas) - 1)]
 
-    def update(self, weights, biases, velocity, weight_grads, bias_grads):
+    def steps(self, velocity, weight_grads, bias_grads):
+        """How far each weight and bias moves down (the learning rate times its gradient, or its
+        running gradient with momentum), and the running gradients after this epoch."""
         lr, mu = self.lr, self.mu
         if mu:
             vw, vb = velocity
-            vw = [mu * v + g for v, g in zip(vw, weight_grads)]
-            weights = [w - lr * v for w, v in zip(weights, vw)]
+            weight_grads = vw = [mu * v + g for v, g in zip(vw, weight_grads)]
             if self.train_biases:
-                vb = [mu * v + g for v, g in zip(vb, bias_grads)]
-                biases = [b - lr * v for b, v in zip(biases, vb)]
-            return weights, biases, (vw, vb)
-        weights = [w - lr * g for w, g in zip(weights, weight_grads)]
-        if self.train_biases:
-            biases = [b - lr * g for b, g in zip(biases, bias_grads)]
+                bias_grads = vb = [mu * v + g for v, g in zip(vb, bias_grads)]
+            velocity = (vw, vb)
+        return ([lr * g for g in weight_grads], [lr * g for g in bias_grads] if self.train_biases else None,
+                velocity)
+
+    def update(self, weights, biases, velocity, weight_grads, bias_grads):
+        """New weights, biases and running gradients (the old arrays are left as they were)."""
+        weight_steps, bias_steps, velocity = self.steps(velocity, weight_grads, bias_grads)
+        weights = [w - step for w, step in zip(weights, weight_steps)]
+        if bias_steps is not None:
+            biases = [b - step for b, step in zip(biases, bias_steps)]
         return weights, biases, velocity
 
-    def epoch(self, weights, biases, velocity):
-        nets, outs = self.forward(weights, biases)
-        _slopes, _s, _sums, deltas = self.backward(weights, nets, outs)
-        weight_grads, bias_grads = self.mean_grads(deltas, outs)
-        return self.update(weights, biases, velocity, weight_grads, bias_grads)
+    def packed(self, params: Params):
+        """The parameters in one array, with the weights and biases as views of it: `run` updates
+        them in place, and one sum over the array then looks at every one of them."""
+        weights, biases = self.arrays(params)
+        parts = weights + (biases or [])
+        every = np.concatenate([np.ravel(part) for part in parts])
+        views, start = [], 0
+        for part in parts:
+            views.append(every[start:start + np.size(part)].reshape(np.shape(part)))
+            start += np.size(part)
+        return every, views[:len(weights)], None if biases is None else views[len(weights):]
 
-    def error(self, weights, biases) -> float:
-        _nets, outs = self.forward(weights, biases)
-        return float(self.losses(outs[-1])[1].sum() / self.count)
+    def mean(self, losses: np.ndarray) -> float:
+        """The training-set error from each sample's error."""
+        return float(losses.sum() / self.count)
+
+    def finite(self, err: float, every: np.ndarray, velocity) -> bool:
+        """Whether the error and every parameter (`every`, from `packed`) and running gradient are finite.
+
+        Their sum is looked at first: inf or NaN anywhere makes it inf or NaN, and a running
+        gradient that is not finite makes its weight so in the same update. Only when the sum is not
+        finite (or it overflowed) is each value looked at.
+        """
+        total = err + every.sum()
+        if total - total == 0.0:
+            return True
+        return bool(np.isfinite(err) and np.isfinite(every).all()
+                    and (velocity is None or all(np.isfinite(x).all() for part in velocity if part is not None
+                                                 for x in part)))
 
     # --- what the trainer and the stepper call -------------------------------------------
 
     def run(self, params: Params, velocity: Params | None, epochs: int, errors: list, should_stop=None):
-        weights, biases = self.arrays(params)
+        """Train up to `epochs` epochs, appending the training-set error after each.
+
+        Each turn makes one forward pass, at the parameters after `done` epochs: it gives the error
+        after epoch `done` and is also the next epoch's forward pass. So each forward pass is done
+        once, plus one at the end for the error after the last epoch.
+        """
+        every, weights, biases = self.packed(params)
         v = self.arrays(velocity)
         done, diverged = 0, False
         with np.errstate(all="ignore"):
-            while done < epochs:
-                if should_stop is not None and should_stop():
+            while True:
+                nets, outs = self.forward(weights, biases)
+                if done:  # (the caller has the error before the first epoch)
+                    err = self.mean(self.losses(outs[-1])[1])
+                    errors.append(err)
+                    if not self.finite(err, every, v):
+                        diverged = True
+                        break
+                if done == epochs or (should_stop is not None and should_stop()):
                     break
-                weights, biases, v = self.epoch(weights, biases, v)
-                err = self.error(weights, biases)
-                errors.append(err)
+                deltas = self.backward(weights, nets, outs)[3]
+                weight_steps, bias_steps, v = self.steps(v, *self.mean_grads(deltas, outs))
+                for part, step in zip(weights + (biases or []), weight_steps + (bias_steps or [])):
+                    part -= step  # in place: into `every`
                 done += 1
-                if not (np.isfinite(err) and all(np.isfinite(w).all() for w in weights)
-                        and (biases is None or all(np.isfinite(b).all() for b in biases))
-                        and (v is None or all(np.isfinite(x).all() for part in v if part is not None for x in part))):
-                    diverged = True
-                    break
         return self.params((weights, biases)), None if v is None else self.params(v), done, diverged
 
     def epoch_traces(self, params: Params, velocity: Params | None):
@@ -180,8 +188,7 @@ class BatchBackend:
         with np.errstate(all="ignore"):  # called outside run() too: overflow means divergence, not a warning
             nets, outs = self.forward(weights, biases)
             _terms, losses = self.losses(outs[-1])
-            mean = float(losses.sum() / self.count)
-        return Evaluation(nets[-1].tolist(), outs[-1].tolist(), losses.tolist(), mean)
+        return Evaluation(nets[-1].tolist(), outs[-1].tolist(), losses.tolist(), self.mean(losses))
 
     def sample_trace(self, s, weights, nets, outs, terms, losses, error_slopes, slopes, sums, deltas):
         top = len(weights)
