@@ -20,11 +20,12 @@ def force(backend: str, monkeypatch) -> None:
     if backend != "kernel":
         monkeypatch.setattr("bp_tui.engine.kernel.MAX_KERNEL_WEIGHTS", 0)
     monkeypatch.setattr("bp_tui.engine.training.NUMPY_MIN_WORK", 1 if backend == "numpy" else 10**9)
+    monkeypatch.setattr("bp_tui.engine.training.NUMPY_ONLINE_MIN_WEIGHTS", 1 if backend == "numpy" else 10**9)
 
 
 def kept(stepper) -> dict:
     """Every checkpoint as text (repr tells NaNs and the sign of zero apart, unlike ==)."""
-    states = {epoch: seg.trainer.kept_state(kept) for seg in stepper._segments
+    states = {epoch: seg.trainer.kept_state(kept) for seg in stepper.history.segments
               for epoch, kept in seg.checkpoints.items()}
     return {epoch: repr((state.params, state.velocity)) for epoch, state in states.items()}
 
@@ -38,8 +39,6 @@ CASES = GRID[1::7] + [(f"{case_id}-1", dict(kwargs, samples=1)) for case_id, kwa
 def test_one_long_run_keeps_the_checkpoints_of_a_walk_in_small_steps(case_id, kwargs, backend, monkeypatch):
     force(backend, monkeypatch)
     sc = scenario(**kwargs)
-    if backend == "numpy" and sc.mode != "batch":
-        pytest.skip("numpy runs batch mode only")
     epochs = 3 * CHECKPOINT_EVERY + 5
     at_once, in_steps = bp_tui.Stepper(sc), bp_tui.Stepper(sc)
     at_once.extend_to(epochs)
@@ -56,7 +55,7 @@ def test_one_long_run_keeps_the_checkpoints_of_a_walk_in_small_steps(case_id, kw
 
 
 STOPPED = [("kernel", {}), ("general", {}), ("kernel", {"samples": 1}), ("kernel", {"mode": "batch"}),
-           ("numpy", {"mode": "batch"})]
+           ("numpy", {"mode": "batch"}), ("numpy", {})]
 
 
 @pytest.mark.parametrize("backend, settings", STOPPED, ids=[f"{b}-{s}" for b, s in STOPPED])
@@ -85,11 +84,11 @@ def test_states_after_an_edit_mid_way_are_replayed_from_that_segment():
     stepper.goto_epoch(100)
     assert stepper.edit(learning_rate=0.3) == 100  # a new segment from epoch 100, between checkpoints
     stepper.extend_to(300)
-    segment = stepper._segments[-1]
+    segment = stepper.history.segments[-1]
     assert sorted(segment.checkpoints) == [100, 128, 192, 256]
     start = segment.checkpoints[100]
     for epoch in (100, 101, 127, 128, 130, 255, 299):
         replayed, _done, _diverged = segment.trainer.run(start, epoch - 100, [])
         assert repr(stepper.state_at(epoch)) == repr(replayed), epoch
-    old_settings = stepper._segments[0].trainer.run(start, 199, [])[0]
+    old_settings = stepper.history.segments[0].trainer.run(start, 199, [])[0]
     assert repr(old_settings) != repr(stepper.state_at(299))  # the edit did change the replay

@@ -70,7 +70,7 @@ CASES = {
 }
 
 PATHS = [("kernel", "online"), ("kernel", "batch"), ("general", "online"), ("general", "batch"),
-         ("numpy", "batch")]
+         ("numpy", "batch"), ("numpy", "online")]
 
 
 @pytest.fixture
@@ -78,6 +78,7 @@ def path(request, monkeypatch):
     backend, mode = request.param
     if backend == "numpy":
         monkeypatch.setattr(bp_tui.engine.training, "NUMPY_MIN_WORK", 1)
+        monkeypatch.setattr(bp_tui.engine.training, "NUMPY_ONLINE_MIN_WEIGHTS", 1)
     elif backend == "general":
         monkeypatch.setattr(bp_tui.engine.kernel, "MAX_KERNEL_WEIGHTS", 0)
     return backend, mode
@@ -97,7 +98,7 @@ def finite(values) -> bool:
 def uses(backend: str, scenario) -> None:
     """Make sure the forced path is the one taken (a renamed switch must not make this test moot)."""
     trainer = bp_tui.engine.training.Trainer(bp_tui.engine.training.Network(scenario))
-    assert (trainer.batch is not None) == (backend == "numpy")
+    assert (trainer.numpy is not None) == (backend == "numpy")
     assert (trainer.kernel is not None) == (backend == "kernel")
 
 
@@ -161,7 +162,7 @@ def test_walking_stops_at_the_diverged_round():
 
 # --- what the command line says ---------------------------------------------------------------
 
-FORCE_NUMPY = "import bp_tui.engine.training as t; t.NUMPY_MIN_WORK = 1; "
+FORCE_NUMPY = "import bp_tui.engine.training as t; t.NUMPY_MIN_WORK = 1; t.NUMPY_ONLINE_MIN_WEIGHTS = 1; "
 FORCE_GENERAL = "import bp_tui.engine.kernel as k; k.MAX_KERNEL_WEIGHTS = 0; "
 
 
@@ -172,8 +173,9 @@ def bp(*args, force: str = ""):
                           text=True, timeout=120)
 
 
-@pytest.mark.parametrize("force, mode", [("", "online"), (FORCE_GENERAL, "batch"), (FORCE_NUMPY, "batch")],
-                         ids=["kernel", "general", "numpy"])
+@pytest.mark.parametrize("force, mode", [("", "online"), (FORCE_GENERAL, "batch"), (FORCE_NUMPY, "batch"),
+                                         (FORCE_NUMPY, "online")],
+                         ids=["kernel", "general", "numpy", "numpy-online"])
 def test_run_says_diverged_at_epoch_n_and_nothing_else_on_stderr(tmp_path, force, mode):
     path = tmp_path / "too-fast.toml"
     path.write_text(scenario_text(learning_rate=1000, activation='"linear"', mode=mode))

@@ -6,11 +6,11 @@ come from the traces computed by network.py; this module only names and explains
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from .layout import Layout
 from .maths import ACTIVATIONS, LOSSES
-from .network import Evaluation, Network, SampleTrace, State
+from .network import Evaluation, Network, SampleTrace
 from .notation import num, term, value_text  # noqa: F401 (read through records)
 from .phases import PHASE_LABELS, PHASES, backward_phase, phase_kind, phase_label  # noqa: F401 (read through records)
 from .update_records import UpdateSteps
@@ -55,8 +55,31 @@ OUT_FORMULAS = {a.name: (a.formula, a.explanation) for a in ACTIVATIONS.values()
 SLOPE_FORMULAS = {a.name: (a.slope_formula, a.slope_explanation) for a in ACTIVATIONS.values() if a.slope_formula}
 
 
+class SampleData(NamedTuple):
+    """What one sample's pieces are written from: its trace and the parameters around its update."""
+
+    trace: SampleTrace
+    before: tuple  # (params, velocity) the sample starts from
+    after: tuple | None  # (params, velocity) after its update (online); None in batch mode
+
+    @property
+    def grads(self) -> tuple:
+        return self.trace.weight_grads, self.trace.bias_grads
+
+
+class SetData(NamedTuple):
+    """What the pieces about the whole round are written from: the batch update and the new error."""
+
+    evaluation: Evaluation  # every sample's outputs and error after the round
+    losses: list[float] | None = None  # batch: each sample's error before the update
+    column: Callable | None = None  # batch: (l, j, k) -> each sample's gradient of that weight; k None: a bias
+    grads: tuple | None = None  # batch: the mean (weight, bias) gradients
+    before: tuple | None = None  # batch: (params, velocity) before and after the update
+    after: tuple | None = None
+
+
 class EpochWriter(UpdateSteps):
-    """Builds the records of one round from its traces (one writer per round).
+    """Writes the records of one round, a piece at a time (the pieces are laid out in plan.py).
 
     Where the new values are written follows the scenario: `update = "end"` after the sample's
     backward pass (or after the batch), in their own phase; `update = "after-gradient"` each right
@@ -70,13 +93,19 @@ class EpochWriter(UpdateSteps):
         self.names = layout.neuron_names
         self.wnames = layout.weight_names
         self.records: list[Step] = []
+        self.start = 0  # the round position of the first record being written
         self.sample: int | None = 0
         self.phase = "forward"
-        self.after_gradient = self.scenario.update == "after-gradient"
+
+    def write(self, place, data) -> list[Step]:
+        """The records of one piece (a plan.Place), written from `data` (SampleData or SetData)."""
+        self.records, self.start, self.sample, self.phase = [], place.start, place.sample, place.piece.phase
+        getattr(self, place.piece.kind)(data, *place.piece.args)
+        return self.records
 
     def add(self, layer, quantity, formula, substituted, value, neurons=(), params=(), explanation=""):
-        self.records.append(Step(self.epoch, len(self.records), self.sample, self.phase, layer, quantity,
-                                 f"{quantity} = {formula}", substituted, value, tuple(neurons),
+        self.records.append(Step(self.epoch, self.start + len(self.records), self.sample, self.phase, layer,
+                                 quantity, f"{quantity} = {formula}", substituted, value, tuple(neurons),
                                  tuple(params), explanation))
 
     def source(self, layer: int, k: int) -> str:
@@ -84,30 +113,19 @@ class EpochWriter(UpdateSteps):
         name = self.names[layer][k]
         return name if layer == 0 else f"out_{name}"
 
-    # --- a sample's forward, error and backward steps ------------------------------------
+    # --- forward pass: neuron by neuron, as the article goes (net_h1, out_h1, net_h2, ...) --------
 
-    def sample_steps(self, trace: SampleTrace, before, sample: int) -> None:
-        """One sample's records; `before` is the (params, velocity) pair the sample starts from."""
-        self.sample = sample
-        self.forward(trace, before[0])
-        self.error(trace, sample)
-        self.backward(trace, before)
+    def forward_neuron(self, data: SampleData, l: int, j: int) -> None:
+        self.net_step(data.trace, data.before[0], l, j)
+        self.out_step(data.trace, l + 1, j)
 
-    def forward(self, trace: SampleTrace, params) -> None:
-        """Neuron by neuron, as the article goes: net_h1, out_h1, net_h2, out_h2, ... A softmax output
-        needs the net input of every neuron of its layer, so there all the nets come first."""
-        self.phase = "forward"
-        for l in range(self.net.depth):
-            count = len(self.names[l + 1])
-            if self.net.activations[l] == "softmax":
-                for j in range(count):
-                    self.net_step(trace, params, l, j)
-                for j in range(count):
-                    self.softmax_step(trace, l + 1, j)
-            else:
-                for j in range(count):
-                    self.net_step(trace, params, l, j)
-                    self.out_step(trace, l + 1, j)
+    def forward_softmax(self, data: SampleData, l: int) -> None:
+        """A softmax layer needs the net input of every neuron of its layer: all the nets come first."""
+        count = len(self.names[l + 1])
+        for j in range(count):
+            self.net_step(data.trace, data.before[0], l, j)
+        for j in range(count):
+            self.softmax_step(data.trace, l + 1, j)
 
     def net_step(self, trace: SampleTrace, params, l: int, j: int) -> None:
         L, name = l + 1, self.names[l + 1][j]
@@ -139,9 +157,9 @@ class EpochWriter(UpdateSteps):
         self.add(L, f"out_{name}", formula, subst, trace.outs[L][j],
                  (name, *(n for n in layer if n != name)), (), why)
 
-    def error(self, trace: SampleTrace, sample: int) -> None:
+    def error(self, data: SampleData) -> None:
         """Each output's error, then their total; with one output the total is that error, written once."""
-        self.phase = "error"
+        trace, sample = data.trace, self.sample
         top = self.net.depth
         outputs = self.names[top]
         n = len(outputs)
@@ -172,42 +190,24 @@ class EpochWriter(UpdateSteps):
         return (loss.formula.format(target=f"target_{name}", out=f"out_{name}{mark}", n=n),
                 loss.formula.format(target=num(t), out=term(o), n=n), loss.explanation.format(name=name, n=n))
 
-    def backward(self, trace: SampleTrace, before) -> None:
-        """One phase per layer, from the outputs down. New values written here (update =
-        "after-gradient", or hidden_deltas_use = "updated") belong to their layer's phase."""
-        top = self.net.depth
-        online = trace.after is not None
-        inside = online and (self.after_gradient or self.net.update_first)
-        for L in range(top, 0, -1):
-            self.phase = backward_phase(L, top)
-            if L == top:
-                self.output_deltas(trace)
-            else:
-                self.hidden_deltas(trace, L, marked=online and self.net.update_first)
-            updates = None
-            if inside:
-                updates = self.update_entries(L - 1, trace.weight_grads, trace.bias_grads, before,
-                                              (trace.after, trace.velocity_after))
-            self.gradients(trace, L, updates if self.after_gradient else None)
-            if inside and not self.after_gradient:  # "updated", at the end: the block closes the section
-                for update in updates.values():
-                    self.update_steps(update, "dE_total")
+    # --- backward pass: one phase per layer, from the outputs down ------------------------------
 
-    def output_deltas(self, trace: SampleTrace) -> None:
+    def output_delta(self, data: SampleData, j: int) -> None:
+        trace = data.trace
         top = self.net.depth
         loss = LOSSES[self.net.loss]
         n = len(self.names[top])
-        for j, name in enumerate(self.names[top]):
-            o, t = trace.outs[top][j], self.scenario.targets[self.sample][j]
-            formula = loss.slope_formula.format(target=f"target_{name}", out=f"out_{name}", n=n)
-            subst = loss.slope_formula.format(target=num(t), out=term(o), n=n)
-            why = loss.slope_explanation.format(name=name)
-            if loss.slope_is_delta:  # cross-entropy after softmax: this slope is the delta itself
-                self.add(top, f"delta_{name}", formula, subst, trace.deltas[top][j], (name,), (), why)
-                continue
-            self.add(top, f"dE_total/dout_{name}", formula, subst, trace.error_slopes[j], (name,), (), why)
-            self.slope_step(trace, top, j)
-            self.delta_step(trace, top, j, trace.error_slopes[j])
+        name = self.names[top][j]
+        o, t = trace.outs[top][j], self.scenario.targets[self.sample][j]
+        formula = loss.slope_formula.format(target=f"target_{name}", out=f"out_{name}", n=n)
+        subst = loss.slope_formula.format(target=num(t), out=term(o), n=n)
+        why = loss.slope_explanation.format(name=name)
+        if loss.slope_is_delta:  # cross-entropy after softmax: this slope is the delta itself
+            self.add(top, f"delta_{name}", formula, subst, trace.deltas[top][j], (name,), (), why)
+            return
+        self.add(top, f"dE_total/dout_{name}", formula, subst, trace.error_slopes[j], (name,), (), why)
+        self.slope_step(trace, top, j)
+        self.delta_step(trace, top, j, trace.error_slopes[j])
 
     def slope_step(self, trace: SampleTrace, L: int, j: int) -> None:
         name = self.names[L][j]
@@ -222,106 +222,88 @@ class EpochWriter(UpdateSteps):
                  f"{term(error_slope)}*{term(trace.slopes[L][j])}", trace.deltas[L][j], (name,), (),
                  f"The delta of {name}: how fast the error grows with its net input")
 
-    def hidden_deltas(self, trace: SampleTrace, L: int, marked: bool) -> None:
+    def hidden_delta(self, data: SampleData, L: int, j: int, marked: bool) -> None:
+        """Neuron j of hidden layer L: the error reaching it through each neuron above, their sum,
+        its slope and its delta; `marked`: the weights above were already updated ("updated")."""
+        trace = data.trace
         above = self.names[L + 1]
         weights = trace.weights_used[L]
         mark = "+" if marked else ""
-        for j, name in enumerate(self.names[L]):
-            path = [self.wnames[L][m][j] for m in range(len(above))]  # out of this neuron, into each above
-            for m, up in enumerate(above):
-                self.add(L, f"dE_{up}/dout_{name}", f"delta_{up} * {path[m]}{mark}",
-                         f"{term(trace.deltas[L + 1][m])}*{term(weights[m][j])}", trace.contributions[L][j][m],
-                         (name, up), (path[m],),
-                         f"The part of the error that reaches {name} through {up}: the delta of {up} times "
-                         f"the weight {path[m]} from {name} to {up}"
-                         + (" (already updated: the article's summary code did this)" if marked else ""))
-            self.add(L, f"dE_total/dout_{name}", " + ".join(f"dE_{up}/dout_{name}" for up in above),
-                     " + ".join(term(v) for v in trace.contributions[L][j]), trace.sums[L][j],
-                     (name, *above), path,
-                     f"The output of {name} feeds every neuron above it, so its effect on the error is the "
-                     "sum of those paths")
-            self.slope_step(trace, L, j)
-            self.delta_step(trace, L, j, trace.sums[L][j])
+        name = self.names[L][j]
+        path = [self.wnames[L][m][j] for m in range(len(above))]  # out of this neuron, into each above
+        for m, up in enumerate(above):
+            self.add(L, f"dE_{up}/dout_{name}", f"delta_{up} * {path[m]}{mark}",
+                     f"{term(trace.deltas[L + 1][m])}*{term(weights[m][j])}", trace.contributions[L][j][m],
+                     (name, up), (path[m],),
+                     f"The part of the error that reaches {name} through {up}: the delta of {up} times "
+                     f"the weight {path[m]} from {name} to {up}"
+                     + (" (already updated: the article's summary code did this)" if marked else ""))
+        self.add(L, f"dE_total/dout_{name}", " + ".join(f"dE_{up}/dout_{name}" for up in above),
+                 " + ".join(term(v) for v in trace.contributions[L][j]), trace.sums[L][j],
+                 (name, *above), path,
+                 f"The output of {name} feeds every neuron above it, so its effect on the error is the "
+                 "sum of those paths")
+        self.slope_step(trace, L, j)
+        self.delta_step(trace, L, j, trace.sums[L][j])
 
-    def gradients(self, trace: SampleTrace, L: int, updates: dict | None = None) -> None:
-        """The gradients of the weights (and trained biases) into layer L; with `updates`, each is
-        followed at once by that parameter's new value (update = "after-gradient")."""
-        l = L - 1
-        for j, name in enumerate(self.names[L]):
-            for k in range(len(self.names[l])):
-                wname = self.wnames[l][j][k]
-                src = self.source(l, k)
-                self.add(L, f"dE_total/d{wname}", f"delta_{name} * {src}",
-                         f"{term(trace.deltas[L][j])}*{term(trace.outs[l][k])}", trace.weight_grads[l][j][k],
-                         (name, self.names[l][k]), (wname,),
-                         f"The weight {wname} carries {src} into {name}, so its gradient is the delta of "
-                         f"{name} times {src}")
-                self.update_after(updates, wname)
-            if self.scenario.train_biases and self.scenario.bias == "per-neuron":
-                bname = self.layout.bias_name(l, j)
-                self.add(L, f"dE_total/d{bname}", f"delta_{name} * 1", f"{term(trace.deltas[L][j])}*1",
-                         trace.bias_grads[l][j], (name,), (bname,),
-                         f"A bias is a weight on a constant input of 1: its gradient is the delta of {name}")
-                self.update_after(updates, bname)
-        if self.scenario.train_biases and self.scenario.bias == "shared":
-            bname = self.layout.bias_name(l, 0)
-            layer = self.names[L]
-            self.add(L, f"dE_total/d{bname}", " + ".join(f"delta_{n}" for n in layer),
-                     " + ".join(term(d) for d in trace.deltas[L]), trace.bias_grads[l], layer, (bname,),
-                     f"The bias {bname} is shared by every neuron of this layer, so its gradient adds up "
-                     "their deltas")
-            self.update_after(updates, bname)
+    def neuron_gradients(self, data: SampleData, L: int, j: int, inline: bool) -> None:
+        """The gradients of the weights into neuron j of layer L (and of its own bias, when trained);
+        `inline` (update = "after-gradient"): each followed at once by that parameter's new value."""
+        trace, l = data.trace, L - 1
+        name = self.names[L][j]
+        updates = self.row_updates(l, j, data.grads, data.before, data.after) if inline else None
+        for k in range(len(self.names[l])):
+            wname = self.wnames[l][j][k]
+            src = self.source(l, k)
+            self.add(L, f"dE_total/d{wname}", f"delta_{name} * {src}",
+                     f"{term(trace.deltas[L][j])}*{term(trace.outs[l][k])}", trace.weight_grads[l][j][k],
+                     (name, self.names[l][k]), (wname,),
+                     f"The weight {wname} carries {src} into {name}, so its gradient is the delta of "
+                     f"{name} times {src}")
+            if updates:
+                self.update_steps(updates[k], "dE_total")
+        if self.scenario.train_biases and self.scenario.bias == "per-neuron":
+            bname = self.layout.bias_name(l, j)
+            self.add(L, f"dE_total/d{bname}", f"delta_{name} * 1", f"{term(trace.deltas[L][j])}*1",
+                     trace.bias_grads[l][j], (name,), (bname,),
+                     f"A bias is a weight on a constant input of 1: its gradient is the delta of {name}")
+            if inline:
+                self.update_steps(self.bias_updates(l, data.grads, data.before, data.after)[j], "dE_total")
 
-    def update_after(self, updates: dict | None, name: str) -> None:
-        if updates is not None:
-            self.update_steps(updates[name], "dE_total")
+    def shared_bias_gradient(self, data: SampleData, L: int, inline: bool) -> None:
+        trace, l = data.trace, L - 1
+        bname = self.layout.bias_name(l, 0)
+        layer = self.names[L]
+        self.add(L, f"dE_total/d{bname}", " + ".join(f"delta_{n}" for n in layer),
+                 " + ".join(term(d) for d in trace.deltas[L]), trace.bias_grads[l], layer, (bname,),
+                 f"The bias {bname} is shared by every neuron of this layer, so its gradient adds up "
+                 "their deltas")
+        if inline:
+            self.update_steps(self.bias_updates(l, data.grads, data.before, data.after)[0], "dE_total")
 
-    # --- the whole round -----------------------------------------------------------------
+    # --- the round's result: each sample's outputs and error again, with the new parameters -------
 
-    def round(self, before: State, traces: list[SampleTrace], after: State, evaluation: Evaluation,
-              mean_grads=None) -> list[Step]:
-        """Every record of the round; `mean_grads` are the batch update's (weight, bias) gradients."""
-        if self.scenario.mode == "online":
-            state = (before.params, before.velocity)
-            for s, trace in enumerate(traces):
-                self.sample_steps(trace, state, s)
-                following = (trace.after, trace.velocity_after)
-                if not (self.after_gradient or self.net.update_first):  # update = "end": a phase of its own
-                    self.phase = "update"
-                    for l in range(self.net.depth - 1, -1, -1):
-                        for update in self.update_entries(l, trace.weight_grads, trace.bias_grads, state,
-                                                          following).values():
-                            self.update_steps(update, "dE_total")
-                state = following
-        else:
-            for s, trace in enumerate(traces):
-                self.sample_steps(trace, (before.params, before.velocity), s)
-            self.batch_update(traces, before, after, mean_grads)
-        self.evaluate(after, evaluation)
-        return self.records
-
-    def evaluate(self, after: State, evaluation: Evaluation) -> None:
-        """The round's result: each sample's outputs and error again, with the updated parameters."""
-        losses, mean = evaluation.losses, evaluation.mean
-        self.phase = "evaluate"
+    def evaluate_sample(self, data: SetData) -> None:
+        s, evaluation = self.sample, data.evaluation
         top = self.net.depth
         act = self.net.activations[-1]
         outputs = self.names[top]
-        for s, (x, targets) in enumerate(zip(self.scenario.inputs, self.scenario.targets)):
-            self.sample = s
-            nets, outs = evaluation.nets[s], evaluation.outputs[s]
-            for j, name in enumerate(outputs):
-                neurons = (name,) if act != "softmax" else (name, *(n for n in outputs if n != name))
-                formula, subst, _why = self.out_formula(act, top, j, nets, mark="+")
-                self.add(top, f"out_{name}+", formula, subst, outs[j], neurons, (),
-                         f"The output of {name} again, computed forward with this round's new weights")
-            terms = [self.loss_formula(name, targets[j], outs[j], len(outputs), mark="+")
-                     for j, name in enumerate(outputs)]
-            self.add(top, "E_total+", " + ".join(f for f, _s, _w in terms), " + ".join(s for _f, s, _w in terms),
-                     losses[s], outputs, (),
-                     "The sample's total error with the updated weights: compare it with E_total before")
-        if len(losses) > 1:
-            self.sample = None
-            self.add(top, "E_mean+", f"(sum of E_total+ over the {len(losses)} samples)/{len(losses)}",
-                     "(" + " + ".join(term(v) for v in losses) + f")/{len(losses)}", mean, outputs, (),
-                     "The training-set error after this round: the mean of the samples' errors")
+        targets = self.scenario.targets[s]
+        nets, outs = evaluation.nets[s], evaluation.outputs[s]
+        for j, name in enumerate(outputs):
+            neurons = (name,) if act != "softmax" else (name, *(n for n in outputs if n != name))
+            formula, subst, _why = self.out_formula(act, top, j, nets, mark="+")
+            self.add(top, f"out_{name}+", formula, subst, outs[j], neurons, (),
+                     f"The output of {name} again, computed forward with this round's new weights")
+        terms = [self.loss_formula(name, targets[j], outs[j], len(outputs), mark="+")
+                 for j, name in enumerate(outputs)]
+        self.add(top, "E_total+", " + ".join(f for f, _s, _w in terms), " + ".join(s for _f, s, _w in terms),
+                 evaluation.losses[s], outputs, (),
+                 "The sample's total error with the updated weights: compare it with E_total before")
+
+    def evaluate_mean(self, data: SetData) -> None:
+        losses, count = data.evaluation.losses, len(data.evaluation.losses)
+        self.add(self.net.depth, "E_mean+", f"(sum of E_total+ over the {count} samples)/{count}",
+                 "(" + " + ".join(term(v) for v in losses) + f")/{count}", data.evaluation.mean,
+                 self.names[self.net.depth], (),
+                 "The training-set error after this round: the mean of the samples' errors")

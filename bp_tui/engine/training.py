@@ -39,54 +39,53 @@ def run_epoch(net: Network, state: State, traces: list[SampleTrace] | None = Non
 
 
 NUMPY_MIN_WORK = 4000  # samples x weights from which numpy beats the written-out kernel (batch mode)
+NUMPY_ONLINE_MIN_WEIGHTS = 1000  # weights from which numpy, a sample at a time, beats it online
+
+
+def weight_count(scenario: Scenario) -> int:
+    return sum(a * b for a, b in zip(scenario.layers, scenario.layers[1:]))
 
 
 def wants_numpy(scenario: Scenario) -> bool:
-    weights = sum(a * b for a, b in zip(scenario.layers, scenario.layers[1:]))
-    return scenario.mode == "batch" and weights * len(scenario.inputs) >= NUMPY_MIN_WORK
+    weights = weight_count(scenario)
+    if scenario.mode == "batch":
+        return weights * len(scenario.inputs) >= NUMPY_MIN_WORK
+    return weights >= NUMPY_ONLINE_MIN_WEIGHTS
 
 
 class Trainer:
-    """Runs epochs without records: the written-out kernel when the network is small enough,
-    else the general per-neuron loop. Both give the same numbers as the stepper's records."""
+    """Runs epochs without records: numpy for large networks (a batch at once, or online a sample
+    at a time), else the written-out kernel when the network is small enough, else the general
+    per-neuron loop. Each gives the same numbers as the stepper's records on it."""
 
     def __init__(self, net: Network):
         self.net = net
-        self.batch = None
-        if wants_numpy(net.scenario):
-            from .vectorized import BatchBackend  # numpy is imported only for scenarios that use it
+        self.numpy = None  # the numpy backend, when this scenario trains with numpy
+        if wants_numpy(net.scenario):  # numpy is imported only for scenarios that use it
+            if net.scenario.mode == "batch":
+                from .vectorized import BatchBackend
 
-            self.batch = BatchBackend(net)
+                self.numpy = BatchBackend(net)
+            else:
+                from .vectorized_online import OnlineBackend
+
+                self.numpy = OnlineBackend(net)
 
     @cached_property
     def kernel(self):
         """The written-out loop, compiled once per trainer when first run (stepping through rounds
         never needs it, so the app's first frame does not wait for it); None when numpy does the
         work or the network is too big for it."""
-        if self.batch is not None:
+        if self.numpy is not None:
             return None
         from .kernel import Kernel
 
         return Kernel.for_network(self.net)
 
-    def epoch_traces(self, state: State):
-        """One epoch with every intermediate kept: (traces, state after, evaluation, mean gradients).
-
-        The mean gradients are those of a batch update (None online). The stepper builds its
-        records from this, with the same backend `run` uses, so the numbers match exactly.
-        """
-        if self.batch is not None:
-            traces, params, velocity, evaluation, mean = self.batch.epoch_traces(state.params, state.velocity)
-            return traces, State(params, velocity), evaluation, mean
-        traces: list[SampleTrace] = []
-        after = run_epoch(self.net, state, traces)
-        mean = self.net.mean_grads(traces) if self.net.scenario.mode == "batch" else None
-        return traces, after, self.net.evaluate(after.params), mean
-
     def evaluate(self, state: State):
         """Outputs and errors at a state, computed the way this trainer computes its errors."""
-        if self.batch is not None:
-            return self.batch.evaluation(*self.batch.arrays(state.params))
+        if self.numpy is not None:
+            return self.numpy.evaluation(*self.numpy.arrays(state.params))
         return self.net.evaluate(state.params)
 
     def error(self, state: State) -> float:
@@ -104,7 +103,7 @@ class Trainer:
         """
         if checkpoints is not None:
             return self._run_keeping(state, epochs, errors, should_stop, checkpoints, start, every)
-        fast = self.batch or self.kernel
+        fast = self.numpy or self.kernel
         if fast is not None:
             params, velocity, done, diverged = fast.run(state.params, state.velocity, epochs, errors,
                                                                should_stop)

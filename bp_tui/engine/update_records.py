@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .network import State, add_all
+from .network import add_all
 from .notation import num, term
 
 
@@ -36,29 +36,31 @@ class _Update(NamedTuple):
 class UpdateSteps:
     """The update sub-steps of EpochWriter (a base class: it writes through the writer's `add`)."""
 
-    def update_entries(self, l, weight_grads, bias_grads, before, after) -> dict[str, _Update]:
-        """The updates of weight layer l by parameter name, in order (weights row by row, then
-        biases); before and after are (params, velocity) pairs."""
+    def row_updates(self, l, j, grads, before, after) -> list[_Update]:
+        """The updates of the weights into neuron j of layer l + 1, in order; `grads` are (weight,
+        bias) gradients, `before` and `after` (params, velocity) pairs."""
         mu = self.net.momentum
         (p0, v0), (p1, v1) = before, after
+        weight_grads = grads[0]
+        L, name = l + 1, self.names[l + 1][j]
+        return [_Update(self.wnames[l][j][k], L, p0.weights[l][j][k], p1.weights[l][j][k], weight_grads[l][j][k],
+                        (v0.weights[l][j][k], v1.weights[l][j][k]) if mu else None, (name, self.names[l][k]))
+                for k in range(len(self.names[l]))]
+
+    def bias_updates(self, l, grads, before, after) -> list[_Update]:
+        """The updates of weight layer l's trained biases (none when they are not trained)."""
+        mu = self.net.momentum
+        (p0, v0), (p1, v1) = before, after
+        bias_grads = grads[1]
         L = l + 1
-        entries = []
-        for j, name in enumerate(self.names[L]):
-            for k in range(len(self.names[l])):
-                entries.append(_Update(self.wnames[l][j][k], L, p0.weights[l][j][k], p1.weights[l][j][k],
-                                       weight_grads[l][j][k],
-                                       (v0.weights[l][j][k], v1.weights[l][j][k]) if mu else None,
-                                       (name, self.names[l][k])))
-        if self.scenario.train_biases and p0.biases is not None:
-            if self.scenario.bias == "shared":
-                entries.append(_Update(self.layout.bias_name(l, 0), L, p0.biases[l], p1.biases[l], bias_grads[l],
-                                       (v0.biases[l], v1.biases[l]) if mu else None, self.names[L]))
-            else:
-                for j, name in enumerate(self.names[L]):
-                    entries.append(_Update(self.layout.bias_name(l, j), L, p0.biases[l][j], p1.biases[l][j],
-                                           bias_grads[l][j], (v0.biases[l][j], v1.biases[l][j]) if mu else None,
-                                           (name,)))
-        return {entry.name: entry for entry in entries}
+        if not (self.scenario.train_biases and p0.biases is not None):
+            return []
+        if self.scenario.bias == "shared":
+            return [_Update(self.layout.bias_name(l, 0), L, p0.biases[l], p1.biases[l], bias_grads[l],
+                            (v0.biases[l], v1.biases[l]) if mu else None, self.names[L])]
+        return [_Update(self.layout.bias_name(l, j), L, p0.biases[l][j], p1.biases[l][j], bias_grads[l][j],
+                        (v0.biases[l][j], v1.biases[l][j]) if mu else None, (name,))
+                for j, name in enumerate(self.names[L])]
 
     def update_steps(self, update: _Update, label: str) -> None:
         """One parameter's new value (after its running gradient v, with momentum), in the current phase."""
@@ -80,34 +82,42 @@ class UpdateSteps:
                      f"Step {pname} against its gradient, scaled by the learning rate eta: the error "
                      f"shrinks{aside}")
 
-    def batch_update(self, traces, before: State, after: State, mean_grads) -> None:
-        self.sample, self.phase = None, "error"
-        count = len(traces)
+    # --- pieces (plan.py): each writes one run of update records --------------------------------
+
+    def update_row(self, data, l: int, j: int, label: str) -> None:
+        for update in self.row_updates(l, j, data.grads, data.before, data.after):
+            self.update_steps(update, label)
+
+    def update_biases(self, data, l: int, label: str) -> None:
+        for update in self.bias_updates(l, data.grads, data.before, data.after):
+            self.update_steps(update, label)
+
+    def batch_error(self, data) -> None:
+        count = len(data.losses)
         self.add(self.net.depth, "E_mean", f"(sum of E_total over the {count} samples)/{count}",
-                 "(" + " + ".join(term(t.loss) for t in traces) + f")/{count}",
-                 add_all([t.loss for t in traces]) / count, self.names[-1], (),
+                 "(" + " + ".join(term(loss) for loss in data.losses) + f")/{count}",
+                 add_all(data.losses) / count, self.names[-1], (),
                  "The training-set error before the update: the mean of the samples' errors")
-        weight_grads, bias_grads = mean_grads
-        self.phase = "update"
-        for l in range(self.net.depth - 1, -1, -1):
-            L = l + 1
-            for j, name in enumerate(self.names[L]):
-                for k in range(len(self.names[l])):
-                    wname = self.wnames[l][j][k]
-                    self.add(L, f"dE_mean/d{wname}", f"(sum of dE_total/d{wname} over the samples)/{count}",
-                             "(" + " + ".join(term(t.weight_grads[l][j][k]) for t in traces) + f")/{count}",
-                             weight_grads[l][j][k], (name, self.names[l][k]), (wname,),
-                             "In batch mode a weight's gradient is the mean of its gradients over the samples")
-            if bias_grads is not None and self.scenario.train_biases:
-                for j in range(1 if self.scenario.bias == "shared" else len(self.names[L])):
-                    bname = self.layout.bias_name(l, j)
-                    pick = (lambda t: t.bias_grads[l]) if self.scenario.bias == "shared" else (
-                        lambda t, j=j: t.bias_grads[l][j])
-                    value = bias_grads[l] if self.scenario.bias == "shared" else bias_grads[l][j]
-                    self.add(L, f"dE_mean/d{bname}", f"(sum of dE_total/d{bname} over the samples)/{count}",
-                             "(" + " + ".join(term(pick(t)) for t in traces) + f")/{count}", value,
-                             self.names[L] if self.scenario.bias == "shared" else (self.names[L][j],), (bname,),
-                             "In batch mode a bias's gradient is the mean of its gradients over the samples")
-            for update in self.update_entries(l, weight_grads, bias_grads, (before.params, before.velocity),
-                                              (after.params, after.velocity)).values():
-                self.update_steps(update, "dE_mean")
+
+    def mean_row(self, data, l: int, j: int) -> None:
+        """Batch mode: the mean gradients of the weights into neuron j of layer l + 1."""
+        count = len(data.losses)
+        L, name = l + 1, self.names[l + 1][j]
+        for k in range(len(self.names[l])):
+            wname = self.wnames[l][j][k]
+            self.add(L, f"dE_mean/d{wname}", f"(sum of dE_total/d{wname} over the samples)/{count}",
+                     "(" + " + ".join(term(g) for g in data.column(l, j, k)) + f")/{count}",
+                     data.grads[0][l][j][k], (name, self.names[l][k]), (wname,),
+                     "In batch mode a weight's gradient is the mean of its gradients over the samples")
+
+    def mean_biases(self, data, l: int) -> None:
+        count = len(data.losses)
+        L = l + 1
+        shared = self.scenario.bias == "shared"
+        for j in range(1 if shared else len(self.names[L])):
+            bname = self.layout.bias_name(l, j)
+            value = data.grads[1][l] if shared else data.grads[1][l][j]
+            self.add(L, f"dE_mean/d{bname}", f"(sum of dE_total/d{bname} over the samples)/{count}",
+                     "(" + " + ".join(term(g) for g in data.column(l, None if shared else j, None)) + f")/{count}",
+                     value, self.names[L] if shared else (self.names[L][j],), (bname,),
+                     "In batch mode a bias's gradient is the mean of its gradients over the samples")

@@ -45,8 +45,9 @@ class BatchBackend:
 
     # --- passes --------------------------------------------------------------------------
 
-    def forward(self, weights, biases):
-        nets, outs = [None], [self.X]
+    def forward(self, weights, biases, X=None):
+        """Nets and outputs of every layer for the rows of X (default: every sample)."""
+        nets, outs = [None], [self.X if X is None else X]
         for l, W in enumerate(weights):
             z = outs[-1] @ W.T
             if biases is not None:
@@ -55,22 +56,26 @@ class BatchBackend:
             outs.append(self.acts[l].numpy(np, z))
         return nets, outs
 
-    def losses(self, out: np.ndarray):
+    def losses(self, out: np.ndarray, T=None):
         """Each output's share of each sample's error, and each sample's error: their sum, taken
         as a product with ones (numpy's sum along a row of a few outputs costs several times more)."""
-        terms = self.loss.numpy_terms(np, self.T, out)
+        terms = self.loss.numpy_terms(np, self.T if T is None else T, out)
         return terms, terms.dot(self.ones)
+
+    def output_deltas(self, nets, outs, T=None):
+        """(error slopes, slopes, deltas) of the output layer; error slopes None when the loss's
+        slope is the delta itself (cross-entropy after softmax)."""
+        out = outs[-1]
+        error_slopes = self.loss.numpy_slope(np, self.T if T is None else T, out)
+        if self.loss.slope_is_delta:
+            return None, None, error_slopes
+        slopes = self.acts[-1].numpy_slope(np, nets[-1], out)
+        return error_slopes, slopes, error_slopes * slopes
 
     def backward(self, weights, nets, outs):
         top = len(weights)
         deltas, slopes = [None] * (top + 1), [None] * (top + 1)
-        out = outs[top]
-        error_slopes = self.loss.numpy_slope(np, self.T, out)
-        if self.loss.slope_is_delta:  # cross-entropy after softmax: the delta is out - target
-            deltas[top], error_slopes = error_slopes, None
-        else:
-            slopes[top] = self.acts[-1].numpy_slope(np, nets[top], out)
-            deltas[top] = error_slopes * slopes[top]
+        error_slopes, slopes[top], deltas[top] = self.output_deltas(nets, outs)
         sums = [None] * (top + 1)
         for L in range(top - 1, 0, -1):
             sums[L] = deltas[L + 1] @ weights[L]
@@ -167,23 +172,6 @@ class BatchBackend:
                 done += 1
         return self.params((weights, biases)), None if v is None else self.params(v), done, diverged
 
-    def epoch_traces(self, params: Params, velocity: Params | None):
-        """(per-sample traces, params after, velocity after, evaluation, mean gradients) of one epoch."""
-        weights, biases = self.arrays(params)
-        with np.errstate(all="ignore"):
-            nets, outs = self.forward(weights, biases)
-            terms, losses = self.losses(outs[-1])
-            error_slopes, slopes, sums, deltas = self.backward(weights, nets, outs)
-            weight_grads, bias_grads = self.mean_grads(deltas, outs)
-            new_w, new_b, new_v = self.update(weights, biases, self.arrays(velocity), weight_grads, bias_grads)
-            evaluation = self.evaluation(new_w, new_b)
-            traces = [self.sample_trace(s, weights, nets, outs, terms, losses, error_slopes, slopes, sums, deltas)
-                      for s in range(self.count)]
-        mean = ([g.tolist() for g in weight_grads],
-                None if bias_grads is None else [float(b) if self.shared else b.tolist() for b in bias_grads])
-        after_v = None if new_v is None else self.params(new_v)
-        return traces, self.params((new_w, new_b)), after_v, evaluation, mean
-
     def evaluation(self, weights, biases) -> Evaluation:
         with np.errstate(all="ignore"):  # called outside run() too: overflow means divergence, not a warning
             nets, outs = self.forward(weights, biases)
@@ -191,6 +179,7 @@ class BatchBackend:
         return Evaluation(nets[-1].tolist(), outs[-1].tolist(), losses.tolist(), self.mean(losses))
 
     def sample_trace(self, s, weights, nets, outs, terms, losses, error_slopes, slopes, sums, deltas):
+        """Sample s's SampleTrace (lists) from the arrays of a pass over the rows that hold it."""
         top = len(weights)
         row = lambda arrays: [None if a is None else a[s].tolist() for a in arrays]  # noqa: E731
         contributions = [None] * (top + 1)
@@ -206,3 +195,49 @@ class BatchBackend:
             error_slopes=None if error_slopes is None else error_slopes[s].tolist(), slopes=row(slopes),
             contributions=contributions, sums=row(sums), deltas=row(deltas), weight_grads=weight_grads,
             bias_grads=bias_grads, weights_used=[w.tolist() for w in weights])
+
+
+class BatchRound:
+    """One batch epoch's arrays, kept for writing its records (round_data.RoundData's interface):
+    a sample's trace is made from them when it is asked for, never all of them at once."""
+
+    def __init__(self, backend: BatchBackend, params: Params, velocity: Params | None):
+        self.backend = backend
+        self.samples = backend.count
+        weights, biases = backend.arrays(params)
+        with np.errstate(all="ignore"):
+            nets, outs = backend.forward(weights, biases)
+            terms, losses = backend.losses(outs[-1])
+            error_slopes, slopes, sums, deltas = backend.backward(weights, nets, outs)
+            weight_grads, bias_grads = backend.mean_grads(deltas, outs)
+            new_w, new_b, new_v = backend.update(weights, biases, backend.arrays(velocity), weight_grads,
+                                                 bias_grads)
+            self.evaluation = backend.evaluation(new_w, new_b)
+        self.passes = (weights, nets, outs, terms, losses, error_slopes, slopes, sums, deltas)
+        self.before = (params, velocity)
+        self.after = (backend.params((new_w, new_b)), None if new_v is None else backend.params(new_v))
+        self.grads = ([g.tolist() for g in weight_grads],
+                      None if bias_grads is None else [float(b) if backend.shared else b.tolist()
+                                                       for b in bias_grads])
+
+    def sample(self, s: int):
+        from .records import SampleData
+
+        with np.errstate(all="ignore"):
+            return SampleData(self.backend.sample_trace(s, *self.passes), self.before, None)
+
+    def set_data(self):
+        from .records import SetData
+
+        return SetData(self.evaluation, self.passes[4].tolist(), self.column, self.grads, self.before, self.after)
+
+    def column(self, l: int, j: int | None, k: int | None) -> list[float]:
+        """Each sample's gradient of weight [l][j][k] (k None: of a bias; j None too: a shared one),
+        as each sample's trace has it."""
+        deltas, outs = self.passes[8][l + 1], self.passes[2][l]
+        with np.errstate(all="ignore"):
+            if k is not None:
+                return (deltas[:, j] * outs[:, k]).tolist()
+            if j is not None:
+                return deltas[:, j].tolist()
+            return [float(row.sum()) for row in deltas]
