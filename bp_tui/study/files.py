@@ -12,9 +12,11 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO, Iterator, TextIO
 
-__all__ = ["FileExists", "WriteError", "write_atomically"]
+__all__ = ["FileExists", "WriteError", "atomic_file", "write_atomically"]
 
 
 class WriteError(Exception):
@@ -38,8 +40,19 @@ def write_atomically(path, data: str | bytes, force: bool = False) -> Path:
     replaced by the new file rather than written through. Raises `WriteError` for every other
     failure (missing or read-only folder, full disk, ...); the temporary file never stays behind.
     """
-    target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    with atomic_file(path, force) as stream:
+        stream.write(payload)
+    return Path(path)
+
+
+@contextmanager
+def atomic_file(path, force: bool = False, text: bool = False) -> Iterator[BinaryIO | TextIO]:
+    """A stream to write `path` with as the data comes (bytes, or UTF-8 text with `text`): it goes to
+    a temporary file in the same folder, which becomes `path` in one step when the block ends. If the
+    block ends with an exception (a write error, ctrl+c), the temporary file is removed and `path` is
+    left as it was. Errors as write_atomically's."""
+    target = Path(path)
     folder = target.parent
     try:
         if target.is_dir():
@@ -56,8 +69,8 @@ def write_atomically(path, data: str | bytes, force: bool = False) -> Path:
         raise WriteError(target, f"cannot write in folder {str(folder)!r}: {_reason(exc)}") from None
     temp = Path(temp_name)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
+        with os.fdopen(handle, "w" if text else "wb", **({"encoding": "utf-8", "newline": ""} if text else {})) as stream:
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temp, _new_file_mode(target))
@@ -76,7 +89,6 @@ def write_atomically(path, data: str | bytes, force: bool = False) -> Path:
             except OSError:
                 pass
     _sync_folder(folder)
-    return target
 
 
 def _move_without_overwriting(temp: Path, target: Path) -> None:

@@ -12,6 +12,7 @@ engine used, the values are the ones it computed.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from typing import NamedTuple
 
 from ..engine.network import Network, Params
@@ -40,8 +41,7 @@ class RoundValues:
         self.scenario = stepper.scenario
         self.layout = stepper.layout
         self.epoch = epoch
-        self.records = stepper.round_records(epoch - 1)
-        self.values = {(step.quantity, step.sample): step.value for step in self.records}
+        self.values = SampleValues(stepper.round(epoch - 1))
         start = stepper.state_at(epoch - 1)
         self.start = _named_params(self.layout, start.params)
         self.start_velocity = {} if start.velocity is None else _named_params(self.layout, start.velocity)
@@ -142,6 +142,46 @@ class RoundValues:
         return self.layout.bias_name(l, j)
 
 
+class SampleValues:
+    """The round's values by (quantity, sample), read a sample at a time: a lookup writes that
+    sample's records (or those about the whole set) once, and keeps a few samples' values, never
+    the whole round (which may have millions of records)."""
+
+    KEPT = 3
+
+    def __init__(self, round_):
+        self.round = round_
+        self.samples: OrderedDict[int | None, dict[str, float]] = OrderedDict()
+
+    def of(self, sample: int | None) -> dict[str, float]:
+        found = self.samples.get(sample)
+        if found is None:
+            found = self.samples[sample] = {step.quantity: step.value for step in self.round.sample_steps(sample)}
+            while len(self.samples) > self.KEPT:
+                self.samples.popitem(last=False)
+        else:
+            self.samples.move_to_end(sample)
+        return found
+
+    def get(self, key: tuple, default=None):
+        quantity, sample = key
+        if sample is not None and not 0 <= sample < self.round.plan.samples:
+            return default
+        return self.of(sample).get(quantity, default)
+
+    def __contains__(self, key: tuple) -> bool:
+        return self.get(key, _MISSING) is not _MISSING
+
+    def __getitem__(self, key: tuple) -> float:
+        found = self.get(key, _MISSING)
+        if found is _MISSING:
+            raise KeyError(key)
+        return found
+
+
+_MISSING = object()
+
+
 def _named_params(layout, params) -> dict[str, float]:
     """{w1: 0.15, ..., b1: 0.35} from nested weights and biases."""
     found = {}
@@ -158,14 +198,14 @@ def _named_params(layout, params) -> dict[str, float]:
     return found
 
 
-_LAST: list = []  # [(records, RoundValues)]: the app asks again and again about the round on screen
+_LAST: list = []  # [(round, RoundValues)]: the app asks again and again about the round on screen
 
 
 def round_values(stepper: Stepper, step: Step) -> RoundValues:
-    """The RoundValues of the step's round, reused while the stepper keeps the same records."""
-    records = stepper.round_records(step.epoch - 1)
-    if _LAST and _LAST[0][0] is records:
+    """The RoundValues of the step's round, reused while the stepper keeps the same round."""
+    round_ = stepper.round(step.epoch - 1)
+    if _LAST and _LAST[0][0] is round_:
         return _LAST[0][1]
     values = RoundValues(stepper, step.epoch)
-    _LAST[:] = [(records, values)]
+    _LAST[:] = [(round_, values)]
     return values

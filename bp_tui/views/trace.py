@@ -10,7 +10,7 @@ underlined with a rule and the tags add colour.
 from __future__ import annotations
 
 import textwrap
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 from ..engine import records as rec
 from ..engine.expectations import CHECK, MISMATCH, SOURCE, UNEDITED_KIND
@@ -22,30 +22,31 @@ LABEL_TAGS = {SOURCE: ("ok",), CHECK: ("ok",), MISMATCH: ("bad",), UNEDITED_KIND
 
 
 def round_lines(stepper: Stepper, epoch: int, rules: bool = False, width: int = 100,
-                extras: Callable[[rec.Step], list[str]] | None = None) -> list[Line]:
-    """Round epoch + 1 as lines: a heading per phase (and sample), then each sub-step.
+                extras: Callable[[rec.Step], list[str]] | None = None,
+                steps: Iterable[rec.Step] | None = None) -> Iterator[Line]:
+    """Round epoch + 1 as lines, made as they are read: a heading per phase (and sample), then each
+    sub-step (a round of millions of sub-steps streams in constant memory).
 
     `rules` underlines headings with a rule (for a terminal) instead of `== ... ==` (plain text);
     notes are wrapped to `width` columns. `extras(step)` gives more lines of plain text to print
-    under a sub-step, indented (trace --derive and --matrix).
+    under a sub-step, indented (trace --derive and --matrix). `steps` are the round's records as the
+    caller reads them (by default `stepper.steps(epoch)`).
     """
     several = len(stepper.scenario.inputs) > 1
-    lines: list[Line] = []
     heading = None
-    for step in stepper.round_records(epoch):
+    for step in stepper.steps(epoch) if steps is None else steps:
         label = rec.phase_label(step.phase)
         if (label, step.sample) != heading:
             heading = (label, step.sample)
             sample = f", sample {step.sample + 1}" if step.sample is not None and several else ""
             title = f"round {step.epoch}: {label}{sample}"
-            lines.append(())
+            yield ()
             if rules:
-                lines += [(span(title, "title"),), (span("─" * len(title), "axis"),)]
+                yield from [(span(title, "title"),), (span("─" * len(title), "axis"),)]
             else:
-                lines.append((span(f"== {title} =="),))
-        lines += step_lines(stepper, step, width)
-        lines += [(span(f"    {text}".rstrip()),) for text in (extras(step) if extras else ())]
-    return lines
+                yield (span(f"== {title} =="),)
+        yield from step_lines(stepper, step, width)
+        yield from [(span(f"    {text}".rstrip()),) for text in (extras(step) if extras else ())]
 
 
 def step_lines(stepper: Stepper, step: rec.Step, width: int = 100) -> list[Line]:

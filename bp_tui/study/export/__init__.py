@@ -19,19 +19,21 @@ The package, one job a module:
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from typing import Sequence
+from typing import Callable, Iterator, Sequence, TextIO
 
 from ...engine.network import Params
 from ...engine.records import Step
 from ...engine.scenario import Scenario
 from ...engine.stepper import Stepper
-from .data import CSV_COLUMNS, to_csv, to_json
+from .data import CSV_COLUMNS, csv_row, json_step, write_csv, write_json
 from .document import Document, labels_of
 from .escape import markdown_escape, tex_escape
-from .latex import to_latex
+from .latex import write_latex
 from .latex_math import latex_math
-from .markdown import to_markdown
+from .markdown import write_markdown
 
 # The wording, still importable from bp_tui.export as before the split into modules.
 from .document import NAMING_GUIDE, PHASE_INTROS, READING_GUIDE  # noqa: F401
@@ -42,7 +44,7 @@ FORMATS = ("md", "tex", "csv", "json")
 DERIVE_FORMATS = ("md", "tex")  # the documents that can carry the chain rule written out
 
 __all__ = ["CSV_COLUMNS", "FORMATS", "export", "export_records", "export_round", "latex_math",
-           "markdown_escape", "suggested_filename", "tex_escape"]
+           "markdown_escape", "suggested_filename", "tex_escape", "write_export", "write_round"]
 
 
 def export(scenario: Scenario, fmt: str, epochs: int = 1, derive: bool = False) -> str:
@@ -51,33 +53,66 @@ def export(scenario: Scenario, fmt: str, epochs: int = 1, derive: bool = False) 
     Rounds after a divergence cannot be computed; the document ends before them and says so.
     With `derive` (md and tex), each derivative sub-step is followed by its chain rule written out.
     """
+    out = io.StringIO()
+    write_export(scenario, fmt, out, epochs, derive)
+    return out.getvalue()
+
+
+def write_export(scenario: Scenario, fmt: str, out: TextIO, epochs: int = 1, derive: bool = False,
+                 stepper: Stepper | None = None, on_step: Callable[[Step], object] | None = None) -> None:
+    """As `export`, onto the text stream `out` as the records are made: a round of millions of
+    sub-steps is written in constant memory. `on_step(step)` is called as each record is written
+    (a progress bar; an exception from it stops the export)."""
     _check_format(fmt)
     if epochs < 1:
         raise ValueError(f"epochs must be at least 1, got {epochs}")
     if derive and fmt not in DERIVE_FORMATS:
         raise ValueError(f"derivations go into {' and '.join(DERIVE_FORMATS)} documents, not {fmt}")
-    stepper = Stepper(scenario)
-    records: list[Step] = []
-    found = {}
+    stepper = stepper or Stepper(scenario)
+    rounds = exported_rounds(stepper, epochs)
+    derivation = None
+    if derive:
+        from ..derive import derive as derive_step
+
+        def derivation(step: Step):
+            return derive_step(step, stepper)
+
+    doc = Document(scenario, _records(stepper, rounds, on_step), stepper.state_at(0).params, rounds, epochs,
+                   stepper.diverged_at, expected_labels(stepper, rounds), derivation)
+    WRITERS[fmt](doc, out)
+
+
+def exported_rounds(stepper: Stepper, epochs: int) -> list[int]:
+    """The round numbers 1 .. epochs that can be computed (none after a divergence)."""
+    rounds = []
     for epoch in range(epochs):
         if not stepper.can_enter(epoch):
             break
-        records.extend(stepper.round_records(epoch))
-        if derive:
-            found.update(_derivations(stepper, stepper.round_records(epoch)))
-    return _render(Document(scenario, records, stepper.state_at(0).params, epochs, stepper.diverged_at,
-                            labels_of(records, stepper.expectation), found or None), fmt)
+        rounds.append(epoch + 1)
+    return rounds
 
 
-def _derivations(stepper: Stepper, records: Sequence[Step]) -> dict:
-    from ..derive import derive
+def _records(stepper: Stepper, rounds: list[int], on_step) -> Iterator[Step]:
+    for number in rounds:
+        for step in stepper.steps(number - 1):
+            if on_step is not None:
+                on_step(step)
+            yield step
 
-    found = {}
-    for step in records:
-        derivation = derive(step, stepper)
-        if derivation is not None:
-            found[(step.epoch, step.index)] = derivation
-    return found
+
+def expected_labels(stepper: Stepper, rounds: list[int]) -> dict:
+    """The labels of the scenario's expected figures in these rounds, found without the whole round:
+    each figure's record is looked up among those of its sample (or of the whole set)."""
+    wanted: dict[tuple, list] = {}
+    for expect in stepper.scenario.expects:
+        if expect.epoch in rounds:
+            wanted.setdefault((expect.epoch, expect.sample), []).append(expect.quantity)
+    found = []
+    for (epoch, sample), quantities in wanted.items():
+        round_ = stepper.round(epoch - 1)
+        for group in (sample, None):
+            found += [step for step in round_.sample_steps(group) if step.quantity in quantities]
+    return labels_of(found, stepper.expectation)
 
 
 def export_records(scenario: Scenario, records: Sequence[Step], fmt: str, start: Params | None = None) -> str:
@@ -92,7 +127,8 @@ def export_records(scenario: Scenario, records: Sequence[Step], fmt: str, start:
     if start is None:
         first = records[0].epoch if records else 1
         start = stepper.state_at(first - 1).params
-    return _render(Document(scenario, records, start, labels=labels_of(records, stepper.expectation)), fmt)
+    rounds = sorted({step.epoch for step in records})
+    return _render(Document(scenario, records, start, rounds, labels=labels_of(records, stepper.expectation)), fmt)
 
 
 def export_round(stepper: Stepper, fmt: str, epoch: int | None = None) -> str:
@@ -100,11 +136,33 @@ def export_round(stepper: Stepper, fmt: str, epoch: int | None = None) -> str:
 
     Its expected figures are labelled as the stepper labels them (after an edit: from the unedited
     scenario)."""
-    epoch = stepper.epoch if epoch is None else epoch
-    records = stepper.round_records(epoch)
+    out = io.StringIO()
+    write_round(stepper, fmt, out, epoch)
+    return out.getvalue()
+
+
+def write_round(stepper: Stepper, fmt: str, out: TextIO, epoch: int | None = None, on_step=None) -> None:
+    """As `export_round`, onto the text stream `out` as the records are made (constant memory)."""
     _check_format(fmt)
-    return _render(Document(stepper.scenario, list(records), stepper.state_at(epoch).params,
-                            labels=labels_of(records, stepper.expectation)), fmt)
+    epoch = stepper.epoch if epoch is None else epoch
+    rounds = [epoch + 1]
+    doc = Document(stepper.scenario, _records(stepper, rounds, on_step), stepper.state_at(epoch).params, rounds,
+                   labels=expected_labels(stepper, rounds))
+    WRITERS[fmt](doc, out)
+
+
+def step_text(fmt: str, step: Step) -> str:
+    """One record as format `fmt` writes it (without a label): what a record costs, to time an export."""
+    if fmt == "csv":
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerow(csv_row(step, None))
+        return out.getvalue()
+    if fmt == "json":
+        return json_step(step)
+    from .latex import LatexWriter
+    from .markdown import MarkdownWriter
+
+    return (MarkdownWriter() if fmt == "md" else LatexWriter()).step(step)
 
 
 def suggested_filename(scenario: Scenario, fmt: str, first: int = 1, last: int | None = None) -> str:
@@ -131,4 +189,9 @@ def _check_format(fmt: str) -> None:
 
 
 def _render(doc: Document, fmt: str) -> str:
-    return {"md": to_markdown, "tex": to_latex, "csv": to_csv, "json": to_json}[fmt](doc)
+    out = io.StringIO()
+    WRITERS[fmt](doc, out)
+    return out.getvalue()
+
+
+WRITERS = {"md": write_markdown, "tex": write_latex, "csv": write_csv, "json": write_json}

@@ -12,6 +12,7 @@ never parsed as markup: it is escaped whole.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
 
 from ...engine.expectations import FigureLabel
 from ...engine.network import Params
@@ -74,38 +75,39 @@ PICTURE_GUIDE = (
 
 @dataclass
 class Document:
-    """What is exported: a scenario's records, and the parameters before the first of them."""
+    """What is exported: a scenario's records (read once, in order, so a round of millions of
+    sub-steps streams through), and the parameters before the first of them."""
 
     scenario: Scenario
-    records: list[Step]
+    records: Iterable[Step]
     start: Params  # parameters before the first round shown
+    rounds: list[int]  # the round numbers the records cover
     requested: int | None = None  # rounds asked for (export); None for a given list of records
     diverged_at: int | None = None
-    labels: dict[int, FigureLabel] = field(default_factory=dict)  # record position -> its figure's label
-    derivations: dict | None = None  # (epoch, index) -> study.derive.Derivation, to write under steps
+    labels: dict = field(default_factory=dict)  # (epoch, quantity, sample or 0) -> FigureLabel
+    derive: Callable | None = None  # step -> study.derive.Derivation or None, written under the step
 
     @property
     def first_round(self) -> int:
-        return self.records[0].epoch if self.records else 1
-
-    @property
-    def rounds(self) -> list[int]:
-        return sorted({step.epoch for step in self.records})
+        return self.rounds[0] if self.rounds else 1
 
     @property
     def cut_short(self) -> bool:
         return self.requested is not None and len(self.rounds) < self.requested
 
+    def label(self, step: Step) -> FigureLabel | None:
+        return self.labels.get((step.epoch, step.quantity, step.sample or 0))
+
 
 class Writer:
     """Renders the blocks of `blocks`: one method per kind of block, named after it."""
 
-    def render(self, doc: Document) -> list[str]:
-        return [getattr(self, kind)(*rest) for kind, *rest in blocks(doc)]
+    def render(self, doc: Document) -> Iterator[str]:
+        return (getattr(self, kind)(*rest) for kind, *rest in blocks(doc))
 
 
-def blocks(doc: Document) -> list[tuple]:
-    """The worked example as a list of blocks, for the Markdown and LaTeX writers to render.
+def blocks(doc: Document) -> Iterator[tuple]:
+    """The worked example as blocks, one after the other, for the Markdown and LaTeX writers.
 
     ("title", raw) ("raw", raw) ("heading", level, prose) ("para", prose) ("list", [prose])
     ("math", latex) ("table", title, header, alignment, rows) ("step", Step, FigureLabel | None)
@@ -114,44 +116,51 @@ def blocks(doc: Document) -> list[tuple]:
     raw: text from the scenario, escaped whole; prose: our sentences, with `code`.
     """
     sc = doc.scenario
-    out: list[tuple] = [("title", sc.display_title), ("para", SUBTITLE)]
+    yield from [("title", sc.display_title), ("para", SUBTITLE)]
     if sc.description.strip():
-        out.append(("raw", sc.description))
+        yield ("raw", sc.description)
     if sc.source.strip():
-        out.append(("raw", f"Source: {sc.source.strip()}"))
-    out.append(("raw", f"Scenario: {sc.origin}" + (f" (sha256 {sc.digest[:12]})" if sc.digest else "")))
-    out += [("heading", 2, "How to read this"), ("para", READING_GUIDE), ("para", NAMING_GUIDE)]
+        yield ("raw", f"Source: {sc.source.strip()}")
+    yield ("raw", f"Scenario: {sc.origin}" + (f" (sha256 {sc.digest[:12]})" if sc.digest else ""))
+    yield from [("heading", 2, "How to read this"), ("para", READING_GUIDE), ("para", NAMING_GUIDE)]
     if doc.labels:
-        out.append(("para", labels_guide(doc.labels.values(), sc.source_short or "source")))
-    out += [("heading", 2, "The network"), ("list", describe_layers(sc) + settings(sc)),
-            ("para", "The error of one sample:"), ("math", LOSS_MATH[sc.loss])]
+        yield ("para", labels_guide(doc.labels.values(), sc.source_short or "source"))
+    yield from [("heading", 2, "The network"), ("list", describe_layers(sc) + settings(sc)),
+                ("para", "The error of one sample:"), ("math", LOSS_MATH[sc.loss])]
     if on_paper(sc) is not None:
-        out += [("para", PICTURE_GUIDE), ("picture", sc, doc.start)]
-    out += [("table", *table) for table in start_tables(sc, doc.start, doc.first_round)]
-    rounds: dict[int, list[_Group]] = {}
-    for group in _groups(doc):
-        rounds.setdefault(group.epoch, []).append(group)
-    for epoch, groups in rounds.items():
-        out.append(("heading", 2, f"Round {epoch}"))
-        for group in groups:
-            out += [("heading", 3, group.title), ("para", group.intro)]
-            first = group.steps[0]
-            if first.phase == "forward" and first.sample is not None:
-                x, t = sc.inputs[first.sample], sc.targets[first.sample]
-                out.append(("para", f"Inputs {assignments(sc.names[0], x)}; "
-                                    f"targets {assignments(sc.names[-1], t)}."))
-            for i, step in enumerate(group.steps):
-                out.append(("step", step, doc.labels.get(group.first + i)))
-                if doc.derivations and (step.epoch, step.index) in doc.derivations:
-                    out.append(("derivation", doc.derivations[(step.epoch, step.index)]))
-        summary = _round_summary([s for g in groups for s in g.steps])
-        if summary:
-            out.append(("para", summary))
+        yield from [("para", PICTURE_GUIDE), ("picture", sc, doc.start)]
+    yield from [("table", *table) for table in start_tables(sc, doc.start, doc.first_round)]
+    top = len(sc.layers) - 1
+    several = len(sc.inputs) > 1
+    summary, group = None, None
+    for step in doc.records:
+        if summary is None or step.epoch != summary.epoch:
+            if summary is not None:
+                yield from summary.blocks()
+            summary = _Summary(step.epoch)
+            yield ("heading", 2, f"Round {step.epoch}")
+        if (step.epoch, step.sample, step.phase) != group:  # a backward phase id names its layer
+            group = (step.epoch, step.sample, step.phase)
+            title, intro = _group_heading(sc, step, top)
+            if several and step.sample is not None:
+                title += f", sample {step.sample + 1}"
+            elif several and step.phase == "update":
+                title += ", from all samples"
+            yield from [("heading", 3, title), ("para", intro)]
+            if step.phase == "forward" and step.sample is not None:
+                x, t = sc.inputs[step.sample], sc.targets[step.sample]
+                yield ("para", f"Inputs {assignments(sc.names[0], x)}; targets {assignments(sc.names[-1], t)}.")
+        yield ("step", step, doc.label(step))
+        derivation = doc.derive(step) if doc.derive is not None else None
+        if derivation is not None:
+            yield ("derivation", derivation)
+        summary.see(step)
+    if summary is not None:
+        yield from summary.blocks()
     if doc.cut_short and doc.diverged_at is not None:
-        out.append(("para", f"Training diverged in round {doc.diverged_at} (a value became infinite or "
-                            "not a number), so the rounds after it cannot be computed and this example "
-                            "stops there. A smaller learning rate usually helps."))
-    return out
+        yield ("para", f"Training diverged in round {doc.diverged_at} (a value became infinite or "
+                       "not a number), so the rounds after it cannot be computed and this example "
+                       "stops there. A smaller learning rate usually helps.")
 
 
 def labels_guide(labels, word: str) -> str:
@@ -174,14 +183,14 @@ def labels_guide(labels, word: str) -> str:
     return " ".join(parts)
 
 
-def labels_of(records: list[Step], expectation) -> dict[int, FigureLabel]:
-    """{position: label} of the records that have an expected figure; `expectation(step)` gives the
-    ExpectResult of a record, or None (Stepper.expectation)."""
+def labels_of(records: Iterable[Step], expectation) -> dict[tuple, FigureLabel]:
+    """{(epoch, quantity, sample or 0): label} of the records that have an expected figure;
+    `expectation(step)` gives the ExpectResult of a record, or None (Stepper.expectation)."""
     found = {}
-    for i, step in enumerate(records):
+    for step in records:
         result = expectation(step)
         if result is not None:
-            found[i] = result.label
+            found[(step.epoch, step.quantity, step.sample or 0)] = result.label
     return found
 
 
@@ -189,37 +198,6 @@ def sentence(text: str) -> str:
     """A record's explanation as a sentence (it already starts with a capital letter)."""
     text = text.strip()
     return text if text.endswith((".", "!", "?")) else text + "."
-
-
-@dataclass
-class _Group:
-    """A run of records under one heading: one phase of one sample (and one layer when backward)."""
-
-    epoch: int
-    key: tuple
-    title: str  # prose
-    intro: str  # prose
-    steps: list[Step]
-    first: int  # the position of its first step in the document's records (they follow in order)
-
-
-def _groups(doc: Document) -> list[_Group]:
-    sc = doc.scenario
-    top = len(sc.layers) - 1
-    several = len(sc.inputs) > 1
-    groups: list[_Group] = []
-    for position, step in enumerate(doc.records):
-        key = (step.epoch, step.sample, step.phase)  # a backward phase id names its layer
-        if groups and groups[-1].key == key:
-            groups[-1].steps.append(step)
-            continue
-        title, intro = _group_heading(sc, step, top)
-        if several and step.sample is not None:
-            title += f", sample {step.sample + 1}"
-        elif several and step.phase == "update":
-            title += ", from all samples"
-        groups.append(_Group(step.epoch, key, title, intro, [step], position))
-    return groups
 
 
 def _group_heading(sc: Scenario, step: Step, top: int) -> tuple[str, str]:
@@ -243,16 +221,28 @@ def _group_heading(sc: Scenario, step: Step, top: int) -> tuple[str, str]:
     return title, PHASE_INTROS[step.phase]
 
 
-def _round_summary(steps: list[Step]) -> str | None:
-    """The training-set error before and after a round, as far as the records tell it."""
-    after = [s for s in steps if s.quantity in ("E_total+", "E_mean+")]
-    before = [s for s in steps if s.quantity == "E_mean"] or [s for s in steps if s.quantity == "E_total"]
-    if not after:
-        return None
-    end = after[-1].value
-    if len(before) == 1:
-        start = before[0].value
-        change = "fell" if end < start else "rose" if end > start else "stayed the same"
-        return (f"Round {steps[0].epoch} in short: the error of the training set {change}, from "
-                f"{shown(start)} to {shown(end)}.")
-    return f"After round {steps[0].epoch} the error of the training set is {shown(end)}."
+class _Summary:
+    """The training-set error before and after a round, as far as its records tell it (gathered
+    as the records go by)."""
+
+    def __init__(self, epoch: int):
+        self.epoch = epoch
+        self.before: dict[str, list] = {"E_mean": [], "E_total": []}  # at most two of each are kept
+        self.end: float | None = None
+
+    def see(self, step: Step) -> None:
+        if step.quantity in ("E_total+", "E_mean+"):
+            self.end = step.value
+        elif step.quantity in self.before and len(self.before[step.quantity]) < 2:
+            self.before[step.quantity].append(step.value)
+
+    def blocks(self) -> list[tuple]:
+        if self.end is None:
+            return []
+        before = self.before["E_mean"] or self.before["E_total"]
+        if len(before) == 1:
+            start = before[0]
+            change = "fell" if self.end < start else "rose" if self.end > start else "stayed the same"
+            return [("para", f"Round {self.epoch} in short: the error of the training set {change}, from "
+                             f"{shown(start)} to {shown(self.end)}.")]
+        return [("para", f"After round {self.epoch} the error of the training set is {shown(self.end)}.")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tempfile
 
 from ...engine.expectations import BAD_MARK, OK_MARK
 from ...views.picture_tikz import paper_tikz
@@ -61,25 +62,40 @@ class LatexWriter(Writer):
 _PDFTEX_KNOWN = re.compile(r"[\x00-\x7f\xa0-\u017e\u2013\u2014\u2018\u2019\u201c\u201d\u2026]")
 
 
-def _unicode_fallbacks(text: str) -> list[str]:
+def _unicode_fallbacks(characters: set[str]) -> list[str]:
     """Under pdfLaTeX, a character it has no set-up for is an error: print its code point instead.
 
     XeLaTeX and LuaLaTeX read Unicode themselves, so these lines are for pdfLaTeX only.
     """
-    unknown = sorted(c for c in set(text) if not _PDFTEX_KNOWN.match(c))
+    unknown = sorted(c for c in characters if not _PDFTEX_KNOWN.match(c))
     return [rf"  \DeclareUnicodeCharacter{{{ord(c):04X}}}{{[U+{ord(c):04X}]}}" for c in unknown]
 
 
-def to_latex(doc: Document) -> str:
-    body = "\n\n".join(LatexWriter().render(doc))
-    preamble = [
+def write_latex(doc: Document, out) -> None:
+    """The document as LaTeX onto the text stream `out`, in constant memory: the preamble names the
+    characters the body uses, so the body goes to a temporary file first and is copied after it."""
+    seen: set[str] = set()
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as body:
+        for i, block in enumerate(LatexWriter().render(doc)):
+            seen.update(block)
+            body.write(block if i == 0 else "\n\n" + block)
+        out.write(preamble(seen) + "\n\n")
+        body.seek(0)
+        while chunk := body.read(1 << 20):
+            out.write(chunk)
+    out.write("\n\n\\end{document}\n")
+
+
+def preamble(characters: set[str]) -> str:
+    """The document's preamble, for a body made of `characters`."""
+    lines = [
         "% A worked example of backpropagation, written by bp-tui.",
         "% It compiles with pdflatex, xelatex or lualatex.",
         r"\documentclass[11pt]{article}",
         r"\ifdefined\XeTeXversion\else\ifdefined\directlua\else",
         r"  \usepackage[utf8]{inputenc}",
         r"  \usepackage[T1]{fontenc}",
-        *_unicode_fallbacks(body),
+        *_unicode_fallbacks(characters),
         r"\fi\fi",
         r"\usepackage{amsmath}",
         r"\usepackage{amssymb}",  # the check mark of an expected figure
@@ -91,4 +107,4 @@ def to_latex(doc: Document) -> str:
         r"\setlength{\parskip}{0.6em}",
         r"\begin{document}",
     ]
-    return "\n".join(preamble) + "\n\n" + body + "\n\n\\end{document}\n"
+    return "\n".join(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+
 from ...views.picture import paper_text
 from .derivation import derivation_markdown
 from .document import Document, Writer, sentence
@@ -50,5 +51,8 @@ class MarkdownWriter(Writer):
         return derivation_markdown(derivation)
 
 
-def to_markdown(doc: Document) -> str:
-    return "\n\n".join(MarkdownWriter().render(doc)) + "\n"
+def write_markdown(doc: Document, out) -> None:
+    """The document as Markdown onto the text stream `out`, a block at a time."""
+    for i, block in enumerate(MarkdownWriter().render(doc)):
+        out.write(block if i == 0 else "\n\n" + block)
+    out.write("\n")
