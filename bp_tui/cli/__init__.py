@@ -13,7 +13,7 @@ import sys
 from contextlib import contextmanager
 
 from ..engine.scenario import ScenarioError, load_scenario
-from .common import USAGE_ERROR, new_parser
+from .common import USAGE_ERROR, Declined, new_parser
 
 # The subcommands, as `bp-tui --help` lists them. Each is defined (parser and handler) in a module of
 # this package, imported only when a subcommand is asked for: the app starts without them.
@@ -40,6 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     except ScenarioError as exc:
         print(f"bp-tui: {exc}", file=sys.stderr)
         return USAGE_ERROR
+    except Declined as exc:
+        print(exc, file=sys.stderr)
+        return exc.status
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # e.g. `bp-tui trace mazur | head`

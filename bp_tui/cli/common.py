@@ -5,6 +5,15 @@ from __future__ import annotations
 USAGE_ERROR = 2
 
 
+class Declined(Exception):
+    """Work that was not started (too long, and not confirmed): the message says why in one line,
+    `status` is the exit status."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
 def new_parser(**kwargs):
     """An argparse parser that reports a usage error in one line with exit status 2 (its default is
     the same)."""

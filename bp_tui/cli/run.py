@@ -9,6 +9,7 @@ from ..engine import records as rec
 from ..engine.scenario import load_scenario
 from ..engine.training import train
 from .common import epochs_arg
+from .progress import Bar, add_options, plan_work, seconds_each
 
 DEFAULT_EPOCHS = 1000
 
@@ -20,12 +21,15 @@ def add_parsers(sub) -> None:
                      help=f"epochs to train (default {DEFAULT_EPOCHS})")
     run.add_argument("--json", action="store_true", help="print one JSON object, full precision, with "
                      "diverged_at (the epoch training diverged at, or null)")
+    add_options(run)
     run.set_defaults(handler=cmd_run)
 
 
 def cmd_run(args) -> int:
     scenario = load_scenario(args.scenario)
-    result = train(scenario, args.epochs)
+    seconds = seconds_each(lambda n: train(scenario, n), args.epochs) * args.epochs
+    plan_work(f"run of {scenario.origin}: {args.epochs:,} epochs,", seconds, args.yes)
+    result = train_with_bar(scenario, args.epochs, args.quiet)
     where = ""
     if result.diverged_at is not None:
         where = divergence_words(scenario, result.diverged_at)
@@ -55,6 +59,26 @@ def cmd_run(args) -> int:
         flat = [b for layer in result.biases for b in (layer if isinstance(layer, list) else [layer])]
         print("  ".join(f"{name}={rec.value_text(b)}" for name, b in zip(layout.bias_names(), flat)))
     return 0
+
+
+def train_with_bar(scenario, epochs: int, quiet: bool):
+    """`train`, with a progress bar on a terminal (told between two epochs how far it has got)."""
+    bar = Bar(epochs, "epochs", quiet)
+    if not bar.shown:
+        return train(scenario, epochs)
+    done = 0
+
+    def between_epochs() -> bool:
+        nonlocal done
+        done += 1
+        if not done % 64:
+            bar.update(done)
+        return False
+
+    try:
+        return train(scenario, epochs, should_stop=between_epochs)
+    finally:
+        bar.close()
 
 
 def divergence_words(scenario, diverged_at: int) -> str:

@@ -1,4 +1,4 @@
-"""`bp-tui trace`: every sub-step of the first rounds, as text."""
+"""`bp-tui trace`: every sub-step of the first rounds, as text, written as it is made."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ import sys
 from ..engine.scenario import load_scenario
 from ..engine.stepper import Stepper
 from ..views.styled import ansi, plain
-from ..views.trace import round_lines
+from ..views.trace import round_lines, step_lines
 from .common import epochs_arg
+from .progress import Bar, add_options, estimate, plan_work
+
+LINES_AT_ONCE = 512  # lines rendered and written together
 
 
 def add_parsers(sub) -> None:
@@ -24,6 +27,7 @@ def add_parsers(sub) -> None:
                        help="under each derivative sub-step, the chain rule written out with its numbers")
     trace.add_argument("--matrix", action="store_true",
                        help="under each layer's sub-steps, the same step for the whole layer as matrices")
+    add_options(trace)
     trace.set_defaults(handler=cmd_trace)
 
 
@@ -32,15 +36,44 @@ def cmd_trace(args) -> int:
     stepper = Stepper(scenario)
     terminal = not args.plain and sys.stdout.isatty()
     width = min(shutil.get_terminal_size().columns, 100) if terminal else 100
-    for epoch in range(args.epochs):
-        if not stepper.can_enter(epoch):
-            print(f"diverged at epoch {stepper.diverged_at}: later rounds cannot be computed")
-            break
-        extras = None
-        if args.derive or args.matrix:
-            from ..study.explain import extra_lines
+    render = ansi if terminal and not os.environ.get("NO_COLOR") else plain
+    total = stepper.plan(0).count * args.epochs  # (fewer if training diverges)
+    seconds = estimate(stepper, lambda step: render(step_lines(stepper, step, width)), args.epochs)
+    plan_work(f"trace of {scenario.origin}: {total:,} sub-steps, about {3 * total:,} lines,", seconds, args.yes)
+    bar = Bar(total, "sub-steps", args.quiet)
+    done = 0
 
-            extras = extra_lines(stepper, stepper.round_records(epoch), args.derive, args.matrix, width - 4)
-        lines = round_lines(stepper, epoch, rules=terminal, width=width, extras=extras)
-        print(ansi(lines) if terminal and not os.environ.get("NO_COLOR") else plain(lines))
+    def counted(epoch: int):
+        nonlocal done
+        for step in stepper.steps(epoch):
+            done += 1
+            if done % 256 == 0:
+                bar.update(done)
+            yield step
+
+    out = sys.stdout
+    try:
+        for epoch in range(args.epochs):
+            if not stepper.can_enter(epoch):
+                bar.close()
+                out.write(f"diverged at epoch {stepper.diverged_at}: later rounds cannot be computed\n")
+                break
+            extras = None
+            if args.derive or args.matrix:
+                from ..study.explain import extra_lines
+
+                extras = extra_lines(stepper, stepper.steps(epoch), args.derive, args.matrix, width - 4)
+            chunk = []
+            for line in round_lines(stepper, epoch, rules=terminal, width=width, extras=extras,
+                                    steps=counted(epoch)):
+                chunk.append(line)
+                if len(chunk) == LINES_AT_ONCE:
+                    bar.close()
+                    out.write(render(chunk) + "\n")
+                    chunk.clear()
+            bar.close()
+            if chunk:
+                out.write(render(chunk) + "\n")
+    finally:
+        bar.close()
     return 0

@@ -88,6 +88,55 @@ def _with(params: Params, where: tuple, value: float) -> Params:
     return Params(weights, biases)
 
 
+class ErrorAt:
+    """The training-set error at `params` with one weight or bias replaced: `error(where, value)`.
+
+    A network that trains with numpy (a large one) is evaluated with numpy too, its parameters
+    kept in arrays and changed in place for each evaluation: 16 layers of 64 neurons take about a
+    millisecond an evaluation that way, against a third of a second rebuilding nested lists."""
+
+    def __init__(self, net: Network, params: Params):
+        from ..engine.training import Trainer
+
+        self.net, self.params = net, params
+        self.backend = Trainer(net).numpy
+        if self.backend is not None:
+            self.weights, self.biases = self.backend.arrays(params)
+
+    def __call__(self, where: tuple, value: float) -> float:
+        if self.backend is None:
+            return self.net.dataset_error(_with(self.params, where, value))[2]
+        if where[0] == "w":
+            _, l, j, k = where
+            array, index = self.weights[l], (j, k)
+        else:
+            array, index = self.biases[where[1]], (() if where[2] is None else (where[2],))
+        kept = array[index]
+        array[index] = value
+        try:
+            return self.backend.evaluation(self.weights, self.biases).mean
+        finally:
+            array[index] = kept
+
+
+def places(net: Network, params: Params, weight_grads, bias_grads) -> list[tuple]:
+    """(name, where, value, gradient) of every weight and trained bias, in the layout's order."""
+    layout = net.scenario.layout
+    found = []
+    for l, layer in enumerate(params.weights):
+        for j, row in enumerate(layer):
+            for k, w in enumerate(row):
+                found.append((layout.weight_names[l][j][k], ("w", l, j, k), w, weight_grads[l][j][k]))
+    if net.train_biases and params.biases is not None:
+        for l, b in enumerate(params.biases):
+            if isinstance(b, list):
+                for j, value in enumerate(b):
+                    found.append((layout.bias_name(l, j), ("b", l, j), value, bias_grads[l][j]))
+            else:
+                found.append((layout.bias_name(l, 0), ("b", l, None), b, bias_grads[l]))
+    return found
+
+
 def check_gradients(net: Network, params: Params, epsilon: float = EPSILON, gradients=None,
                     progress=None) -> GradientReport:
     """Compare every weight's (and every trained bias's) gradient with (E(p+e) - E(p-e)) / 2e.
@@ -97,27 +146,16 @@ def check_gradients(net: Network, params: Params, epsilon: float = EPSILON, grad
     network takes a while: `progress(done, total)` is called after each one (for a worker thread).
     """
     weight_grads, bias_grads = gradients or backprop_gradients(net, params)
-    layout = net.scenario.layout
-    places = []
-    for l, layer in enumerate(params.weights):
-        for j, row in enumerate(layer):
-            for k, w in enumerate(row):
-                places.append((layout.weight_names[l][j][k], ("w", l, j, k), w, weight_grads[l][j][k]))
-    if net.train_biases and params.biases is not None:
-        for l, b in enumerate(params.biases):
-            if isinstance(b, list):
-                for j, value in enumerate(b):
-                    places.append((layout.bias_name(l, j), ("b", l, j), value, bias_grads[l][j]))
-            else:
-                places.append((layout.bias_name(l, 0), ("b", l, None), b, bias_grads[l]))
+    error = ErrorAt(net, params)
+    todo = places(net, params, weight_grads, bias_grads)
     rows = []
-    for name, where, value, grad in places:
-        up = net.dataset_error(_with(params, where, value + epsilon))[2]
-        down = net.dataset_error(_with(params, where, value - epsilon))[2]
+    for name, where, value, grad in todo:
+        up = error(where, value + epsilon)
+        down = error(where, value - epsilon)
         noise = NOISE_ULPS * sys.float_info.epsilon * max(abs(up), abs(down)) / (2 * epsilon)
         rows.append(GradientRow(name, grad, (up - down) / (2 * epsilon), noise))
         if progress is not None:
-            progress(len(rows), len(places))
+            progress(len(rows), len(todo))
     return GradientReport(tuple(rows), epsilon, THRESHOLD)
 
 
@@ -134,11 +172,16 @@ def check_scenario(scenario: Scenario, epochs: int = 0, epsilon: float = EPSILON
     from ..engine.stepper import Stepper  # the stepper replays training with checkpoints
 
     stepper = Stepper(scenario)
-    stepper.extend_to(epochs)
+    return check_gradients(stepper.net, trained(stepper, epochs), epsilon, progress=progress)
+
+
+def trained(stepper, epochs: int, should_stop=None) -> Params:
+    """The parameters after `epochs` epochs of the stepper's training; Diverged if it diverged first."""
+    stepper.extend_to(epochs, should_stop)
     if stepper.diverged_at is not None and stepper.diverged_at <= epochs:
-        raise Diverged(f"{scenario.origin}: training diverged at epoch {stepper.diverged_at}, before epoch "
-                       f"{epochs}: there are no finite gradients to check (try fewer epochs)")
-    return check_gradients(stepper.net, stepper.state_at(epochs).params, epsilon, progress=progress)
+        raise Diverged(f"{stepper.scenario.origin}: training diverged at epoch {stepper.diverged_at}, before "
+                       f"epoch {epochs}: there are no finite gradients to check (try fewer epochs)")
+    return stepper.state_at(epochs).params
 
 
 def connections(scenario: Scenario) -> dict[str, str]:
