@@ -20,7 +20,7 @@ def force(backend: str, monkeypatch) -> None:
     if backend != "kernel":
         monkeypatch.setattr("bp_tui.engine.kernel.MAX_KERNEL_WEIGHTS", 0)
     monkeypatch.setattr("bp_tui.engine.training.NUMPY_MIN_WORK", 1 if backend == "numpy" else 10**9)
-    monkeypatch.setattr("bp_tui.engine.training.NUMPY_ONLINE_MIN_WEIGHTS", 1 if backend == "numpy" else 10**9)
+    monkeypatch.setattr("bp_tui.engine.training.NUMPY_ONLINE_WEIGHTS_PER_LAYER", 0 if backend == "numpy" else 10**9)
 
 
 def kept(stepper) -> dict:

@@ -164,7 +164,7 @@ def test_written_out_kernel_equals_the_general_loop(case_id, kwargs, monkeypatch
     fast = bp_tui.train(sc, 4)
     monkeypatch.setattr("bp_tui.engine.kernel.MAX_KERNEL_WEIGHTS", 0)  # force the general per-neuron loop
     monkeypatch.setattr("bp_tui.engine.training.NUMPY_MIN_WORK", 10**9)
-    monkeypatch.setattr("bp_tui.engine.training.NUMPY_ONLINE_MIN_WEIGHTS", 10**9)
+    monkeypatch.setattr("bp_tui.engine.training.NUMPY_ONLINE_WEIGHTS_PER_LAYER", 10**9)
     slow = bp_tui.train(sc, 4)
     assert fast.errors == slow.errors and fast.weights == slow.weights and fast.biases == slow.biases
 
@@ -212,7 +212,7 @@ def test_numpy_online_path_matches_stepper_exactly_and_python_closely(case_id, k
     what `train` computed there, bit for bit, and within rounding of the per-neuron passes."""
     sc = scenario(**dict(kwargs, samples=4))
     python = bp_tui.train(sc, 3)
-    monkeypatch.setattr("bp_tui.engine.training.NUMPY_ONLINE_MIN_WEIGHTS", 1)  # every online scenario
+    monkeypatch.setattr("bp_tui.engine.training.NUMPY_ONLINE_WEIGHTS_PER_LAYER", 0)  # every online scenario
     vector = bp_tui.train(sc, 3)
     assert vector.errors == pytest.approx(python.errors, rel=1e-9, abs=1e-15)
     stepper = bp_tui.Stepper(sc)
@@ -220,9 +220,9 @@ def test_numpy_online_path_matches_stepper_exactly_and_python_closely(case_id, k
     for epoch in range(3):
         steps = stepper.round_records(epoch)
         assert steps[-1].value == vector.errors[epoch + 1]  # bit for bit
-        monkeypatch.setattr("bp_tui.engine.training.NUMPY_ONLINE_MIN_WEIGHTS", 10**9)
+        monkeypatch.setattr("bp_tui.engine.training.NUMPY_ONLINE_WEIGHTS_PER_LAYER", 10**9)
         again = bp_tui.Stepper(sc).round_records(epoch)  # the per-neuron passes of network.py
-        monkeypatch.setattr("bp_tui.engine.training.NUMPY_ONLINE_MIN_WEIGHTS", 1)
+        monkeypatch.setattr("bp_tui.engine.training.NUMPY_ONLINE_WEIGHTS_PER_LAYER", 0)
         assert [s.quantity for s in steps] == [s.quantity for s in again]
         assert [s.value for s in steps] == pytest.approx([s.value for s in again], rel=1e-9, abs=1e-12)
     assert stepper.state_at(3).params.weights == vector.weights

@@ -78,7 +78,7 @@ def path(request, monkeypatch):
     backend, mode = request.param
     if backend == "numpy":
         monkeypatch.setattr(bp_tui.engine.training, "NUMPY_MIN_WORK", 1)
-        monkeypatch.setattr(bp_tui.engine.training, "NUMPY_ONLINE_MIN_WEIGHTS", 1)
+        monkeypatch.setattr(bp_tui.engine.training, "NUMPY_ONLINE_WEIGHTS_PER_LAYER", 0)
     elif backend == "general":
         monkeypatch.setattr(bp_tui.engine.kernel, "MAX_KERNEL_WEIGHTS", 0)
     return backend, mode
@@ -162,7 +162,7 @@ def test_walking_stops_at_the_diverged_round():
 
 # --- what the command line says ---------------------------------------------------------------
 
-FORCE_NUMPY = "import bp_tui.engine.training as t; t.NUMPY_MIN_WORK = 1; t.NUMPY_ONLINE_MIN_WEIGHTS = 1; "
+FORCE_NUMPY = "import bp_tui.engine.training as t; t.NUMPY_MIN_WORK = 1; t.NUMPY_ONLINE_WEIGHTS_PER_LAYER = 0; "
 FORCE_GENERAL = "import bp_tui.engine.kernel as k; k.MAX_KERNEL_WEIGHTS = 0; "
 
 
