@@ -126,6 +126,15 @@ class History:
             self.remember(epoch, state)
         return state
 
+    def at_hand(self, epoch: int) -> State | None:
+        """The state after `epoch` epochs if it is kept (a checkpoint or a recent one), else None."""
+        with self.lock:
+            if epoch in self.recent:
+                return self.recent[epoch]
+            segment = self.segment(epoch)
+            kept = segment.checkpoints.get(epoch)
+            return None if kept is None else segment.trainer.kept_state(kept)
+
     def remember(self, epoch: int, state: State) -> None:
         with self.lock:
             self.recent[epoch] = state

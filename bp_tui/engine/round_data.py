@@ -20,7 +20,7 @@ from collections import OrderedDict
 from .network import State
 from .records import SampleData, SetData
 from .training import run_epoch
-from .work import Work
+from .work import Stopped, Work
 
 STATE_BYTES = 32 * 2**20  # what one round may keep of states before samples
 KEPT_TRACES = 3  # sample traces kept per round (the one on screen and its neighbours)
@@ -100,8 +100,10 @@ class NumpyPasses:
 class SequentialRound:
     """Online mode: sample after sample, each from the state the one before left."""
 
-    def __init__(self, passes, state: State, samples: int, values: int, work: Work):
-        self.passes, self.samples, self.work = passes, samples, work
+    def __init__(self, passes, state: State, samples: int, values: int, work: Work, run_epoch=None):
+        """`run_epoch()`, when given, gives the state after the round faster than passing its samples
+        here one by one (the written-out kernel: the same numbers, bit for bit)."""
+        self.passes, self.samples, self.work, self.run_epoch = passes, samples, work, run_epoch
         per_state = max(1, values * passes.bytes_per_value)
         self.every = max(1, math.ceil(samples * per_state / STATE_BYTES))  # keep the state before every n-th
         self.states = {0: passes.native(state)}
@@ -134,7 +136,8 @@ class SequentialRound:
 
     def set_data(self) -> SetData:
         if self.end is None:
-            native = self._walk(self.samples)[0]
+            after = self.run_epoch() if self.run_epoch is not None and max(self.states) < self.samples - 1 else None
+            native = self.passes.native(after) if after is not None else self._walk(self.samples)[0]
             self.end = native, SetData(self.passes.evaluation(native))
         return self.end[1]
 
@@ -144,9 +147,10 @@ class SequentialRound:
         return self.passes.state_of(self.end[0])
 
 
-def round_data(trainer, state: State, work: Work):
+def round_data(trainer, state: State, work: Work, known_after=None):
     """What the records of the round from `state` are written from, with the same backend the
-    trainer's `run` uses, so the numbers match exactly."""
+    trainer's `run` uses, so the numbers match exactly. `known_after()` gives the state after the
+    round when the history has it at hand (else None)."""
     scenario = trainer.net.scenario
     samples = len(scenario.inputs)
     if scenario.mode == "batch":
@@ -157,4 +161,16 @@ def round_data(trainer, state: State, work: Work):
         return PythonBatch(trainer, state, work)
     values = len(state.params.flat()) * (2 if state.velocity is not None else 1)
     passes = NumpyPasses(trainer.numpy) if trainer.numpy is not None else PythonPasses(trainer)
-    return SequentialRound(passes, state, samples, values, work)
+    fast = trainer.numpy is None and trainer.kernel is not None  # network.py's passes cost several kernel's
+
+    def run_epoch() -> State | None:
+        """The state after the round without passing its samples here: from the history, or (when
+        network.py's passes would be slower) the kernel's run."""
+        after = known_after() if known_after is not None else None
+        if after is None and fast:
+            after, done, _diverged = trainer.run(state, 1, [], work.stop_asked)
+            if done < 1:
+                raise Stopped("the round's end")
+        return after
+
+    return SequentialRound(passes, state, samples, values, work, run_epoch)

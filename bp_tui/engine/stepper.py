@@ -95,7 +95,9 @@ class Stepper:
         writer = EpochWriter(segment.net, self.layout, epoch + 1)
 
         def data():
-            return round_data(segment.trainer, self.state_at(epoch), self.work)
+            later = self.history.segment(epoch + 1) is segment  # (an edit may start a segment there)
+            return round_data(segment.trainer, self.state_at(epoch), self.work,
+                              (lambda: self.history.at_hand(epoch + 1)) if later else None)
 
         def finished(after) -> None:
             self.history.remember(epoch + 1, State(*after))
