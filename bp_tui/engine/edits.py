@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 
 from .network import Network, Params
-from .scenario import Scenario
+from .plan import RoundPlan
+from .scenario import MAX_SUBSTEPS, Scenario
 from .training import State
 
 
@@ -36,6 +37,10 @@ def edited(scenario: Scenario, state: State, after: int, learning_rate: float | 
         params = replace_param(params, scenario.layout, scenario.bias, param, float(value))
         words.append(f"{param} set to {value:g} after {after} round(s)")
     new = scenario._replace(**changes)
+    if new.momentum and not scenario.momentum:  # a running gradient adds a sub-step to every update
+        count = RoundPlan(new).count
+        if count > MAX_SUBSTEPS:
+            raise ValueError(f"with momentum a round would have {count:,} sub-steps; the limit is {MAX_SUBSTEPS:,}")
     net = Network(new)
     velocity = state.velocity if new.momentum and state.velocity is not None else net.zero_velocity(params)
     return new, State(params, velocity), words

@@ -37,6 +37,10 @@ MAX_TEXT = {"title": 200, "description": 4000, "source": 500, "source_short": 24
 MAX_NAME = 12
 MAX_EXPECTS = 1000
 MAX_EXPECT_EPOCH = 1_000_000
+# What one round may cost (docs/scenarios.md#limits says how they were chosen): the samples times
+# the weights and biases each pass goes through, and the sub-steps the round is made of.
+MAX_WORK = 4_000_000
+MAX_SUBSTEPS = 12_000_000
 
 ACTIVATIONS = tuple(maths.ACTIVATIONS)  # every name with an entry in the table of maths.py
 LOSSES = tuple(maths.LOSSES)
@@ -309,6 +313,7 @@ class _Validator:
         loss = self.choice(train.get("loss", "half-sse"), "training.loss", LOSSES)
         self.check_loss_pairing(activations, loss)
         samples = self.samples(train, layers, loss)
+        self.check_work(len(samples[0]), layers, bias)
         learning_rate = self.number(
             _required(train, "learning_rate", self, "training"), "training.learning_rate",
             low=0.0, high=1000.0, low_open=True)
@@ -333,13 +338,33 @@ class _Validator:
         layout = Layout(layers, names, bias)
         expects = self.expects(doc.get("expect", []), layout, len(samples[0]), loss, train_biases,
                                momentum, activations, mode, texts["source_short"])
-        return Scenario(
+        scenario = Scenario(
             layers=layers, activations=activations, weights=weights, bias=bias, biases=biases,
             names=names, inputs=samples[0], targets=samples[1], learning_rate=learning_rate,
             loss=loss, mode=mode, train_biases=train_biases, momentum=momentum,
             hidden_deltas_use=hidden_deltas, update=update, expects=expects, origin=self.label,
             digest=digest, **texts,
         )
+        self.check_substeps(scenario)
+        return scenario
+
+    def check_work(self, samples: int, layers: tuple[int, ...], bias: str) -> None:
+        """A round passes every sample through every weight and bias: at most MAX_WORK of those."""
+        params = parameter_count(layers, bias)
+        if samples * params > MAX_WORK:
+            raise self.fail("training.inputs", f"{samples:,} samples × {params:,} weights and biases = "
+                            f"{samples * params:,} a round; the limit is {MAX_WORK:,} (fewer samples or a "
+                            "smaller network)")
+
+    def check_substeps(self, scenario: Scenario) -> None:
+        from .plan import RoundPlan
+
+        count = RoundPlan(scenario).count
+        if count > MAX_SUBSTEPS:
+            samples = len(scenario.inputs)
+            raise self.fail("training.inputs", f"a round of {samples:,} samples would have {count:,} sub-steps; "
+                            f"the limit is {MAX_SUBSTEPS:,} (fewer samples, a smaller network, or no "
+                            "momentum or trained biases)")
 
     def layers(self, net: dict) -> tuple[int, ...]:
         raw = self.array(_required(net, "layers", self, "network"), "network.layers", most=MAX_LAYERS)
@@ -511,6 +536,13 @@ def _kind(value) -> str:
         shown = value if len(value) <= 20 else value[:17] + "..."
         return f"{described} {shown!r}"
     return described
+
+
+def parameter_count(layers: tuple[int, ...], bias: str) -> int:
+    """Weights and biases of a network with these layer sizes."""
+    weights = sum(a * b for a, b in zip(layers, layers[1:]))
+    biases = {"shared": len(layers) - 1, "per-neuron": sum(layers[1:]), "none": 0}[bias]
+    return weights + biases
 
 
 def random_parameters(layers: tuple[int, ...], bias: str, seed: int, scale: float):

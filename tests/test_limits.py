@@ -1,0 +1,184 @@
+"""Everything the validator accepts works: the largest scenario each limit allows loads and steps in
+bounded memory, one step past each limit is refused in one line, and long headless work streams,
+shows its progress on a terminal, asks before it starts, and stops cleanly on ctrl+c."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+import bp_tui
+from bp_tui.views.trace import round_lines
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from limit_scenarios import AT_LIMIT, ISSUE, PAST_LIMIT, scenario_text  # noqa: E402
+from pty_bench import Terminal  # noqa: E402
+
+MB = 2**20
+MOVES = ["next"] * 5 + ["next_phase"] * 2 + ["prev_phase", "back", "finish_round", "next", "back", "prev_phase"]
+
+
+def bp(*args, timeout: float = 120, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bp_tui", *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout, cwd=ROOT, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("limits")
+    found = {}
+    for name, (_what, make) in {**AT_LIMIT, "issue": ISSUE}.items():
+        found[name] = folder / f"{name}.toml"
+        found[name].write_text(make(), encoding="utf-8")
+    return found
+
+
+STEP_THROUGH = """
+import resource, sys
+import bp_tui
+stepper = bp_tui.Stepper(bp_tui.load_scenario(sys.argv[1]))
+for move in sys.argv[2:]:
+    assert getattr(stepper, move)(), move
+    assert stepper.window(stepper.k - 20, stepper.k + 20) and stepper.current is not None
+    stepper.pending()
+print(stepper.count, stepper.epoch, stepper.k, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+@pytest.mark.parametrize("name", [*AT_LIMIT, "issue"])
+def test_the_largest_scenario_each_limit_allows_steps_in_bounded_memory(name, files):
+    out = bp("validate", files[name])
+    assert out.returncode == 0 and out.stdout.endswith(" sample(s))\n"), out.stderr
+    run = subprocess.run([sys.executable, "-c", STEP_THROUGH, str(files[name]), *MOVES], capture_output=True,
+                         text=True, timeout=300, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    count, epoch, k, peak_mb = map(int, run.stdout.split())
+    assert count > 1_000_000  # a round of millions of sub-steps, none of them held
+    assert epoch == 0 and 1 < k < count  # back in round 1 after its end and round 2's start
+    assert peak_mb < 300, f"{peak_mb} MB resident"
+
+
+@pytest.mark.parametrize("name", PAST_LIMIT)
+def test_one_step_past_each_limit_is_refused_in_one_line_naming_the_field(name, tmp_path):
+    field, limit, make = PAST_LIMIT[name]
+    path = tmp_path / f"past-{name}.toml"
+    path.write_text(make(), encoding="utf-8")
+    for args in (["validate", path], ["trace", path, "--yes"], [path]):  # [path]: the app, before its screen
+        out = bp(*args)
+        assert out.returncode == 2, (args, out.stderr)
+        assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+        assert out.stderr.startswith(f"bp-tui: {path}: {field}") and limit in out.stderr, out.stderr
+
+
+def test_editing_in_momentum_past_the_sub_step_limit_is_refused_and_changes_nothing(files):
+    stepper = bp_tui.Stepper(bp_tui.load_scenario(files["issue"]))
+    with pytest.raises(ValueError, match="the limit is 12,000,000"):
+        stepper.edit(momentum=0.9)
+    assert stepper.scenario.momentum == 0 and stepper.edits == []
+
+
+def test_a_trace_streams_a_round_in_constant_memory():
+    scenario = bp_tui.parse_scenario(scenario_text([16] * 6, 12), "streamed.toml")
+    stepper = bp_tui.Stepper(scenario)
+    per_sample = stepper.plan(0).blocks[0].size
+    lines = round_lines(stepper, 0)
+    tracemalloc.start()
+    try:
+        seen, sizes = 0, []
+        for line in lines:
+            seen += 1
+            if seen % (3 * per_sample) == 0:  # about a sample's lines
+                sizes.append(tracemalloc.get_traced_memory()[0])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert seen > 3 * stepper.count and len(sizes) >= 10
+    assert max(sizes[4:]) - min(sizes[4:]) < 2 * MB  # after the first samples, no growth
+    assert peak < 40 * MB
+
+
+def test_long_work_on_a_pipe_is_refused_without_yes(files):
+    for args in (["trace", files["issue"]], ["export", files["issue"], "--format", "md"],
+                 ["run", files["issue"], "--epochs", "100000"], ["gradcheck", files["issue"]]):
+        out = bp(*args, stdin=subprocess.DEVNULL)
+        assert out.returncode == 2 and out.stdout == "", args
+        assert out.stderr.count("\n") == 1 and "would take about" in out.stderr and "--yes" in out.stderr
+
+
+def test_long_work_on_a_terminal_asks_first(files, tmp_path):
+    term = Terminal([sys.executable, "-m", "bp_tui", "export", str(files["issue"]), "--format", "md", "-o",
+                     str(tmp_path / "out.md")], 100, 30, env={"PYTHONPATH": str(ROOT)})
+    try:
+        term.wait_for_text("Start it? [y/N]", timeout=30)
+        os.write(term.fd, b"n\r")
+        assert wait_exit(term.pid, 10) == 1
+        assert list(tmp_path.iterdir()) == []
+    finally:
+        os.close(term.fd)
+
+
+def test_export_shows_progress_on_a_terminal_and_ctrl_c_leaves_no_file(files, tmp_path):
+    target = tmp_path / "out.csv"
+    term = Terminal([sys.executable, "-m", "bp_tui", "export", str(files["issue"]), "--format", "csv", "-o",
+                     str(target), "--yes"], 100, 30, env={"PYTHONPATH": str(ROOT)})
+    try:
+        term.wait_for_text("sub-steps, about", timeout=60)  # the bar, with its estimate
+        assert b"% [" in term.output
+        temporary = list(tmp_path.glob(".out.csv.*.tmp"))
+        assert temporary and temporary[0].stat().st_size > 0  # written as it goes
+        os.write(term.fd, b"\x03")  # ctrl+c
+        assert wait_exit(term.pid, 10) == 130
+        assert list(tmp_path.iterdir()) == []  # neither the file nor the temporary one
+    finally:
+        os.close(term.fd)
+
+
+def test_on_a_pipe_or_with_quiet_there_is_no_progress_bar(tmp_path):
+    out = bp("export", "mazur", "--format", "csv", "-o", tmp_path / "a.csv")
+    assert out.returncode == 0 and out.stderr == f"bp-tui: wrote {tmp_path / 'a.csv'}\n"
+    term = Terminal([sys.executable, "-m", "bp_tui", "run", "mazur", "--epochs", "1000000", "--quiet"], 100, 30,
+                    env={"PYTHONPATH": str(ROOT)})
+    try:
+        assert wait_exit(term.pid, 60, term) == 0
+        assert b"% [" not in term.output and b"error after 1000000 epoch(s)" in term.output
+    finally:
+        os.close(term.fd)
+
+
+def test_ctrl_c_during_an_export_to_a_file_leaves_no_file(files, tmp_path):
+    target = tmp_path / "out.json"
+    child = subprocess.Popen([sys.executable, "-m", "bp_tui", "export", str(files["issue"]), "--format", "json",
+                              "-o", str(target), "--yes"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        end = time.monotonic() + 60
+        while not any(p.stat().st_size for p in tmp_path.glob(".out.json.*.tmp")) and time.monotonic() < end:
+            time.sleep(0.05)
+        child.send_signal(signal.SIGINT)
+        assert child.wait(10) == 130
+        assert list(tmp_path.iterdir()) == []
+    finally:
+        child.kill()
+        child.wait()
+
+
+def wait_exit(pid: int, timeout: float, term: Terminal | None = None) -> int:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if term is not None:
+            term.read_for(0.05)
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.02)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    raise AssertionError(f"still running after {timeout} s")
