@@ -133,3 +133,76 @@ def test_sighup_during_a_fast_forward_saves_and_exits(tmp_path):
         assert place["epoch"] == 0 and place["k"] > 0  # round 1, shown to its end, as before the run
     finally:
         close(term)
+
+
+# --- a signal ends bp-tui within a second, whatever it is doing (issue 20) -----------------------
+
+from bp_tui.app.hangup import RESTORE  # noqa: E402
+
+from .scenario_factory import long_run_text  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from limit_scenarios import ISSUE  # noqa: E402
+
+
+def start_on(path: Path, state_home: Path, wait_for: str | None) -> Terminal:
+    env = {"XDG_STATE_HOME": str(state_home), "PYTHONPATH": str(ROOT)}
+    term = Terminal([sys.executable, "-m", "bp_tui", str(path)], 80, 24, env=env)
+    if wait_for is not None:
+        term.wait_for_text(wait_for, timeout=30)
+        term.read_for(0.3)
+    else:  # the app has started (the alternate screen is on) and is busy building its first screen
+        end = time.monotonic() + 30
+        while b"\x1b[?1049h" not in term.output and time.monotonic() < end:
+            term.read_for(0.05)
+        term.read_for(1.0)
+    return term
+
+
+def ended_within(term: Terminal, signum: int, close_terminal: bool) -> tuple[float, int]:
+    """Send the signal (or close the terminal, which sends SIGHUP); (seconds until the process was
+    gone, its exit status)."""
+    start = time.monotonic()
+    if close_terminal:
+        close(term)
+    else:
+        os.kill(term.pid, signum)
+    status = exit_status(term, timeout=10, read=not close_terminal)
+    return time.monotonic() - start, status
+
+
+@pytest.mark.parametrize("signum, close_terminal", [(signal.SIGHUP, True), (signal.SIGTERM, False)],
+                         ids=["terminal closed", "SIGTERM"])
+def test_a_signal_during_a_fast_forward_in_a_worker_thread_ends_the_app_within_a_second(signum, close_terminal,
+                                                                                        tmp_path):
+    path = tmp_path / "long.toml"
+    path.write_text(long_run_text())
+    term = start_on(path, tmp_path, "a long run")
+    try:
+        step(term, b"  ")
+        fast_forward(term, 1_000_000)  # minutes of epochs in a worker thread
+        seconds, status = ended_within(term, signum, close_terminal)
+        assert status == 128 + signum and seconds < 1.0, (status, seconds)
+        place = json.loads(next((tmp_path / "bp-tui").glob("*.json")).read_text())
+        assert (place["epoch"], place["k"]) == (0, 2)  # where the learner was when the run began
+        if not close_terminal:
+            assert_terminal_restored(term.output)
+    finally:
+        close(term)
+
+
+@pytest.mark.parametrize("signum, close_terminal", [(signal.SIGHUP, True), (signal.SIGTERM, False)],
+                         ids=["terminal closed", "SIGTERM"])
+def test_a_signal_while_the_app_computes_on_its_main_thread_ends_it_within_a_second(signum, close_terminal,
+                                                                                   tmp_path):
+    path = tmp_path / "issue.toml"
+    path.write_text(ISSUE[1]())  # 11 million sub-steps a round: the first screen takes its time
+    term = start_on(path, tmp_path, None)
+    try:
+        seconds, status = ended_within(term, signum, close_terminal)
+        assert status == 128 + signum and seconds < 1.0, (status, seconds)
+        if not close_terminal:
+            assert_terminal_restored(term.output)
+            assert term.output.endswith(RESTORE) or b"\x1b[?1049l" in term.output
+    finally:
+        close(term)

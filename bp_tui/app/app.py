@@ -233,9 +233,11 @@ class BackpropApp(StudyActions, App):
 
 def run_app(scenario: Scenario, quiz: bool = False, fresh: bool = False) -> int:
     app = BackpropApp(scenario, quiz=quiz, remember=True, fresh=fresh)
-    hangup.install(app)  # losing the terminal saves the place, then exits
+    hangup.install(app)  # losing the terminal (SIGHUP) or SIGTERM saves the place, then exits
     # Until the first frame (on_ready) nothing made is garbage: the cyclic collector would only walk
     # the widgets being built (start-up, issue 6).
     gc.disable()
     app.run()
-    return app.return_code or 0
+    status = app.return_code or 0
+    hangup.leave(app, status)  # a worker thread still computing must not keep the process alive
+    return status

@@ -32,7 +32,7 @@ COMMANDS = [
     Command("w", "w", "save_scenario", "save", "save the network as it stands (with edits) as a scenario file",
             False),
     Command("question_mark", "?", "help", "help", "help: every key, and how to read the names"),
-    Command("q", "q", "quit", "quit", "quit"),
+    Command("q", "q  ctrl+c", "quit", "quit", "quit (ctrl+c and ctrl+q too, from anywhere)"),
 ]
 
 
