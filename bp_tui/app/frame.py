@@ -7,7 +7,7 @@ than one widget needs: the marks, how a value and a phase title are written, sce
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 
 from ..engine.records import Step, num, phase_label, value_text
 from ..engine.stepper import Stepper
@@ -29,7 +29,8 @@ class Frame(NamedTuple):
     diverged_at: int | None
     # Read from the stepper when the frame is made: widgets that redraw later (on a resize, say,
     # while a fast-forward worker is extending the stepper) use these, not the stepper's caches.
-    records: list[Step]
+    records: Sequence[Step]  # the round, its records made as they are read (engine.rounds.Round)
+    count: int  # how many sub-steps the round has
     current: Step | None
     round_done: bool
     completed: int
@@ -42,17 +43,17 @@ class Frame(NamedTuple):
     def of(cls, stepper: Stepper, masked: bool = False) -> Frame:
         masked = masked and stepper.current is not None
         round_done = stepper.round_done and not masked
-        return cls(stepper, stepper.epoch, stepper.k, stepper.diverged_at, stepper.records, stepper.current,
-                   round_done, stepper.epoch + int(round_done), masked, len(stepper.edits))
+        return cls(stepper, stepper.epoch, stepper.k, stepper.diverged_at, stepper.records, stepper.count,
+                   stepper.current, round_done, stepper.epoch + int(round_done), masked, len(stepper.edits))
 
     def predicted(self) -> Frame | None:
         """The frame the next sub-step will most likely show: the next record of this round, its value
         shown. Widgets draw it ahead while the learner reads this one; a wrong guess costs nothing
         but the time it took. None at the end of a round (the next one is not computed yet)."""
-        if self.k >= len(self.records):
+        if self.k >= self.count:
             return None
         k = self.k + 1
-        done = k == len(self.records)
+        done = k == self.count
         if done and len(self.stepper.errors) <= self.epoch + 1:
             return None  # the round's new error (its summary says it) is known only once it ends
         return self._replace(k=k, current=self.records[k - 1], round_done=done,

@@ -135,7 +135,7 @@ class Study:
         go_to(stepper, place.epoch, place.k)
         if place.score:
             self.score = Score.from_dict(place.score)
-        where = f"round {stepper.epoch + 1}, step {stepper.k} of {len(stepper.records)}"
+        where = f"round {stepper.epoch + 1}, step {stepper.k} of {stepper.count}"
         if (stepper.epoch, stepper.k) != (place.epoch, place.k):
             where += f" (the saved place, round {place.epoch + 1} step {place.k}, cannot be reached)"
         score = f" Quiz score so far: {self.score.summary()}." if self.score.asked else ""
@@ -147,5 +147,5 @@ def go_to(stepper: Stepper, epoch: int, k: int) -> None:
     reached = stepper.goto_epoch(epoch)  # the end of round `epoch`, or of the last reachable one
     if reached == epoch and stepper.can_enter(epoch):
         stepper.epoch = epoch
-        stepper.k = min(k, len(stepper.records))
+        stepper.k = min(k, stepper.count)
         stepper.extend_to(stepper.completed)  # the error chart needs the round's new error

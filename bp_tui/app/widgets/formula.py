@@ -24,7 +24,7 @@ def welcome(frame: Frame) -> Text:
     about = paragraphs(frame.stepper.scenario.description)
     text = Text.assemble(
         ("Nothing computed yet: ", "bold"),
-        f"press space (or →) for the first of round {frame.epoch + 1}'s {len(frame.records)} sub-steps. ",
+        f"press space (or →) for the first of round {frame.epoch + 1}'s {frame.count} sub-steps. ",
         "? lists every key, explains the names and shows all of this description:" if about else
         "? lists every key and explains the names.",
     )

@@ -23,7 +23,7 @@ class StatusHeader(LinePanel):
     @staticmethod
     def positions(frame: Frame) -> tuple[str, str]:
         """The position in full, then in short for narrow terminals."""
-        total = len(frame.records)
+        total = frame.count
         step = frame.current
         if step is None:
             where = "not started"
