@@ -1,7 +1,8 @@
 """bp-tui benchmarks: each target is a ratio against a floor measured side by side in this run.
 
     python bench/run.py                # every benchmark (the soak alone takes five minutes)
-    python bench/run.py train keys     # only some: train, batch, memory, startup, keys, fastforward, soak
+    python bench/run.py train keys     # only some: train, batch, memory, startup, keys, fastforward, limits,
+                                       # soak
 
 Prints the measured figures, the ratio, the target, and PASS/FAIL; exits 1 if any target fails.
 Timings take the best of several repeats, which is what a noisy shared machine can measure.
@@ -95,6 +96,9 @@ def main(argv: list[str]) -> int:
         import pty_bench  # the terminal benchmarks need the app; see pty_bench.py
 
         BENCHES.update(pty_bench.BENCHES)
+        import limits_bench  # the largest scenario each limit allows: engine, app, trace, export
+
+        BENCHES.update(limits_bench.BENCHES)
         import soak  # random keys through Pilot for 5 minutes (BP_TUI_SOAK_SECONDS); see soak.py
 
         BENCHES["soak"] = soak.bench_soak

@@ -235,3 +235,18 @@ def test_numpy_batch_path_with_momentum_and_no_biases(monkeypatch):
     monkeypatch.setattr("bp_tui.engine.training.NUMPY_MIN_WORK", 1)
     vector = bp_tui.train(sc, 5)
     assert vector.errors == pytest.approx(python.errors, rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("case_id, kwargs", GRID[1::4], ids=[c[0] for c in GRID[1::4]])
+def test_the_kernels_evaluation_is_network_evaluate_bit_for_bit(case_id, kwargs, monkeypatch):
+    """Many samples are evaluated by the written-out kernel (the first error, a round's new error):
+    the same numbers as network.py's, so the records and train agree whichever did it."""
+    from bp_tui.engine.training import Trainer
+
+    sc = scenario(**kwargs)
+    net = Network(sc)
+    trainer = Trainer(net)
+    assert trainer.kernel is not None
+    state, _done, _diverged = trainer.run(initial_state(net), 3, [])
+    monkeypatch.setattr("bp_tui.engine.training.KERNEL_EVALUATION_MIN_WORK", 0)
+    assert repr(trainer.evaluate(state)) == repr(net.evaluate(state.params))

@@ -6,7 +6,8 @@ import math
 from functools import cached_property
 from typing import NamedTuple
 
-from .network import Network, Params, SampleTrace, State
+from .maths import add_all
+from .network import Evaluation, Network, Params, SampleTrace, State
 from .scenario import Scenario
 
 
@@ -38,6 +39,7 @@ def run_epoch(net: Network, state: State, traces: list[SampleTrace] | None = Non
     return State(params, velocity)
 
 
+KERNEL_EVALUATION_MIN_WORK = 20_000  # samples x weights from which compiling the kernel to evaluate pays
 NUMPY_MIN_WORK = 4000  # samples x weights from which numpy beats the written-out kernel (batch mode)
 # Online, numpy takes a sample through a layer in about 25 us whatever its size, the written-out
 # kernel about 0.2 us a weight: numpy is the faster from about 128 weights a layer on average.
@@ -88,6 +90,10 @@ class Trainer:
         """Outputs and errors at a state, computed the way this trainer computes its errors."""
         if self.numpy is not None:
             return self.numpy.evaluation(*self.numpy.arrays(state.params))
+        scenario = self.net.scenario
+        if len(scenario.inputs) * weight_count(scenario) >= KERNEL_EVALUATION_MIN_WORK and self.kernel is not None:
+            nets, outputs, losses = self.kernel.evaluation(state.params)
+            return Evaluation(nets, outputs, losses, add_all(losses) / len(losses))
         return self.net.evaluate(state.params)
 
     def error(self, state: State) -> float:
