@@ -17,7 +17,7 @@ def first_non_finite(scenario: Scenario, diverged_at: int) -> Step | None:
     Rebuilding that one round costs one replay of the training up to it. None when every value of
     the round is finite (a running gradient may be the only thing that overflowed).
     """
-    for step in Stepper(scenario).round_records(max(diverged_at, 1) - 1):
+    for step in Stepper(scenario).steps(max(diverged_at, 1) - 1):  # (made one by one, not kept)
         if not math.isfinite(step.value):
             return step
     return None

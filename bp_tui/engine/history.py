@@ -94,6 +94,7 @@ class History:
 
         with self.lock:
             self._make_room(target - start)
+        self.work.begin(f"training to epoch {target} (Stepper.computed says how far)", target)
         segment = self.segments[-1]
         kept: dict = {}
         state, done, diverged = segment.trainer.run(self.state_at(start), target - start, self.errors, stop,
@@ -119,6 +120,7 @@ class History:
                 base = max(e for e in segment.checkpoints if e <= epoch)
             state = segment.checkpoints[base] = segment.trainer.kept_state(segment.checkpoints[base])
         if epoch > base:
+            self.work.begin(f"replaying epochs {base + 1} to {epoch} from a checkpoint", epoch - base)
             state, done, _diverged = segment.trainer.run(state, epoch - base, [], self.work.stop_asked)
             if done < epoch - base:
                 raise Stopped(f"replaying epoch {epoch}")

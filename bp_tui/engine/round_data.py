@@ -114,6 +114,8 @@ class SequentialRound:
         """The state before sample `stop` (and sample `keep`'s SampleData on the way, if asked)."""
         base = max(s for s in self.states if s <= (stop if keep is None else keep))
         native, found = self.states[base], None
+        if stop - base > 1:
+            self.work.begin(f"samples {base + 1} to {stop} of {self.samples}", stop)
         for s in range(base, stop):
             self.work.tick(s)
             after, trace = self.passes.sample_pass(native, s, keep=s == keep)

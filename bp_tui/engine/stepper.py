@@ -217,46 +217,48 @@ class Stepper:
         return results
 
     # --- moving ----------------------------------------------------------------------------------
+    #
+    # A move computes what its new position shows before it moves there (`_go`): when a computation
+    # is stopped (Work.stop raises Stopped) the stepper stays where it was.
 
     def can_enter(self, epoch: int) -> bool:
         """Whether round epoch + 1 can be shown (rounds after a divergence cannot)."""
-        self.extend_to(epoch)
-        return self.diverged_at is None or epoch < self.diverged_at
+        reached = self.extend_to(epoch)
+        return reached >= epoch and (self.diverged_at is None or epoch < self.diverged_at)
 
-    def _shown(self) -> bool:
-        """After a move: make sure the error of every completed round is known (for the chart)."""
-        self.extend_to(self.completed)
+    def _go(self, epoch: int, k: int) -> bool:
+        """Move to (epoch, k), once the record shown there (and, at a round's end, the error of every
+        completed round, for the chart) is computed."""
+        if k:
+            self.round(epoch)[k - 1]  # noqa: B018 - made now, so a stopped computation leaves no half move
+        if k and k == self.plan(epoch).count:
+            self.extend_to(epoch + 1)
+        self.epoch, self.k = epoch, k
         return True
 
     def next(self) -> bool:
         if self.k < self.count:
-            self.k += 1
-            return self._shown()
+            return self._go(self.epoch, self.k + 1)
         if self.can_enter(self.epoch + 1):
-            self.epoch, self.k = self.epoch + 1, 1
-            return True
+            return self._go(self.epoch + 1, 1)
         return False
 
     def back(self) -> bool:
         if self.k > 1:
-            self.k -= 1
-        elif self.epoch > 0:
-            self.epoch, self.k = self.epoch - 1, self.plan(self.epoch - 1).count
-        elif self.k == 1:
-            self.k = 0
-        else:
-            return False
-        return True
+            return self._go(self.epoch, self.k - 1)
+        if self.epoch > 0:
+            return self._go(self.epoch - 1, self.plan(self.epoch - 1).count)
+        if self.k == 1:
+            return self._go(0, 0)
+        return False
 
     def next_phase(self) -> bool:
         """Show the rest of the current phase, or the whole next one if this one is complete."""
         end = self.plan(self.epoch).phase_start_after(self.k)
         if end > self.k:
-            self.k = end
-            return self._shown()
+            return self._go(self.epoch, end)
         if self.can_enter(self.epoch + 1):
-            self.epoch, self.k = self.epoch + 1, self.plan(self.epoch + 1).phase_start_after(0)
-            return self._shown()
+            return self._go(self.epoch + 1, self.plan(self.epoch + 1).phase_start_after(0))
         return False
 
     def prev_phase(self) -> bool:
@@ -265,26 +267,20 @@ class Stepper:
         sub-step to the very start."""
         start = self.plan(self.epoch).phase_start_before(self.k - 1) if self.k > 1 else None
         if start is not None:
-            self.k = start + 1
-            return True
+            return self._go(self.epoch, start + 1)
         if self.epoch > 0:
             plan = self.plan(self.epoch - 1)
-            self.epoch, self.k = self.epoch - 1, plan.phase_start_before(plan.count) + 1
-            return True
+            return self._go(self.epoch - 1, plan.phase_start_before(plan.count) + 1)
         if self.k:
-            self.k = 0
-            return True
+            return self._go(0, 0)
         return False
 
     def finish_round(self) -> bool:
         """Reveal the rest of the current round; at its end, run the whole next round."""
         if self.k < self.count:
-            self.k = self.count
-            return self._shown()
+            return self._go(self.epoch, self.count)
         if self.can_enter(self.epoch + 1):
-            self.epoch += 1
-            self.k = self.count
-            return self._shown()
+            return self._go(self.epoch + 1, self.plan(self.epoch + 1).count)
         return False
 
     def goto_epoch(self, completed: int) -> int:
@@ -294,10 +290,9 @@ class Stepper:
         if self.diverged_at is not None:
             reached = min(reached, self.diverged_at)
         if reached == 0:
-            self.epoch, self.k = 0, 0
+            self._go(0, 0)
         else:
-            self.epoch = reached - 1
-            self.k = self.count
+            self._go(reached - 1, self.plan(reached - 1).count)
         return reached
 
     def reset(self) -> None:
