@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -206,3 +207,15 @@ def test_a_signal_while_the_app_computes_on_its_main_thread_ends_it_within_a_sec
             assert term.output.endswith(RESTORE) or b"\x1b[?1049l" in term.output
     finally:
         close(term)
+
+
+def test_a_computation_left_in_a_worker_thread_does_not_keep_the_process_alive():
+    """After the app has gone, the interpreter would wait for a worker thread still computing (a
+    gradient check, a replay): hangup.leave asks the stepper's work to stop and ends the process if
+    the exit still waits half a second later."""
+    code = ("import threading, time, bp_tui; from bp_tui.app import hangup\n"
+            "class App: stepper = bp_tui.Stepper(bp_tui.load_scenario('mazur'))\n"
+            "threading.Thread(target=lambda: [time.sleep(0.01) for _ in iter(int, 1)]).start()  # never ends\n"
+            "hangup.leave(App(), 7)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 7, out.stderr  # (an exit that no longer waited would give 0)

@@ -97,19 +97,15 @@ def _watch(app, wakeup: int) -> None:
     end_now(status, restore=not hangup)
 
 
-def leave(app, status: int, grace: float = 0.3) -> None:
-    """After the app has gone: if a worker thread is still computing, ask it to stop and, if it is
-    still there after `grace` seconds, end the process rather than wait for it."""
-    busy = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon and t.is_alive()]
-    if not busy:
-        return
+def leave(app, status: int, grace: float = 0.5) -> None:
+    """After the app has gone: ask the computations still running in worker threads to stop, and if
+    the interpreter's exit is still waiting for one of them `grace` seconds later, end the process."""
     stepper = getattr(app, "stepper", None)
     if stepper is not None:
         stepper.work.stop()
-    for thread in busy:
-        thread.join(max(0.0, grace / len(busy)))
-    if any(t.is_alive() for t in busy):
-        end_now(status)
+    timer = threading.Timer(grace, end_now, args=(status,))
+    timer.daemon = True  # an exit that waits on no one ends before it fires
+    timer.start()
 
 
 def end_now(status: int, restore: bool = False) -> None:
