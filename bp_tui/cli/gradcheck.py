@@ -57,7 +57,9 @@ def cmd_gradcheck(args) -> int:
 
 
 def seconds_per_error(error, most: int = 4) -> float:
-    """How long one evaluation of the training-set error takes, timed on the first parameters."""
+    """How long one evaluation of the training-set error takes, timed on the first parameters (after
+    one to warm up)."""
+    error(("w", 0, 0, 0), 0.0)
     start = time.perf_counter()
     for _ in range(most):
         error(("w", 0, 0, 0), 0.0)

@@ -27,7 +27,7 @@ def add_parsers(sub) -> None:
 
 def cmd_run(args) -> int:
     scenario = load_scenario(args.scenario)
-    seconds = seconds_each(lambda n: train(scenario, n), args.epochs) * args.epochs
+    seconds = seconds_per_epoch(scenario, args.epochs) * args.epochs
     plan_work(f"run of {scenario.origin}: {args.epochs:,} epochs,", seconds, args.yes)
     result = train_with_bar(scenario, args.epochs, args.quiet)
     where = ""
@@ -59,6 +59,18 @@ def cmd_run(args) -> int:
         flat = [b for layer in result.biases for b in (layer if isinstance(layer, list) else [layer])]
         print("  ".join(f"{name}={rec.value_text(b)}" for name, b in zip(layout.bias_names(), flat)))
     return 0
+
+
+def seconds_per_epoch(scenario, most: int) -> float:
+    """How long an epoch of training takes, timed once the trainer is warm (numpy imported, the
+    kernel compiled): the first call's costs are not the run's."""
+    from ..engine.network import Network
+    from ..engine.training import Trainer, initial_state
+
+    net = Network(scenario)
+    trainer, state = Trainer(net), initial_state(net)
+    trainer.run(state, 1, [])
+    return seconds_each(lambda n: trainer.run(state, n, []), most)
 
 
 def train_with_bar(scenario, epochs: int, quiet: bool):
