@@ -101,21 +101,24 @@ def tool(argv: list[str], output: Path | None = None) -> dict:
     """Run a headless command for TOOL_SECONDS, then stop it as ctrl+c would: its peak resident
     memory, and what it wrote (to stdout, or into the temporary file of `output`)."""
     child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    written, end = 0, time.monotonic() + TOOL_SECONDS
+    written, lines, end = 0, 0, time.monotonic() + TOOL_SECONDS
     try:
         while time.monotonic() < end and child.poll() is None:
             ready, _, _ = select.select([child.stdout], [], [], 0.2)
             if ready:
-                written += len(os.read(child.stdout.fileno(), 1 << 20))
+                chunk = os.read(child.stdout.fileno(), 1 << 20)
+                written, lines = written + len(chunk), lines + chunk.count(b"\n")
         rss = resident_mb(child.pid)
         if output is not None:
-            written = sum(p.stat().st_size for p in output.parent.glob(f".{output.name}.*.tmp"))
+            temporary = list(output.parent.glob(f".{output.name}.*.tmp"))
+            written = sum(p.stat().st_size for p in temporary)
+            lines = sum(p.read_bytes().count(b"\n") for p in temporary)
         child.send_signal(signal.SIGINT)
         child.wait(10)
     finally:
         child.kill()
         child.wait()
-    return {"rss": rss, "written": written}
+    return {"rss": rss, "written": written, "lines": lines}
 
 
 def bench_limits() -> None:
@@ -149,12 +152,23 @@ def measure(name: str, path: Path, folder: str) -> None:
         verdict(f"  app resident memory", shown["rss"] <= MEMORY, f"{shown['rss']:7.0f} MB")
     traced = tool([PYTHON, "-m", "bp_tui", "trace", str(path), "--plain", "--yes"])
     verdict(f"  trace resident memory", traced["rss"] <= MEMORY,
-            f"{traced['rss']:7.0f} MB after {TOOL_SECONDS:.0f} s ({traced['written'] / 2**20:.0f} MB written)")
+            f"{traced['rss']:7.0f} MB after {TOOL_SECONDS:.0f} s{pace(traced, 3, found['count'])}")
     target = Path(folder) / "out.csv"
     exported = tool([PYTHON, "-m", "bp_tui", "export", str(path), "--format", "csv", "-o", str(target), "--yes"],
                     target)
     verdict(f"  export resident memory", exported["rss"] <= MEMORY,
-            f"{exported['rss']:7.0f} MB after {TOOL_SECONDS:.0f} s ({exported['written'] / 2**20:.0f} MB written)")
+            f"{exported['rss']:7.0f} MB after {TOOL_SECONDS:.0f} s{pace(exported, 1, found['count'])}")
+
+
+def pace(written: dict, lines_each: int, count: int) -> str:
+    """How fast the sub-steps were written (`lines_each` lines each), and what the round would take."""
+    per_second = written["lines"] / lines_each / TOOL_SECONDS
+    if not per_second:
+        return ""
+    whole = count / per_second
+    bytes_each = written["written"] / max(1, written["lines"] / lines_each)
+    return (f" ({per_second:,.0f} sub-steps/s: the round in about {whole / 60:.0f} min, "
+            f"{count * bytes_each / 2**30:.1f} GB)")
 
 
 BENCHES = {"limits": bench_limits}
