@@ -91,3 +91,16 @@ def test_show_picture_of_a_network_too_tall_to_draw_says_so(tmp_path):
     out = bp("show", str(path), "--picture", "--width", "400")
     assert out.returncode == 2 and out.stdout == ""
     assert "too large to draw" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("name", ["mazur", "relu", "xor-online", "softmax-cross-entropy", "symmetry"])
+def test_the_legend_fits_80_columns_and_its_examples_are_in_the_picture(name):
+    out = bp("show", name, "--picture", "--width", "80")
+    assert out.returncode == 0, out.stderr
+    picture, _blank, legend = out.stdout.partition("\n\n")
+    rows = legend.strip("\n").splitlines()
+    assert rows and max(len(row) for row in rows) <= 80
+    weight = rows[0].split("  ")[0]  # the example weight, as the picture writes it (w5 0.4)
+    assert weight in picture
+    bias = [row.split("  ")[0] for row in rows if "a bias" in row]
+    assert all(mark in picture for mark in bias)  # b1 0.35 (shared) or 1 b_h1 (one per neuron)

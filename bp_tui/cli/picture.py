@@ -12,7 +12,7 @@ import sys
 
 from ..engine.scenario import ScenarioError, load_scenario
 from ..engine.stepper import Stepper
-from ..views.picture import LEGEND, draw, needed, shape_of, state_of
+from ..views.picture import draw, legend, needed, shape_of, state_of
 from ..views.styled import ansi, plain
 from .common import USAGE_ERROR
 
@@ -72,5 +72,5 @@ def show_picture(args) -> int:
     if step is not None:
         print(f"\n{step.formula}")
     print()
-    print("\n".join(LEGEND))
+    print("\n".join(legend(scenario)))
     return 0

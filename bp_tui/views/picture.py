@@ -36,13 +36,28 @@ MISSING = "·"  # a value the round has not computed yet
 ABOUT_THE_ERROR = ("E_", "dE_", "delta_")  # quantities that reach the error through the outputs
 PENDING = "…"  # after a new value that is computed but not applied yet
 
-LEGEND = (
-    "w5 0.4    a weight's name and value; w5+ once updated, … not applied yet",
-    "─ ╌       a positive, a negative weight;  ━ ╍ ┃ the current sub-step's path and neuron",
-    "▶ ◀       the step's direction: forward, backward",
-    "┼         lines crossing without joining (┬ ┤ ┴ ┘ join)",
-    "1 b_h1    a bias: a weight on an input that is always 1",
-)
+LEGEND_WIDTH = 80  # the legend stays within a standard terminal, however wide the picture
+
+
+def legend(scenario) -> list[str]:
+    """What the picture's marks mean, told with this network's own names and values (its last
+    layer's first weight, its first bias) so that every example is something the picture shows."""
+    layout = scenario.layout
+    weight = layout.weight_names[-1][0][0]
+    example = f"{weight} {fmt(scenario.weights[-1][0][0])}"
+    rows = [(example, f"a weight's name and value; {weight}+ once updated, … not applied yet"),
+            ("─ ╌", "a positive, a negative weight"),
+            ("━ ╍ ┃", "the current sub-step's path and neuron"),
+            ("▶ ◀", "the step's direction: forward, backward"),
+            ("┼", "lines crossing without joining (┬ ┤ ┴ ┘ join)")]
+    bias = layout.bias_name(0, 0)
+    if layout.bias_mode == "shared":
+        first = scenario.biases[0]
+        rows.append((f"{bias} {fmt(first)}", "a bias shared by a layer: a weight on an input that is always 1"))
+    elif layout.bias_mode == "per-neuron":
+        rows.append((f"1 {bias}", "a bias: a weight on an input that is always 1"))
+    pad = max(10, max(len(mark) for mark, _ in rows) + 2)
+    return [f"{mark:<{pad}}{words}"[:LEGEND_WIDTH] for mark, words in rows]
 
 
 @lru_cache(maxsize=8192)
