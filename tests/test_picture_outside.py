@@ -104,3 +104,10 @@ def test_the_legend_fits_80_columns_and_its_examples_are_in_the_picture(name):
     assert weight in picture
     bias = [row.split("  ")[0] for row in rows if "a bias" in row]
     assert all(mark in picture for mark in bias)  # b1 0.35 (shared) or 1 b_h1 (one per neuron)
+
+
+@pytest.mark.parametrize("written", ["dE_total/dw5", "∂E/∂w5", "dE/dw5"])
+def test_show_picture_step_takes_a_page_s_spellings_and_prints_the_numbers(written):
+    out = bp("show", "mazur", "--picture", "--step", written)
+    assert out.returncode == 0, out.stderr
+    assert "\ndE_total/dw5 = delta_o1 * out_h1 = 0.138498562*0.593269992 = 0.082167041\n" in out.stdout

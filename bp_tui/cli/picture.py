@@ -11,6 +11,7 @@ import os
 import sys
 
 from ..engine.scenario import ScenarioError, load_scenario
+from ..engine.notation import value_text
 from ..engine.stepper import Stepper
 from ..views.picture import draw, legend, needed, shape_of, state_of
 from ..views.styled import ansi, plain
@@ -42,6 +43,20 @@ def terminal_width() -> int:
     return PIPE_WIDTH
 
 
+def step_number(stepper, written: str, name: str) -> int:
+    """How many steps into round 1 the first sub-step computing `written` is; the name may be
+    spelled as on a page for `bp-tui check` (dE/dw5, δ_o1, w5_new)."""
+    from ..study.page import canonical, quantity_keys
+
+    round_one = stepper.window(0, stepper.count)
+    quantity = quantity_keys(step.quantity for step in round_one).get(canonical(written))
+    found = next((k for k, step in enumerate(round_one, 1) if step.quantity == quantity), None)
+    if found is None:
+        raise ScenarioError(f"{name}: --step: no sub-step of round 1 computes {written!r} "
+                            f"(see `bp-tui trace {name}`)")
+    return found
+
+
 def show_picture(args) -> int:
     scenario = load_scenario(args.name)
     name = args.name
@@ -49,12 +64,7 @@ def show_picture(args) -> int:
     width = args.width or terminal_width()
     stepper = Stepper(scenario)
     if args.step is not None:
-        round_one = stepper.window(0, stepper.count)
-        found = next((k for k, step in enumerate(round_one, 1) if step.quantity == args.step), None)
-        if found is None:
-            raise ScenarioError(f"{name}: --step: no sub-step of round 1 computes {args.step!r} "
-                                f"(see `bp-tui trace {name}`)")
-        for _ in range(found):
+        for _ in range(step_number(stepper, args.step, name)):
             stepper.next()
     shape = shape_of(scenario)
     lines = draw(shape, state_of(stepper), width, TALLEST)
@@ -70,7 +80,7 @@ def show_picture(args) -> int:
     print(ansi(lines) if colour else plain(lines))
     step = stepper.current
     if step is not None:
-        print(f"\n{step.formula}")
+        print(f"\n{step.formula} = {step.substituted} = {value_text(step.value)}")
     print()
     print("\n".join(legend(scenario)))
     return 0
