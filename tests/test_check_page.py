@@ -3,6 +3,7 @@
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
+from bp_tui.engine.notation import num
 from bp_tui.engine.scenario import load_scenario
 from bp_tui.engine.stepper import Stepper
 from bp_tui.study.check import RIGHT, WRONG, check_page
@@ -42,6 +43,28 @@ def test_names_as_people_write_them(written, quantity, value):
 def test_numbers_as_people_write_them(line):
     result = check(line + "\n")
     assert [(v.quantity, v.status) for v in result.verdicts] == [("out_h1", RIGHT)]
+
+
+def round_one(scenario="mazur"):
+    stepper = Stepper(load_scenario(scenario))
+    return {step.quantity: step.value for step in stepper.window(0, stepper.count)}
+
+
+def test_a_calculation_from_the_givens_is_exact_not_rounded_to_its_result_s_digits():
+    """0.2*0.05 + 0.3*0.1 + 0.35 is 0.39 exactly: w2 where net_h2 has w3, not 0.3925 rounded."""
+    result = check("net_h2 = 0.2*0.05 + 0.3*0.1 + 0.35*1\n")
+    (verdict,) = result.verdicts
+    assert verdict.status == WRONG and verdict.diagnosis.slip.name == "other-weight"
+
+
+def test_a_calculation_from_rounded_figures_is_good_to_their_digits():
+    """Kevin's question: the hidden layer worked with the new w5, both figures as the article rounds them."""
+    values = round_one()
+    result = check(f"dE_o1/dout_h1 = {num(values['delta_o1'])} * {num(values['w5+'])}\n")
+    (verdict,) = result.verdicts
+    assert verdict.status == WRONG and verdict.diagnosis.slip.name == "updated-weights"
+    right = check(f"dE_o1/dout_h1 = {num(values['delta_o1'])} * 0.4\n")
+    assert right.all_right
 
 
 @pytest.mark.parametrize("line", ["out_h1 = 0.5", "out_h1 = 0.5931", "out_h1 = −0.593269992"])
