@@ -122,7 +122,7 @@ def _explained(verdict) -> list[Line]:
     lines: list[Line] = [(span(f"  {d.sentence}"),)]
     lines += [(span(f"      {line}", "dim"),) for line in d.working]
     if d.from_right_values:
-        lines.append((span("  (worked from the right earlier values, not from your wrong ones)"),))
+        lines.append((span("  (worked from the exact earlier values, not from the figures on your page)"),))
     if d.slip is not None:
         also = f"; {', '.join(d.also)} would also give it" if d.also else ""
         lines.append((span(f"  The slip: {d.slip.title} ({d.slip.name}{also})."),))

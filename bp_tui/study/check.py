@@ -135,9 +135,10 @@ def _verdicts(model: RoundModel, placed: dict[int, Figure]) -> tuple[Verdict, ..
     for node_id in later:  # every value in force is known now (a slip may read a later sub-step)
         node, given = model.nodes[node_id], (lambda other: other.id in placed)
         diagnosis = diagnose(model, node, placed[node_id], lambda ref: _value(values, ref), given)
-        if diagnosis.slip is None and any(not verdicts[i].right for i in uses_of(node, uses)):
-            # worked from the right values after all (an earlier figure was only miscopied)?
-            from_right = diagnose(model, node, placed[node_id], model.exact, given)
+        if diagnosis.slip is None and any(placed[i].value != model.nodes[i].exact for i in uses_of(node, uses)):
+            # worked from the exact values after all (an earlier figure only miscopied, or written
+            # rounded while the working kept every digit)?
+            from_right = diagnose(model, node, placed[node_id], model.exact, lambda other: False)
             if from_right.slip is not None:
                 diagnosis = from_right._replace(from_right_values=True)
         verdicts[node_id] = verdicts[node_id]._replace(diagnosis=diagnosis)
