@@ -89,6 +89,20 @@ def test_unknown_names_are_listed_with_a_suggestion_and_do_not_stop_the_check():
     assert reasons[2] == (5, "no such quantity in round 1")
 
 
+def test_the_givens_on_a_page_are_named_as_givens_with_the_scenario_s_value():
+    scenario = load_scenario("mazur")
+    w5, b1, target = scenario.weights[1][0][0], scenario.biases[0], scenario.targets[0][0]
+    result = check(f"w1 = {scenario.weights[0][0][0]}\nw5 = {num(w5 - 0.04)}\nb1 = {num(b1 + 0.3)}\n"
+                   f"target_o1 = {target}\neta = {scenario.learning_rate}\nnet_h1 = 0.3775\n")
+    assert [v.quantity for v in result.verdicts] == ["net_h1"]
+    reasons = [u.reason for u in result.unchecked]
+    assert reasons == [f"given by the scenario ({num(scenario.weights[0][0][0])}), not worked out",
+                       f"the scenario gives w5 = {num(w5)}, not {num(w5 - 0.04)}; the new value is w5+",
+                       f"the scenario gives b1 = {num(b1)}, not {num(b1 + 0.3)}",  # never trained here
+                       f"given by the scenario ({num(target)}), not worked out",
+                       f"given by the scenario ({num(scenario.learning_rate)}), not worked out"]
+
+
 def test_another_round_from_the_page_or_the_caller():
     second = "round 2\nnet_h1 = 0.377445179\n"
     assert check(second).round == 2 and check(second).all_right

@@ -22,7 +22,7 @@ from __future__ import annotations
 import difflib
 from typing import NamedTuple
 
-from ..engine.records import Step
+from ..engine.records import Step, num
 from .diagnose import Diagnosis, agrees, diagnose
 from .page import Figure, Page, PageError, canonical, number_text, quantity_keys
 from .round_model import GIVEN, RoundModel
@@ -85,12 +85,15 @@ def check_page(stepper, page: Page, round_number: int | None = None) -> PageChec
 def _place(model: RoundModel, page: Page):
     """{node id: figure} for the figures the round has; the others with the reason."""
     keys = quantity_keys(model.by_name)
+    givens = {canonical(name): name for name, _sample in model.given}
     placed: dict[int, Figure] = {}
     unchecked = []
     for figure in page.figures:
         quantity = keys.get(canonical(figure.name))
         node = None if quantity is None else model.node_of(quantity, figure.sample)
-        if quantity is None:
+        if quantity is None and canonical(figure.name) in givens:
+            unchecked.append(Unchecked(figure, _given_reason(model, givens[canonical(figure.name)], figure)))
+        elif quantity is None:
             near = difflib.get_close_matches(canonical(figure.name), list(keys), n=1)
             hint = f" (did you mean {keys[near[0]]}?)" if near else ""
             unchecked.append(Unchecked(figure, f"no such quantity in round {model.number}{hint}"))
@@ -101,6 +104,17 @@ def _place(model: RoundModel, page: Page):
         else:
             placed[node.id] = figure
     return placed, unchecked
+
+
+def _given_reason(model: RoundModel, name: str, figure: Figure) -> str:
+    """Why a given (a weight, bias, input, target or rate) is not checked, and whether it is the
+    scenario's: the round starts from it, it is not computed."""
+    key = (name, figure.sample or 0) if (name, figure.sample or 0) in model.given else (name, None)
+    exact = model.nodes[model.given[key]].exact
+    if agrees(figure, exact):
+        return f"given by the scenario ({num(exact)}), not worked out"
+    newer = f"; the new value is {name}+" if f"{name}+" in model.by_name else ""
+    return f"the scenario gives {name} = {num(exact)}, not {figure.text}{newer}"
 
 
 def _verdicts(model: RoundModel, placed: dict[int, Figure]) -> tuple[Verdict, ...]:
