@@ -39,6 +39,8 @@ def test_names_as_people_write_them(written, quantity, value):
     "out_h1 = 0.5932", "out_h1 = 0.59", "out_h1: 0.593269992", "out_h1 ≈ 0.593269992", "out_h1 0.593269992",
     "out_h1 = 1/(1 + e^(-net_h1)) = 1/(1 + e^(-0.3775)) = 0.593269992", "out_h1 = 1/(1 + e^(-0.3775))",
     "  out_h1   =   0.593269992   # my comment", "out_h1 = +0.593269992",
+    "out_h1 = 0.593269992;", "out_h1 = 0.593269992 ✓", "out_h1 = 0.593269992 (from the article)",
+    "out_h1 = 0.5933 (rounded) ✓",
 ])
 def test_numbers_as_people_write_them(line):
     result = check(line + "\n")

@@ -178,9 +178,21 @@ def number_text(written: str) -> str | None:
     return None if found is None else found[0]
 
 
+# What people leave after a number: a semicolon, a tick or cross, a remark in words in parentheses
+_REMARK = re.compile(r"(?:\s*(?:[;✓✔✗✘]|\((?=[^()]*[^\W\d_])[^()]*\)))+\s*$")
+
+
 def read_number(written: str) -> tuple[str, int | None] | None:
     """(the number normalised for Decimal and float, and for a calculation worked out here the
-    significant digits its result is good to, else None), or None if it is not a number."""
+    significant digits its result is good to, else None), or None if it is not a number; a
+    remark after it (`0.3775;`, `0.593269992 ✓`, `1.105905967 (rounded)`) is left out."""
+    found = _read_number(written)
+    if found is None and _REMARK.search(written):
+        found = _read_number(_REMARK.sub("", written))
+    return found
+
+
+def _read_number(written: str) -> tuple[str, int | None] | None:
     text = written.strip().rstrip(".…").strip().replace("−", "-").replace("–", "-")
     text = re.sub(r"(?<=\d)[\s_'\u2009\u202f](?=\d)", "", text)  # 0.593 269 992
     text = re.sub("10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)", lambda m: "10^" + m.group(1).translate(_SUPERSCRIPTS), text)
