@@ -15,7 +15,7 @@ from ..engine.notation import value_text
 from ..engine.stepper import Stepper
 from ..views.picture import draw, legend, needed, shape_of, state_of
 from ..views.styled import ansi, plain
-from .common import USAGE_ERROR
+from .common import USAGE_ERROR, colour_wanted
 
 PIPE_WIDTH = 120
 TALLEST = 200  # rows: on paper the picture may be as tall as it needs
@@ -60,7 +60,6 @@ def step_number(stepper, written: str, name: str) -> int:
 def show_picture(args) -> int:
     scenario = load_scenario(args.name)
     name = args.name
-    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     width = args.width or terminal_width()
     stepper = Stepper(scenario)
     if args.step is not None:
@@ -77,7 +76,7 @@ def show_picture(args) -> int:
             print(f"bp-tui: {name}: the network is too large to draw: it would take {rows} rows",
                   file=sys.stderr)
         return USAGE_ERROR
-    print(ansi(lines) if colour else plain(lines))
+    print((ansi if colour_wanted() else plain)(lines))
     step = stepper.current
     if step is not None:
         print(f"\n{step.formula} = {step.substituted} = {value_text(step.value)}")
