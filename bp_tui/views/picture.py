@@ -237,8 +237,7 @@ def _param(state: PictureState, name: str, step: Lit) -> tuple[str, str, frozens
         light = "hot" if any(e == name or e.startswith(name + ">") for e in step.edges) else ""
     if pending and light == "hot" and name in state.in_force:
         # a step that reads this weight uses its old value: the new one is not applied yet
-        pending, value = False, state.in_force[name]
-        new = False
+        pending, new, value = False, False, state.in_force[name]
     else:
         new = pending or name in state.updated
     text = MISSING if value is None else fmt(value) + (PENDING if pending else "")
