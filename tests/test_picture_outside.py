@@ -111,3 +111,13 @@ def test_show_picture_step_takes_a_page_s_spellings_and_prints_the_numbers(writt
     out = bp("show", "mazur", "--picture", "--step", written)
     assert out.returncode == 0, out.stderr
     assert "\ndE_total/dw5 = delta_o1 * out_h1 = 0.138498562*0.593269992 = 0.082167041\n" in out.stdout
+
+
+def test_a_picture_wider_than_the_terminal_says_how_to_get_it():
+    import os
+
+    out = subprocess.run([sys.executable, "-m", "bp_tui", "show", "deep", "--picture"], capture_output=True,
+                         text=True, timeout=60, env={**os.environ, "COLUMNS": "80"})
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr == ("bp-tui: deep: the picture needs at least 110 columns and the terminal has 80; "
+                          "try --width 110 | less -S\n")

@@ -69,9 +69,12 @@ def show_picture(args) -> int:
     lines = draw(shape, state_of(stepper), width, TALLEST)
     if lines is None:
         columns, rows = needed(shape)
-        if columns > width:
+        if columns > width and args.width:
             print(f"bp-tui: {name}: --width: the picture needs at least {columns} columns, got {width}",
                   file=sys.stderr)
+        elif columns > width:  # the width is the terminal's: say how to get a wider picture
+            print(f"bp-tui: {name}: the picture needs at least {columns} columns and the terminal has {width}; "
+                  f"try --width {columns} | less -S", file=sys.stderr)
         else:
             print(f"bp-tui: {name}: the network is too large to draw: it would take {rows} rows",
                   file=sys.stderr)
