@@ -128,3 +128,15 @@ def test_on_an_80_column_terminal_the_sentences_fold_with_every_word_kept():
     assert narrow.split() == wide.split()
     assert "\n      formula gives 0.049709416\n" in narrow  # a sentence goes on indented
     assert "  wrong, but follows from\n" + " " * 54 + "your dE_o1/dout_h1," in narrow  # a verdict under itself
+
+
+@pytest.mark.parametrize("quantity", ["E_total+", "dE_o2/dout_h1"])
+def test_a_figure_copied_from_the_article_where_it_differs_gets_the_article_s_note(quantity):
+    from bp_tui.engine.scenario import load_scenario
+
+    expect = next(e for e in load_scenario("mazur").expects
+                  if e.quantity == quantity and e.epoch == 1 and not e.printed_agrees)
+    out = bp("check", "mazur", "-", stdin=f"{quantity} = {expect.printed}\n")
+    assert out.returncode == 1
+    said = " ".join(out.stdout.split())
+    assert f"The article prints {expect.printed}: {' '.join(expect.note.split())}" in said

@@ -147,6 +147,8 @@ def _explained(verdict) -> list[Line]:
     if d.slip is not None:
         also = f"; {', '.join(d.also)} would also give it" if d.also else ""
         lines.append((span(f"  The slip: {d.slip.title} ({d.slip.name}{also})."),))
+    if verdict.source is not None:  # the learner copied the source's own figure: say where it came from
+        lines.append((span(f"  The {verdict.source.text}: " + " ".join(verdict.source.note.split())),))
     lines.append((span(f"  Right: {d.right}"),))
     if rec.num(verdict.exact) not in d.right.rpartition(" = ")[2]:
         lines.append((span(f"  (from the right earlier values: {rec.num(verdict.exact)})"),))

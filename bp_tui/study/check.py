@@ -22,6 +22,7 @@ from __future__ import annotations
 import difflib
 from typing import NamedTuple
 
+from ..engine.expectations import FigureLabel
 from ..engine.records import Step, num
 from .diagnose import Diagnosis, agrees, diagnose
 from .page import Figure, Page, PageError, canonical, number_text, quantity_keys
@@ -38,6 +39,7 @@ class Verdict(NamedTuple):
     yours_give: float | None  # what the learner's own earlier figures give (None: not recomputable)
     upstream: tuple[str, ...]  # CARRIED: the earlier wrong figures it follows from; ROUNDED: the rounded ones
     diagnosis: Diagnosis | None  # for WRONG
+    source: FigureLabel | None = None  # not right, but the figure the scenario's source prints (and why)
 
     @property
     def quantity(self) -> str:
@@ -79,7 +81,18 @@ def check_page(stepper, page: Page, round_number: int | None = None) -> PageChec
     number = round_number or page.round or 1
     model = RoundModel(stepper, number)
     nodes, unchecked = _place(model, page)
-    return PageCheck(number, _verdicts(model, nodes), tuple(unchecked))
+    verdicts = tuple(v if v.right else v._replace(source=_printed_by_source(stepper, v)) for v in _verdicts(model, nodes))
+    return PageCheck(number, verdicts, tuple(unchecked))
+
+
+def _printed_by_source(stepper, verdict: Verdict) -> FigureLabel | None:
+    """The scenario's label for this figure when the learner's wrong figure is what its source prints
+    (the article's 0.291027924): the note under it says where that figure came from."""
+    expected = stepper.expectation(verdict.step)
+    if expected is None or not expected.expect.printed:
+        return None
+    printed = expected.expect.printed
+    return expected.label if agrees(verdict.figure, float(printed)) else None
 
 
 def _place(model: RoundModel, page: Page):
