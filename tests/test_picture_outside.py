@@ -121,3 +121,9 @@ def test_a_picture_wider_than_the_terminal_says_how_to_get_it():
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr == ("bp-tui: deep: the picture needs at least 110 columns and the terminal has 80; "
                           "try --width 110 | less -S\n")
+
+
+def test_a_width_that_is_no_size_is_refused_not_taken_for_the_terminal_s():
+    out = bp("show", "mazur", "--picture", "--width", "0")
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr == "bp-tui show: argument --width: must be between 20 and 2000, got 0 (see --help)\n"

@@ -15,7 +15,7 @@ from ..engine.notation import value_text
 from ..engine.stepper import Stepper
 from ..views.picture import draw, legend, needed, shape_of, state_of
 from ..views.styled import ansi, plain
-from .common import USAGE_ERROR, colour_wanted
+from .common import USAGE_ERROR, colour_wanted, size_arg
 
 PIPE_WIDTH = 120
 TALLEST = 200  # rows: on paper the picture may be as tall as it needs
@@ -24,7 +24,7 @@ TALLEST = 200  # rows: on paper the picture may be as tall as it needs
 def add_arguments(show) -> None:
     show.add_argument("--picture", action="store_true",
                       help="draw the network (NAME may also be a scenario file) instead of printing its TOML")
-    show.add_argument("--width", type=int, metavar="COLUMNS",
+    show.add_argument("--width", type=size_arg(20, 2000), metavar="COLUMNS",
                       help="the picture's width (default: the terminal's, else 120)")
     show.add_argument("--step", metavar="QUANTITY",
                       help="light up round 1 at the first sub-step computing QUANTITY, e.g. dE_total/dw5")
