@@ -219,6 +219,11 @@ def test_a_wrong_quiz_answer_gets_the_slip_in_one_sentence():
     assert explain_answer(stepper, steps["net_h1"], "0,123456") is None  # no slip gives it
     updated = Round("mazur", hidden_deltas_use="updated")["dE_o1/dout_h1"]
     assert "updated w5+" in explain_answer(stepper, steps["dE_o1/dout_h1"], f"{updated:.9f}")
+    # a calculation typed as the answer is as exact as its numbers: 0.39 is w2 in place of w3
+    right, scenario = Round("mazur"), stepper.scenario
+    typed = " + ".join(f"{w}*{i}" for w, i in zip((right.params["w2"], right.params["w4"]), scenario.inputs[0]))
+    typed += f" + {scenario.biases[0]}"
+    assert explain_answer(stepper, steps["net_h2"], typed) == "that is what w2 gives; net_h2 uses w3"
 
 
 def test_a_slip_worked_from_the_right_values_after_a_miscopied_figure():

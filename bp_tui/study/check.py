@@ -25,7 +25,7 @@ from typing import NamedTuple
 from ..engine.expectations import FigureLabel
 from ..engine.records import Step, num
 from .diagnose import Diagnosis, agrees, diagnose
-from .page import Figure, Page, PageError, canonical, number_text, quantity_keys
+from .page import Figure, Page, PageError, canonical, quantity_keys, read_number
 from .round_model import GIVEN, RoundModel
 
 RIGHT, ROUNDED, CARRIED, WRONG = "right", "rounded", "carried", "wrong"
@@ -190,10 +190,10 @@ def explain_answer(stepper, step: Step, typed: str) -> str | None:
 
     Everything before `step` has been shown, so the search starts from the round's own values and
     recomputes only the sub-step asked. Raises PageError when `typed` is not a number."""
-    text = number_text(typed)
-    if text is None:
+    found = read_number(typed)
+    if found is None:
         raise PageError(f"{typed.strip()!r} is not a number")
-    figure = Figure(0, step.quantity, step.sample, text, float(text))
+    figure = Figure(0, step.quantity, step.sample, found[0], float(found[0]), found[1])
     model = RoundModel(stepper, step.epoch)
     node = model.nodes[model.of_step[step.index]]
     if agrees(figure, node.exact):
