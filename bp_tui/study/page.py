@@ -172,12 +172,6 @@ def _figure(text: str, number: int, sample: int | None, label: str) -> Figure:
     return Figure(number, name, sample, found[0], float(found[0]), found[1])
 
 
-def number_text(written: str) -> str | None:
-    """A number as people write it, normalised for Decimal and float (None if it is not one)."""
-    found = read_number(written)
-    return None if found is None else found[0]
-
-
 # What people leave after a number: a semicolon, a tick or cross, a remark in words in parentheses
 _REMARK = re.compile(r"(?:\s*(?:[;✓✔✗✘]|\((?=[^()]*[^\W\d_])[^()]*\)))+\s*$")
 
