@@ -71,9 +71,7 @@ class BoundaryView:
         columns = (width - self.label_width - 2 * (self.pictures - 1)) // self.pictures
         # the legend's figures depend on the outputs when they are unbounded: plan for the widest
         widest = None if scenario.activations[-1] in BOUNDED else (lambda value: "-1.11e+111")
-        hidden = scenario.layout.neuron_names[1] if len(scenario.layers) > 2 else ()
-        # the longest legend: every hidden line missing from the plane, and said so
-        self.legend_lines = len(self.legend_for(self.value_ranges(None), widest, dict.fromkeys(hidden, "above")))
+        self.legend_lines = len(self.legend_for(self.value_ranges(None), widest))
         rows = height - 2 - self.legend_lines
         self.too_small = columns < MIN_COLUMNS or rows < MIN_ROWS
         if self.too_small:
@@ -256,11 +254,22 @@ class BoundaryView:
             items.append(tuple(shades))
             middle = figure((low + high) / 2)
             items.append((span("●", "focus"), span(f" target ≥{middle} "), span("○", "focus"), span(f" <{middle}")))
-        if self.hidden_lines and len(self.scenario.layers) > 2:
-            names = " ".join(self.scenario.layout.neuron_names[1])
-            absent = "".join(f"; {name}'s {side} 0 all over" for name, side in (missing or {}).items())
-            items.append((span("╱─╲", "strong"), span(f" net input 0 on the lines named {names}{absent}")))
-        return wrap(items, self.width)
+        lines = wrap(items, self.width)
+        if self.hidden_lines and len(self.scenario.layers) > 2:  # a line of its own, whatever it says
+            lines.append(clip(hidden_lines_key(self.scenario.layout.neuron_names[1], missing or {}), self.width))
+        return lines
+
+
+def hidden_lines_key(names: Sequence[str], missing: dict[str, str]) -> Line:
+    """The legend of the hidden neurons' lines: which are drawn, and for those not in the plane
+    shown, the side of 0 their net input keeps all over it."""
+    drawn = [name for name in names if name not in missing]
+    parts = [f"net input 0 on the lines named {' '.join(drawn)}"] if drawn else []
+    for side in ("above", "below"):
+        group = [name for name in names if missing.get(name) == side]
+        if group:
+            parts.append(f"{' '.join(group)}: net input {side} 0 all over")
+    return (span("╱─╲ " if drawn else "", "strong"), span("; ".join(parts)))
 
 
 def first_layer_bias(params: Params, mode: str, j: int) -> float:
