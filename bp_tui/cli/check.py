@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
+import shutil
 import sys
+import textwrap
 
 from ..engine import records as rec
-from ..views.styled import Line, ansi, plain, span
-from .common import USAGE_ERROR
+from ..views.styled import Line, Span, ansi, plain, span
+from .common import USAGE_ERROR, colour_wanted
 
 
 def add_parsers(sub) -> None:
@@ -56,13 +57,33 @@ def cmd_check(args) -> int:
         return USAGE_ERROR
     lines = report(result, scenario) if result.verdicts else unchecked_lines(result)
     if lines:
-        colour = sys.stdout.isatty() and not args.plain and not os.environ.get("NO_COLOR")
-        print(ansi(lines) if colour else plain(lines))
+        if sys.stdout.isatty():  # fold the sentences, indented, rather than let the terminal cut words
+            lines = folded(lines, shutil.get_terminal_size().columns)
+        print((ansi if colour_wanted(args.plain) else plain)(lines))
     if not result.verdicts:
         print(f"bp-tui: {page.label}: no figure to check (write one `name = value` a line, with the names "
               f"`bp-tui trace {args.scenario}` prints)", file=sys.stderr)
         return USAGE_ERROR
     return 0 if result.all_right else 1
+
+
+def folded(lines: list[Line], width: int) -> list[Line]:
+    """Each line longer than `width` folded at spaces in its last span: a table row's verdict goes
+    on under itself, a sentence's continuations are indented 4 more than it."""
+    width = max(40, width)
+    out: list[Line] = []
+    for line in lines:
+        if sum(len(s.text) for s in line) <= width:
+            out.append(line)
+            continue
+        *row, (text, tags) = line
+        start = sum(len(s.text) for s in row)
+        indent = start if row else len(text) - len(text.lstrip()) + 4
+        parts = textwrap.wrap(text, width - start, subsequent_indent="" if row else " " * indent,
+                              break_on_hyphens=False, break_long_words=False)
+        out.append((*row, Span(parts[0], tags)))
+        out += [(Span(" " * start), Span(part, tags)) if row else (Span(part, tags),) for part in parts[1:]]
+    return out
 
 
 def report(result, scenario) -> list[Line]:
@@ -122,10 +143,12 @@ def _explained(verdict) -> list[Line]:
     lines: list[Line] = [(span(f"  {d.sentence}"),)]
     lines += [(span(f"      {line}", "dim"),) for line in d.working]
     if d.from_right_values:
-        lines.append((span("  (worked from the right earlier values, not from your wrong ones)"),))
+        lines.append((span("  (worked from the exact earlier values, not from the figures on your page)"),))
     if d.slip is not None:
         also = f"; {', '.join(d.also)} would also give it" if d.also else ""
         lines.append((span(f"  The slip: {d.slip.title} ({d.slip.name}{also})."),))
+    if verdict.source is not None:  # the learner copied the source's own figure: say where it came from
+        lines.append((span(f"  The {verdict.source.text}: " + " ".join(verdict.source.note.split())),))
     lines.append((span(f"  Right: {d.right}"),))
     if rec.num(verdict.exact) not in d.right.rpartition(" = ")[2]:
         lines.append((span(f"  (from the right earlier values: {rec.num(verdict.exact)})"),))
