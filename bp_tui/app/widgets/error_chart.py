@@ -18,10 +18,11 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.reactive import var
 from textual.widget import Widget
+from textual.widgets import Static
 
 from ..frame import Frame, shown
-from .lines import FramedRows, LinePanel
 
 MAX_POINTS = 512
 
@@ -50,35 +51,22 @@ def chart_labels(errors: Sequence[float], count: int, plotted: list[float]) -> t
     return first, now, scale
 
 
-class ChartNumbers(LinePanel):
-    """The lines of numbers under the chart's title, one widget for all three (each widget on the
-    first screen costs start-up time). The chart hands it the lines; most keys leave them alone."""
+class ErrorChart(Vertical):
+    """Three lines of numbers, then the bars (mounted with the first curve to draw, after round 1:
+    on a short terminal the bars are what gets squeezed out)."""
 
-    def show_labels(self, labels: tuple[Text, Text, Text]) -> None:
-        if labels != self._state:
-            self._state = labels
-            self.redraw()
-
-    def state_for(self, frame: Frame) -> tuple | None:
-        return self._state  # (the chart, not the frame, says what is shown)
-
-    def lines_of(self, labels: tuple | None, width: int) -> list[Text]:
-        return list(labels or ())
-
-
-class ErrorChart(FramedRows, Vertical):
-    frame: Frame | None = None  # set by update_frame
+    frame: var[Frame | None] = var(None)  # bound to the screen's frame
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._plotted: tuple | None = None
-        self._curve: Widget | None = None  # mounted with the first curve to draw (see plot)
+        self._labels: tuple | None = None
+        self._curve: Widget | None = None
 
     def compose(self) -> ComposeResult:
-        yield ChartNumbers()
+        yield Static(markup=False, id="chart-numbers")
 
-    def update_frame(self, frame: Frame | None) -> None:
-        self.frame = frame
+    def watch_frame(self, frame: Frame | None) -> None:
         if frame is None:
             return
         stepper = frame.stepper
@@ -90,16 +78,18 @@ class ErrorChart(FramedRows, Vertical):
     def plot(self, errors: Sequence[float], count: int) -> None:
         """Plot the first `count` errors (the list may be growing in a worker: it is not copied)."""
         plotted = sample(errors, count)
-        self.query_one(ChartNumbers).show_labels(chart_labels(errors, count, plotted))
+        labels = chart_labels(errors, count, plotted)
+        if labels != self._labels:
+            self._labels = labels
+            self.query_one("#chart-numbers", Static).update(Text("\n").join(labels))
         logs = [math.log10(e) for e in plotted if math.isfinite(e) and e > 0]
         drawn = len(logs) >= 2  # one point would fill the whole widget and mean nothing
         if self._curve is None:
             if not drawn:
                 return
-            from .error_curve import ChartCurve
+            from textual.widgets import Sparkline  # (with its statistics module: after round 1, not at start-up)
 
-            # Numbers first, bars last: on a short terminal the bars are what gets squeezed out.
-            self._curve = ChartCurve(logs)
+            self._curve = Sparkline(logs)
             self.mount(self._curve)
             return
         self._curve.display = drawn
