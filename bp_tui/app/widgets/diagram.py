@@ -78,6 +78,16 @@ class Drawing:
         text = self.p.headings[L]
         return "bold", ((text if self.activations else text.split(" · ")[0], ""),)
 
+    def headings(self, L: int, weights: bool = False) -> list[Cell]:
+        """A column's heading: one line ("hidden · sigmoid"), or, where that is too wide, the
+        activation on a line of its own under the layer's name (never dropped)."""
+        if weights:
+            return [("bold", (("weights", ""),))] + ([] if self.activations else [EMPTY])
+        text = self.p.headings[L]
+        if self.activations or " · " not in text:
+            return [self.heading(L)] + ([] if self.activations else [EMPTY])
+        return [self.heading(L), ("", (("· " + text.split(" · ", 1)[1], ""),))]
+
     @staticmethod
     def hot(text: str, is_hot: bool) -> Part:
         return text, HOT if is_hot else ""
@@ -118,9 +128,9 @@ class Drawing:
         columns = []
         for L in range(len(p.names)):
             if L:
-                columns.append([("bold", (("weights", ""),)), *self.wire_cells(L - 1).values()])
+                columns.append([*self.headings(L, weights=True), *self.wire_cells(L - 1).values()])
             cells = [line for j in range(len(p.names[L])) for line in self.neuron(L, j)]
-            columns.append([self.heading(L), *cells])
+            columns.append([*self.headings(L), *cells])
         return columns
 
     def column_widths(self) -> tuple[int, ...]:
@@ -189,8 +199,8 @@ def draw(picture: Picture, width: int) -> tuple[list[Text], tuple[int, int]]:
 
     Returns the lines and where the current neuron's block is (to scroll it into view).
 
-    Where a column heading's activation name ("hidden · sigmoid") is what makes it too wide, it is
-    dropped before precision is (the formula panel names the activation anyway).
+    Where a column heading's activation name ("hidden · sigmoid") is what makes it too wide, it goes
+    on a line of its own under the heading before precision is lost.
     """
     for decimals in (9, 6, 4):
         for activations in (True, False):
