@@ -88,7 +88,11 @@ class StepperScreen(Screen):
             chart.border_title = " training error "
             yield chart
         yield StatusLine(id="status")
-        yield Footer(compact=True, show_command_palette=False)  # ctrl+p still works; the help says so
+        footer = Footer(compact=True, show_command_palette=False)  # ctrl+p still works; the help says so
+        # Told now that the bindings are ready, the footer lists its keys in the first frame; else it
+        # waits for a refresh to compose them, and the whole screen takes a second frame (start-up).
+        footer.bindings_changed(self)
+        yield footer
 
     def on_mount(self) -> None:
         self.show()
