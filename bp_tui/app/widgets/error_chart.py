@@ -1,6 +1,6 @@
-"""The training-set error per epoch as a sparkline, with its numbers written beside it.
+"""The training-set error per epoch as bars, with its numbers written above them.
 
-Textual's Sparkline stretches its data from the lowest bar to the highest, so a bare one would
+A sparkline stretches its data from the lowest bar to the highest, so a bare one would
 show a fall from 0.2984 to 0.2910 as dramatically as a fall to 0.00004. Here the bars are the log
 of the error and both ends of the scale are labelled; the first and the current error are written
 out to 9 decimals, so the numbers, not the bar heights, carry the precision.
@@ -15,14 +15,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from fractions import Fraction
+
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.reactive import var
-from textual.widget import Widget
-from textual.widgets import Static
 
 from ..frame import Frame, shown
+from .panel import LinePanel
 
 MAX_POINTS = 512
 
@@ -51,46 +49,67 @@ def chart_labels(errors: Sequence[float], count: int, plotted: list[float]) -> t
     return first, now, scale
 
 
-class ErrorChart(Vertical):
-    """Three lines of numbers, then the bars (mounted with the first curve to draw, after round 1:
-    on a short terminal the bars are what gets squeezed out)."""
+BARS = "▁▂▃▄▅▆▇█"
+MAX_BAR_ROWS = 8
 
-    frame: var[Frame | None] = var(None)  # bound to the screen's frame
+
+def bar_rows(values: Sequence[float], width: int, height: int) -> list[str]:
+    """The values as bars `height` rows tall in `width` columns, scaled from the least value to the
+    greatest (as Textual's Sparkline draws them): each column is the greatest value of its share of
+    the data."""
+    if width <= 0 or height <= 0 or len(values) < 2:
+        return []
+    low, high = min(values), max(values)
+    extent, levels = high - low or 1, len(BARS) * height - 1
+    step = Fraction(len(values), width)
+    heights = []
+    for column in range(width):
+        share = values[int(step * column):max(int(step * column) + 1, int(step * (column + 1)))]
+        heights.append(int((max(share) - low) / extent * levels))
+    rows = []
+    for row in reversed(range(height)):
+        bottom = row * len(BARS)
+        rows.append("".join(" " if h < bottom else "█" if h >= bottom + len(BARS) else BARS[h - bottom]
+                            for h in heights))
+    return rows
+
+
+class ErrorChart(LinePanel):
+    """Three lines of numbers, then the bars of the log of the error in the rows left (at most
+    MAX_BAR_ROWS; on a short terminal the bars are what gets squeezed out)."""
+
+    COMPONENT_CLASSES = {"error-chart--bars"}
+    DEFAULT_CSS = "ErrorChart > .error-chart--bars { color: $primary; }"
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._plotted: tuple | None = None
-        self._labels: tuple | None = None
-        self._curve: Widget | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Static(markup=False, id="chart-numbers")
+        self._shown: tuple = ((), [])  # (the three lines of numbers, the log errors the bars show)
 
     def watch_frame(self, frame: Frame | None) -> None:
         if frame is None:
             return
         stepper = frame.stepper
         key = (stepper, frame.completed, frame.diverged_at)
-        if key != self._plotted:
+        if key != self._plotted:  # (most keys leave the chart as it is)
             self._plotted = key
             self.plot(stepper.errors, frame.completed + 1)
 
     def plot(self, errors: Sequence[float], count: int) -> None:
         """Plot the first `count` errors (the list may be growing in a worker: it is not copied)."""
         plotted = sample(errors, count)
-        labels = chart_labels(errors, count, plotted)
-        if labels != self._labels:
-            self._labels = labels
-            self.query_one("#chart-numbers", Static).update(Text("\n").join(labels))
         logs = [math.log10(e) for e in plotted if math.isfinite(e) and e > 0]
-        drawn = len(logs) >= 2  # one point would fill the whole widget and mean nothing
-        if self._curve is None:
-            if not drawn:
-                return
-            from textual.widgets import Sparkline  # (with its statistics module: after round 1, not at start-up)
+        self._shown = (chart_labels(errors, count, plotted), logs)
+        self.redraw()
 
-            self._curve = Sparkline(logs)
-            self.mount(self._curve)
-            return
-        self._curve.display = drawn
-        self._curve.data = logs
+    def lines_for(self, frame: Frame | None, width: int) -> list[Text]:
+        labels, logs = self._shown
+        bars = bar_rows(logs, width, min(MAX_BAR_ROWS, self.scrollable_content_region.height - len(labels)))
+        style = self.get_component_rich_style("error-chart--bars")
+        lines = [line.copy() for line in labels]
+        for line in lines:
+            line.no_wrap, line.overflow = True, "ellipsis"
+        return lines + [Text(row, style=style, no_wrap=True) for row in bars]
+
+    def prepare(self, frame: Frame) -> None:
+        pass  # (the chart changes at a round's end only)

@@ -160,8 +160,10 @@ class LinePanel(ScrollView, can_focus=False):
             parts = list(text.wrap(console, width))
         strips = []
         for part in parts:
+            # (Rich leaves a text's own style to whoever prints it when it has no spans: under them here.)
+            style = base + console.get_style(part.style) if part.style else base
             strip = Strip(list(part.render(console, end="")), part.cell_len)
-            strips.append(strip.apply_style(base).crop_extend(0, width, base))
+            strips.append(strip.apply_style(style).crop_extend(0, width, base))
         return strips or [self.blank_row()]
 
     def blank_row(self) -> Strip:
