@@ -7,7 +7,7 @@ import pytest
 
 from bp_tui import load_scenario
 from bp_tui.app.app import BackpropApp
-from bp_tui.app.screens.stepper import QUANTITY_ROWS, share_rows
+from bp_tui.app.heights import QUANTITY_ROWS, share_rows
 from bp_tui.app.widgets.status import fit, shorten_path
 
 from .test_app import SMALL, panel_rows, screen_text

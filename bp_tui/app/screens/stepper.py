@@ -7,8 +7,8 @@ stepper and the screen never draws.
 
 From top to bottom: header, network, this step, the quiz bar (in quiz mode), quantities beside the
 error chart, the status line, the footer. `fit_panels` gives the network and the step panel the rows
-their text asks for, within the terminal's height, so the screen never scrolls as a whole: a long
-text scrolls inside its own panel, and the quantities keep at least QUANTITY_ROWS rows.
+their text asks for, within the terminal's height (app/heights.py), so the screen never scrolls as a
+whole: a long text scrolls inside its own panel, and the quantities keep their rows.
 
 The study commands (quiz, export, gradient check, edit, save) open their boxes from here too; the
 boxes report back through their results, which the status line says.
@@ -30,10 +30,11 @@ from ...engine.scenario import Scenario
 from ...engine.stepper import Stepper
 from ..commands import COMMANDS, bindings, help_keys, palette_title
 from ..frame import Frame
+from ..heights import FIXED_ROWS, QUIZ_ROWS, STEP_LINES, share_rows
 from ..study import QUICK_RESUME_EPOCHS, Note, Study, apply_edit
 from ..widgets.diagram import Diagram
 from ..widgets.error_chart import ErrorChart
-from ..widgets.formula import MIN_LINES, FormulaPanel
+from ..widgets.formula import FormulaPanel
 from ..widgets.header import StatusHeader
 from ..widgets.quantities import QuantitiesPanel
 from ..widgets.status import StatusLine
@@ -43,20 +44,6 @@ from ..widgets.status import StatusLine
 BLOCKED_WHILE_ASKING = frozenset({"next", "back", "next_phase", "prev_phase", "finish", "fast_forward", "edit"})
 AUTOSAVE_SECONDS = 60
 AHEAD_DELAY = 0.02  # seconds after a frame is shown before the next one is drawn ahead
-QUANTITY_ROWS = 5  # the quantities panel never has fewer rows than this (plus its title)
-FIXED_ROWS = 3  # header, status line, footer
-NETWORK_ROWS = 10  # the network may take this many rows, or half the room, whichever is more
-STEP_LINES = 7  # the step panel asks for this many lines at least: most steps' text, a note included
-
-
-def share_rows(rows: int, network: int, step: int) -> tuple[int, int]:
-    """Heights of the network and step panels (titles included) in `rows` rows shared with the
-    quantities: each gets what its text asks for (`network`, `step`) as far as the room goes, the
-    network at most NETWORK_ROWS or half the room, and the step panel at least its title and MIN_LINES
-    rows whenever the room allows. The quantities get the rest: at least QUANTITY_ROWS and their title."""
-    room = max(0, rows - QUANTITY_ROWS - 1)
-    network_height = max(2, min(network, room - MIN_LINES - 1, max(NETWORK_ROWS, room // 2)))
-    return network_height, max(2, min(step, room - network_height))
 
 
 class StepperScreen(Screen):
@@ -74,9 +61,7 @@ class StepperScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="header").data_bind(StepperScreen.frame)
-        network = Diagram(id="network").data_bind(StepperScreen.frame)
-        network.border_title = " network "
-        yield network
+        yield Diagram(id="network").data_bind(StepperScreen.frame)
         step = FormulaPanel(id="formula").data_bind(StepperScreen.frame)
         step.border_title = " this step "
         yield step
@@ -130,11 +115,6 @@ class StepperScreen(Screen):
         for panel in self.query("StatusHeader, LinePanel"):
             panel.prepare(frame)
 
-    def watch_frame(self, old: Frame | None, frame: Frame | None) -> None:
-        if old is None or frame is None or old.edited != frame.edited:  # (a new title repaints the panel)
-            edited = ", ".join(f"{name} {value:g}" for name, value in frame.edited) if frame else ""
-            self.query_one("#network").border_title = f" network · edited: {edited} " if edited else " network "
-
     def new_quiz_bar(self):
         from ..widgets.quiz import QuizBar  # (imported only when quiz mode is first used: start-up)
 
@@ -148,9 +128,7 @@ class StepperScreen(Screen):
             return
         network, step = self.query_one(Diagram), self.query_one(FormulaPanel)
         content = width - network.styles.gutter.width - 1  # (less the panels' padding and scrollbar)
-        quiz = 3 if self.quiz_bar is not None and self.study.quiz else 0
-        # The step panel asks for room for most steps' text even when this one is shorter: a new
-        # height is a new layout of the screen, and a panel that changes size on every key jumps.
+        quiz = QUIZ_ROWS if self.quiz_bar is not None and self.study.quiz else 0
         step_lines = max(STEP_LINES, step.wanted_height(content))
         # (Setting a height the panel already has costs nothing: Textual lays out only on a change.)
         network.styles.height, step.styles.height = share_rows(

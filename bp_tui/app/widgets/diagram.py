@@ -277,7 +277,11 @@ class Diagram(LinePanel):
         self._next = (frame, Picture.of(frame))
         super().prepare(frame)
 
-    def watch_frame(self, frame: Frame | None) -> None:
+    def watch_frame(self, old: Frame | None, frame: Frame | None) -> None:
+        edited = () if frame is None else frame.edited
+        if old is None or old.edited != edited:  # (the title lists what the learner changed)
+            changes = ", ".join(f"{name} {value:g}" for name, value in edited)
+            self.border_title = f" network · edited: {changes} " if changes else " network "
         picture = self.picture(frame)
         if picture != self._picture:  # (most frames differ; an equal picture draws the same)
             self._picture = picture

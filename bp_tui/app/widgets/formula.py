@@ -67,12 +67,9 @@ def round_summary(frame: Frame) -> Text:
                          (shown(before), "bold"), " to ", (shown(after), "bold"), ".")
 
 
-MIN_LINES = 5  # formula, numbers, result and a two-line sentence: most steps, so most keep the height
-
-
 class FormulaPanel(LinePanel):
-    """The step panel. Its height is the screen's to set (see StepperScreen.fit_panels): a long text
-    (a scenario's description, a note) scrolls inside it."""
+    """The step panel. Its height is the screen's to set (app/heights.py): a long text (a scenario's
+    description, a note) scrolls inside it."""
 
     def lines_for(self, frame: Frame | None, width: int) -> list[Text]:
         if frame is None:
