@@ -76,7 +76,7 @@ MOVES = ["right_square_bracket"] * 3 + ["left_square_bracket"] + ["space"] * 3 +
 
 @pytest.mark.parametrize("name, size, keys", [
     ("mazur", (80, 24), ["space"] * 47 + MOVES),  # every sub-step of round 1, one at a time
-    ("mazur", (160, 48), ["space"] * 47 + MOVES),
+    ("mazur", (160, 48), ["space"] * 20 + MOVES),
     ("mazur", (60, 20), ["space"] * 12 + MOVES),  # the smallest size with panels
     ("deep", (80, 24), ["space"] * 30 + MOVES),  # its network is drawn as tables, and scrolls
     ("xor-batch", (120, 40), ["space"] * 12 + MOVES),  # several samples

@@ -17,6 +17,7 @@ that a framework base defines or stores itself (that would overwrite the framewo
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import inspect
 import textwrap
@@ -149,17 +150,20 @@ def private_names_stored(source: str) -> set[str]:
     return names
 
 
+@functools.cache
+def framework_names(base: type) -> frozenset[str]:
+    """Private attributes a framework class defines or stores on self."""
+    names = {name for name in vars(base) if is_private(name)}
+    try:
+        names |= private_names_stored(inspect.getsource(base))
+    except (OSError, TypeError):
+        pass
+    return frozenset(names)
+
+
 def framework_private_names(cls: type) -> set[str]:
     """Private attributes the framework classes among `cls`'s bases define or store on self."""
-    names = set()
-    for base in cls.__mro__[1:]:
-        if framework_class(base):
-            names |= {name for name in vars(base) if is_private(name)}
-            try:
-                names |= private_names_stored(inspect.getsource(base))
-            except (OSError, TypeError):
-                pass
-    return names
+    return set().union(*(framework_names(base) for base in cls.__mro__[1:] if framework_class(base)))
 
 
 def test_no_bp_tui_subclass_stores_a_private_attribute_its_framework_base_uses():
