@@ -75,6 +75,9 @@ class BackpropApp(App):
     def notify(self, message: str, *, title: str = "", severity: str = "information", timeout: float | None = None,
                markup: bool = True) -> None:
         """Every notification (ours and Textual's) goes to the status line, never over the screen."""
+        if not self.main.is_mounted:  # (before the screen exists: Textual's own way)
+            super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+            return
         self.main.say(Note(f"{title}: {message}" if title else message, severity), timeout)
 
     def save_place(self) -> str | None:

@@ -63,7 +63,8 @@ class Study:
         """Quiz mode on (the quiz bar says what to do) or off (a note with the score so far)."""
         self.quiz = not self.quiz
         self.question, self.feedback = None, ""
-        return None if self.quiz else Note(f"Quiz mode off; values are shown again. Score: {self.score.summary()}.")
+        score = self.score
+        return None if self.quiz else Note(f"Quiz mode off: values are shown again. Score {score.right} of {score.asked}.")
 
     def ask(self, stepper: Stepper) -> bool:
         """After one step forward: ask for the step just reached, unless it was asked before. A value
@@ -161,8 +162,8 @@ class Study:
         where = f"round {stepper.epoch + 1}, step {stepper.k} of {stepper.count}"
         if (stepper.epoch, stepper.k) != (place.epoch, place.k):
             where += f" (the saved place, round {place.epoch + 1} step {place.k}, cannot be reached)"
-        score = f" Quiz score so far: {self.score.summary()}." if self.score.asked else ""
-        return Note(f"Resumed at {where} — press r to start over.{score}")
+        score = f" Quiz score {self.score.right} of {self.score.asked}." if self.score.asked else ""
+        return Note(f"Resumed at {where}; r starts over.{score}")
 
 
 def go_to(stepper: Stepper, epoch: int, k: int) -> None:

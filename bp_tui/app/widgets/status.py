@@ -72,6 +72,8 @@ class StatusLine(Widget):
         """Show one line of news until the next, or for `timeout` seconds (DEFAULT_TIMEOUT if None)."""
         self.message, self.severity = " ".join(message.split()), severity
         self.post_message(self.Said(self.message, severity))
+        # A message cut to fit the row is whole in the tooltip, under the mouse.
+        self.tooltip = self.message if len(self.message) + 2 > self.size.width else None
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(max(timeout or DEFAULT_TIMEOUT, 1.0), self.clear)
@@ -79,7 +81,7 @@ class StatusLine(Widget):
         self.refresh()
 
     def clear(self) -> None:
-        self.message, self._timer = "", None
+        self.message, self._timer, self.tooltip = "", None, None
         self.add_class("-idle")
         self.refresh()
 
