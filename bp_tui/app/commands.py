@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from textual.binding import Binding
+
 
 class Command(NamedTuple):
     keys: str  # Textual key names, comma-separated
@@ -40,5 +42,19 @@ COMMANDS = [
 STUDY_ACTIONS = frozenset({"quiz", "export", "gradcheck", "edit", "save_scenario"})
 
 
+APP_ACTIONS = frozenset({"quit"})  # the app's own actions (the others are the stepper screen's)
+
+
 def palette_title(command: Command) -> str:
     return command.description[0].upper() + command.description[1:]
+
+
+def bindings() -> list[Binding]:
+    """The stepper screen's key bindings, one per command (the footer shows those marked in_footer)."""
+    return [Binding(c.keys, f"app.{c.action}" if c.action in APP_ACTIONS else c.action, c.label,
+                    show=c.in_footer, key_display=c.shown.split()[0]) for c in COMMANDS]
+
+
+def help_keys(study: bool) -> list[tuple[str, str]]:
+    """(keys, description) for the help: the study commands, or the others."""
+    return [(c.shown, c.description) for c in COMMANDS if (c.action in STUDY_ACTIONS) == study]

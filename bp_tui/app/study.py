@@ -1,4 +1,5 @@
-"""The learner's own state around the stepper: quiz mode with its score, and the saved place.
+"""The learner's own state around the stepper: quiz mode with its score, the saved place, and the
+edits made while learning.
 
 No Textual here: the app asks this object what to do and shows what it says.
 
@@ -16,15 +17,19 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from ..study import progress
-from ..study.quiz import MAX_TRIES, Question, Score
+from ..engine.records import num
 from ..engine.stepper import Stepper
+from ..study import progress
+from ..study.quiz import MAX_TRIES, AnswerError, Question, Score
 
 QUICK_RESUME_EPOCHS = 2000  # further than this, the app fast-forwards on screen (the learner can stop it)
 
 
+LEARNING_RATE, MOMENTUM = "learning rate", "momentum"  # (the names of the settings the learner may edit)
+
+
 class Note(NamedTuple):
-    """A message for a notification."""
+    """A message for the status line."""
 
     text: str
     severity: str = "information"
@@ -34,6 +39,7 @@ class Study:
     def __init__(self, quiz: bool = False, remember: bool = False):
         self.quiz = quiz
         self.remember = remember  # load and save the place (off in tests that do not ask for it)
+        self.edited: dict[str, float] = {}  # what the learner changed in this scenario (the network's title says it)
         self.start_over()
 
     def start_over(self) -> None:
@@ -57,7 +63,8 @@ class Study:
         """Quiz mode on (the quiz bar says what to do) or off (a note with the score so far)."""
         self.quiz = not self.quiz
         self.question, self.feedback = None, ""
-        return None if self.quiz else Note(f"Quiz mode off; values are shown again. Score: {self.score.summary()}.")
+        score = self.score
+        return None if self.quiz else Note(f"Quiz mode off: values are shown again. Score {score.right} of {score.asked}.")
 
     def ask(self, stepper: Stepper) -> bool:
         """After one step forward: ask for the step just reached, unless it was asked before. A value
@@ -91,6 +98,23 @@ class Study:
         else:
             self.feedback = "✓ " + message
         return True
+
+    def check_answer(self, typed: str, stepper: Stepper) -> None:
+        """An answer typed into the quiz bar: checked, and what to say about it left in `feedback`."""
+        typed = typed.strip()
+        if not self.asking:
+            return
+        try:
+            finished = self.answer(typed) if typed else None
+        except AnswerError as exc:
+            self.feedback = f"{exc}: type digits with a point, e.g. 0.3775 (or 3.775e-1)."
+            finished = False
+        if finished is None:
+            self.feedback = "Type the value first (the formula and its numbers are in the step panel)."
+        elif finished:
+            # At a round's end its summary replaces the last answer's message (the step panel shows
+            # that value): it stays under the box, where the score is.
+            self.feedback = self.round_summary(stepper) or self.feedback
 
     def round_summary(self, stepper: Stepper) -> str | None:
         """Once per round, when its last step is on screen: how the round's questions went, by phase."""
@@ -135,11 +159,11 @@ class Study:
         go_to(stepper, place.epoch, place.k)
         if place.score:
             self.score = Score.from_dict(place.score)
-        where = f"round {stepper.epoch + 1}, step {stepper.k} of {len(stepper.records)}"
+        where = f"round {stepper.epoch + 1}, step {stepper.k} of {stepper.count}"
         if (stepper.epoch, stepper.k) != (place.epoch, place.k):
             where += f" (the saved place, round {place.epoch + 1} step {place.k}, cannot be reached)"
-        score = f" Quiz score so far: {self.score.summary()}." if self.score.asked else ""
-        return Note(f"Resumed at {where} — press r to start over.{score}")
+        score = f" Quiz score {self.score.right} of {self.score.asked}." if self.score.asked else ""
+        return Note(f"Resumed at {where}; r starts over.{score}")
 
 
 def go_to(stepper: Stepper, epoch: int, k: int) -> None:
@@ -147,5 +171,21 @@ def go_to(stepper: Stepper, epoch: int, k: int) -> None:
     reached = stepper.goto_epoch(epoch)  # the end of round `epoch`, or of the last reachable one
     if reached == epoch and stepper.can_enter(epoch):
         stepper.epoch = epoch
-        stepper.k = min(k, len(stepper.records))
+        stepper.k = min(k, stepper.count)
         stepper.extend_to(stepper.completed)  # the error chart needs the round's new error
+
+
+def apply_edit(stepper: Stepper, name: str, value: float) -> str:
+    """Change the learning rate, the momentum, a weight or a bias (ValueError with the reason when the
+    stepper refuses); say what happened. A weight edited at the end of a round shows the next round,
+    which starts from it."""
+    if name in (LEARNING_RATE, MOMENTUM):
+        old = getattr(stepper.scenario, name.replace(" ", "_"))
+        start = stepper.edit(**{name.replace(" ", "_"): value})
+        when = "this round's update" if start == stepper.epoch else f"round {start + 1}"
+        return f"{name.capitalize()} {num(old)} → {num(value)}, from {when} on."
+    done, again = stepper.round_done, " again" if stepper.k else ""
+    start = stepper.edit(param=name, value=value)
+    if done and stepper.can_enter(start):
+        stepper.epoch, stepper.k = start, 0  # the next round begins from the new value: show it
+    return f"{name} = {num(value)}: round {start + 1} starts{'' if done else again} from it."

@@ -8,12 +8,11 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ...engine.scenario import Scenario
 from ..frame import paragraphs
+from .modal import Modal
 
 NOTATION = [
     ("i1, h1, o1", "an input, a hidden neuron, an output neuron (h1_2: neuron 2 of hidden layer 1 when "
@@ -99,21 +98,15 @@ def help_text(keys: list[tuple[str, str]], scenario: Scenario, study: list[tuple
     )
 
 
-class HelpScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    #help-body {
-        width: 90%; max-width: 100; height: 90%;
-        border: round $primary; padding: 0 1; background: $surface;
-    }
-    """
-    BINDINGS = [Binding("question_mark,q,escape", "dismiss", "close help")]
+class HelpScreen(Modal[None]):
+    DEFAULT_CSS = "HelpScreen > #box { width: 90%; height: 90%; }"
+    BINDINGS = [Binding("question_mark,q", "dismiss", "close help")]
+    box_title = "help"
+    scrolls = True
 
     def __init__(self, keys: list[tuple[str, str]], scenario: Scenario, study: list[tuple[str, str]] = ()):
         super().__init__()
         self.keys, self.scenario, self.study = keys, scenario, study
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body") as body:
-            body.border_title = "help"
-            yield Static(help_text(self.keys, self.scenario, self.study), markup=False)
+    def compose_box(self) -> ComposeResult:
+        yield Static(help_text(self.keys, self.scenario, self.study), markup=False)

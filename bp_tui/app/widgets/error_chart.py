@@ -1,6 +1,6 @@
-"""The training-set error per epoch as a sparkline, with its numbers written beside it.
+"""The training-set error per epoch as bars, with its numbers written above them.
 
-Textual's Sparkline stretches its data from the lowest bar to the highest, so a bare one would
+A sparkline stretches its data from the lowest bar to the highest, so a bare one would
 show a fall from 0.2984 to 0.2910 as dramatically as a fall to 0.00004. Here the bars are the log
 of the error and both ends of the scale are labelled; the first and the current error are written
 out to 9 decimals, so the numbers, not the bar heights, carry the precision.
@@ -15,13 +15,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from fractions import Fraction
+
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Vertical
-from textual.widget import Widget
 
 from ..frame import Frame, shown
-from .lines import FramedRows, LinePanel
+from .panel import LinePanel
 
 MAX_POINTS = 512
 
@@ -50,57 +49,67 @@ def chart_labels(errors: Sequence[float], count: int, plotted: list[float]) -> t
     return first, now, scale
 
 
-class ChartNumbers(LinePanel):
-    """The lines of numbers under the chart's title, one widget for all three (each widget on the
-    first screen costs start-up time). The chart hands it the lines; most keys leave them alone."""
-
-    def show_labels(self, labels: tuple[Text, Text, Text]) -> None:
-        if labels != self._state:
-            self._state = labels
-            self.redraw()
-
-    def state_for(self, frame: Frame) -> tuple | None:
-        return self._state  # (the chart, not the frame, says what is shown)
-
-    def lines_of(self, labels: tuple | None, width: int) -> list[Text]:
-        return list(labels or ())
+BARS = "▁▂▃▄▅▆▇█"
+MAX_BAR_ROWS = 8
 
 
-class ErrorChart(FramedRows, Vertical):
-    frame: Frame | None = None  # set by update_frame
+def bar_rows(values: Sequence[float], width: int, height: int) -> list[str]:
+    """The values as bars `height` rows tall in `width` columns, scaled from the least value to the
+    greatest (as Textual's Sparkline draws them): each column is the greatest value of its share of
+    the data."""
+    if width <= 0 or height <= 0 or len(values) < 2:
+        return []
+    low, high = min(values), max(values)
+    extent, levels = high - low or 1, len(BARS) * height - 1
+    step = Fraction(len(values), width)
+    heights = []
+    for column in range(width):
+        share = values[int(step * column):max(int(step * column) + 1, int(step * (column + 1)))]
+        heights.append(int((max(share) - low) / extent * levels))
+    rows = []
+    for row in reversed(range(height)):
+        bottom = row * len(BARS)
+        rows.append("".join(" " if h < bottom else "█" if h >= bottom + len(BARS) else BARS[h - bottom]
+                            for h in heights))
+    return rows
+
+
+class ErrorChart(LinePanel):
+    """Three lines of numbers, then the bars of the log of the error in the rows left (at most
+    MAX_BAR_ROWS; on a short terminal the bars are what gets squeezed out)."""
+
+    COMPONENT_CLASSES = {"error-chart--bars"}
+    DEFAULT_CSS = "ErrorChart > .error-chart--bars { color: $primary; }"
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._plotted: tuple | None = None
-        self._curve: Widget | None = None  # mounted with the first curve to draw (see plot)
+        self._shown: tuple = ((), [])  # (the three lines of numbers, the log errors the bars show)
 
-    def compose(self) -> ComposeResult:
-        yield ChartNumbers()
-
-    def update_frame(self, frame: Frame | None) -> None:
-        self.frame = frame
+    def watch_frame(self, frame: Frame | None) -> None:
         if frame is None:
             return
         stepper = frame.stepper
         key = (stepper, frame.completed, frame.diverged_at)
-        if key != self._plotted:
+        if key != self._plotted:  # (most keys leave the chart as it is)
             self._plotted = key
             self.plot(stepper.errors, frame.completed + 1)
 
     def plot(self, errors: Sequence[float], count: int) -> None:
         """Plot the first `count` errors (the list may be growing in a worker: it is not copied)."""
         plotted = sample(errors, count)
-        self.query_one(ChartNumbers).show_labels(chart_labels(errors, count, plotted))
         logs = [math.log10(e) for e in plotted if math.isfinite(e) and e > 0]
-        drawn = len(logs) >= 2  # one point would fill the whole widget and mean nothing
-        if self._curve is None:
-            if not drawn:
-                return
-            from .error_curve import ChartCurve
+        self._shown = (chart_labels(errors, count, plotted), logs)
+        self.redraw()
 
-            # Numbers first, bars last: on a short terminal the bars are what gets squeezed out.
-            self._curve = ChartCurve(logs)
-            self.mount(self._curve)
-            return
-        self._curve.display = drawn
-        self._curve.data = logs
+    def lines_for(self, frame: Frame | None, width: int) -> list[Text]:
+        labels, logs = self._shown
+        bars = bar_rows(logs, width, min(MAX_BAR_ROWS, self.scrollable_content_region.height - len(labels)))
+        style = self.get_component_rich_style("error-chart--bars")
+        lines = [line.copy() for line in labels]
+        for line in lines:
+            line.no_wrap, line.overflow = True, "ellipsis"
+        return lines + [Text(row, style=style, no_wrap=True) for row in bars]
+
+    def prepare(self, frame: Frame) -> None:
+        pass  # (the chart changes at a round's end only)

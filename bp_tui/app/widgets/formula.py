@@ -16,7 +16,7 @@ from rich.text import Text
 
 from ...engine.records import num
 from ..frame import BAD_MARK, OK_MARK, Frame, paragraphs, shown
-from .lines import LinePanel
+from .panel import LinePanel
 
 
 def welcome(frame: Frame) -> Text:
@@ -24,7 +24,7 @@ def welcome(frame: Frame) -> Text:
     about = paragraphs(frame.stepper.scenario.description)
     text = Text.assemble(
         ("Nothing computed yet: ", "bold"),
-        f"press space (or →) for the first of round {frame.epoch + 1}'s {len(frame.records)} sub-steps. ",
+        f"press space (or →) for the first of round {frame.epoch + 1}'s {frame.count} sub-steps. ",
         "? lists every key, explains the names and shows all of this description:" if about else
         "? lists every key and explains the names.",
     )
@@ -46,11 +46,11 @@ def step_text(frame: Frame) -> Text:
         else:
             text.append(f"   {BAD_MARK} the scenario's figure is {num(check.expect.value)}", style="bold reverse")
     text.append(f"\n{step.explanation}.", style="italic")
-    if check is not None and check.expect.note:
-        text.append("\nNote: " + check.expect.note)
-    if frame.round_done:
+    if frame.round_done:  # (before a note: in a short panel the note is what scrolls out of view)
         text.append("\n")
         text.append_text(round_summary(frame))
+    if check is not None and check.expect.note:
+        text.append("\nNote: " + check.expect.note)
     return text
 
 
@@ -67,20 +67,15 @@ def round_summary(frame: Frame) -> Text:
                          (shown(before), "bold"), " to ", (shown(after), "bold"), ".")
 
 
-MIN_LINES = 5  # formula, numbers, result and a two-line sentence: most steps, so most keep the height
-
-
 class FormulaPanel(LinePanel):
-    # Never shorter than MIN_LINES of text (plus the titled rule above it).
-    DEFAULT_CSS = f"FormulaPanel {{ height: auto; min-height: {MIN_LINES + 1}; }}"
+    """The step panel. Its height is the screen's to set (app/heights.py): a long text (a scenario's
+    description, a note) scrolls inside it."""
 
-    def state_for(self, frame: Frame) -> Text:
-        return welcome(frame) if frame.current is None else step_text(frame)
+    def lines_for(self, frame: Frame | None, width: int) -> list[Text]:
+        if frame is None:
+            return []
+        text = welcome(frame) if frame.current is None else step_text(frame)
+        return text.split("\n", allow_blank=True)
 
-    def lines_of(self, text: Text | None, width: int) -> list[Text]:
-        return [] if text is None else text.split("\n", allow_blank=True)
-
-    def needs_layout(self, rows: int) -> bool:
-        # A new layout of the screen costs more than the rest of a key press, so ask for one only
-        # when the panel needs a different height (a panel at its max-height asks every time).
-        return max(rows, MIN_LINES) != self.size.height
+    def rows_to_keep_in_view(self) -> tuple[int, int]:
+        return 0, 1  # each step is read from its formula down
