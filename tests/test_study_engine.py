@@ -209,3 +209,13 @@ def test_the_quiz_does_not_ask_for_a_value_that_overflowed():
             skipped += 1
     assert stepper.diverged_at is not None and asked > 0
     assert skipped > 0  # the overflowed values were shown, not asked (nobody can type inf or nan)
+
+
+def test_the_stepper_goes_to_a_sub_step_of_a_round():
+    stepper = bp_tui.Stepper(bp_tui.load_scenario("mazur"))
+    assert stepper.goto_step(2, 5) and (stepper.epoch, stepper.k, stepper.completed) == (2, 5, 2)
+    assert stepper.current.quantity == stepper.round_records(2)[4].quantity and len(stepper.errors) >= 3
+    assert not stepper.goto_step(0, 99) and (stepper.epoch, stepper.k) == (0, 46)  # clipped to the round
+    too_fast = bp_tui.Stepper(bp_tui.load_scenario("too-fast"))
+    assert not too_fast.goto_step(10_000, 1)  # training diverges before round 10,001
+    assert too_fast.epoch < 10_000

@@ -156,7 +156,7 @@ class Study:
 
     def resumed(self, stepper: Stepper, place: progress.Place) -> Note:
         """Put the stepper where `place` says (as far as it can go) and restore the score."""
-        go_to(stepper, place.epoch, place.k)
+        stepper.goto_step(place.epoch, place.k)
         if place.score:
             self.score = Score.from_dict(place.score)
         where = f"round {stepper.epoch + 1}, step {stepper.k} of {stepper.count}"
@@ -164,15 +164,6 @@ class Study:
             where += f" (the saved place, round {place.epoch + 1} step {place.k}, cannot be reached)"
         score = f" Quiz score {self.score.right} of {self.score.asked}." if self.score.asked else ""
         return Note(f"Resumed at {where}; r starts over.{score}")
-
-
-def go_to(stepper: Stepper, epoch: int, k: int) -> None:
-    """Round epoch + 1, its first k steps revealed; short of it when training diverged on the way."""
-    reached = stepper.goto_epoch(epoch)  # the end of round `epoch`, or of the last reachable one
-    if reached == epoch and stepper.can_enter(epoch):
-        stepper.epoch = epoch
-        stepper.k = min(k, stepper.count)
-        stepper.extend_to(stepper.completed)  # the error chart needs the round's new error
 
 
 def apply_edit(stepper: Stepper, name: str, value: float) -> str:
