@@ -75,8 +75,8 @@ async def test_quiz_masks_accepts_hints_and_reveals():
         await pilot.press("space")  # out_h1 = 0.593269992 (neuron by neuron: h1's output comes next)
         await answer(pilot, "0.5")
         text = flat(app)
-        assert ("Not quite (2 tries left). Hint: out_h1 = 1/(1 + e^(-net_h1)), with the numbers: "
-                "1/(1 + e^(-0.3775))") in text
+        # The hint is not the formula the step panel shows: its numbers worked one step further.
+        assert "Not quite (2 tries left). Hint: it comes to 1/(1 + 0.685573202)" in text
         assert "0.593269992" not in text
         await answer(pilot, "abc")  # not a number: said, and not a try
         assert "'abc' is not a number" in flat(app)

@@ -21,11 +21,11 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from ...study.quiz import MAX_TRIES, MIN_SIGNIFICANT
+from ...study.quiz import MAX_TRIES
 from ..study import Study
 
-RULE = (f"Type the value, then enter: {MIN_SIGNIFICANT} significant digits are enough, {MAX_TRIES} "
-        "tries. With the box empty, k leaves quiz mode and q quits.")
+RULE = (f"Type the value, then enter: within 0.05% is right (4 digits, rounded), {MAX_TRIES} tries. "
+        "With the box empty, k leaves quiz mode and q quits.")
 IDLE = "Each space asks the next value before it is shown; k leaves quiz mode."
 COMMAND_KEYS = frozenset({"k", "q", "question_mark"})  # with the box empty, these stay commands
 MAX_LENGTH = 40
