@@ -45,6 +45,14 @@ STUDY_ACTIONS = frozenset({"quiz", "export", "gradcheck", "edit", "save_scenario
 APP_ACTIONS = frozenset({"quit"})  # the app's own actions (the others are the stepper screen's)
 
 
+KEY_ACTIONS = {key: c.action for c in COMMANDS for key in c.keys.split(",")}  # Textual key name -> action
+
+
+def shown_key(action: str) -> str:
+    """The first key of an action as the help writes it ("]", "space")."""
+    return next(c.shown.split()[0] for c in COMMANDS if c.action == action)
+
+
 def palette_title(command: Command) -> str:
     return command.description[0].upper() + command.description[1:]
 

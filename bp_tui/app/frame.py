@@ -36,14 +36,16 @@ class Frame(NamedTuple):
     masked: bool = False
     edits: int = 0  # how many edits the stepper has taken: an edit changes the values at one position
     edited: tuple[tuple[str, float], ...] = ()  # what the learner changed (name, new value), for titles
+    quiz: bool = False  # quiz mode: what the round has not shown yet stays hidden (the error before it)
 
     @classmethod
-    def of(cls, stepper: Stepper, masked: bool = False, edited: tuple[tuple[str, float], ...] = ()) -> Frame:
+    def of(cls, stepper: Stepper, masked: bool = False, edited: tuple[tuple[str, float], ...] = (),
+           quiz: bool = False) -> Frame:
         current = stepper.current
         masked = masked and current is not None
         round_done = stepper.round_done and not masked
         return cls(stepper, stepper.epoch, stepper.k, stepper.count, current, stepper.diverged_at, round_done,
-                   stepper.epoch + int(round_done), masked, len(stepper.edits), edited)
+                   stepper.epoch + int(round_done), masked, len(stepper.edits), edited, quiz)
 
     def predicted(self) -> Frame | None:
         """The frame one sub-step on, as space would show it: the next record of this round, its value
