@@ -1,5 +1,5 @@
-"""The learner's own state around the stepper: quiz mode with its score, the saved place, and the
-edits made while learning.
+"""The learner's own state around the stepper: quiz mode with its score, the saved place, the edits
+made while learning, and the learner's own page of figures checked.
 
 No Textual here: the app asks this object what to do and shows what it says.
 
@@ -51,6 +51,8 @@ class Study:
         self.remember = remember  # load and save the place (off in tests that do not ask for it)
         self.edited: dict[str, float] = {}  # what the learner changed in this scenario (the network's title says it)
         self.unsaved = False  # edits made since the network was last saved (w): quitting or opening asks first
+        self.figures = None  # the learner's page of figures, checked (bp_tui.study.check.PageCheck), or None
+        self.page_text = ""  # the page as last pasted (the box shows it again)
         self.start_over()
 
     def start_over(self) -> None:

@@ -10,8 +10,9 @@ error chart, the status line, the footer. `fit_panels` gives the network and the
 their text asks for, within the terminal's height (app/heights.py), so the screen never scrolls as a
 whole: a long text scrolls inside its own panel, and the quantities keep their rows.
 
-The study commands (quiz, export, gradient check, edit, save) open their boxes from here too; the
-boxes report back through their results, which the status line says. In quiz mode the moves that would show values without asking them go through `skip_move`: the
+The study commands (quiz, export, gradient check, edit, save, a page of the learner's own figures)
+open their boxes from here too; the boxes report back through their results, which the status line
+says. In quiz mode the moves that would show values without asking them go through `skip_move`: the
 first press says what it would skip, the second does it.
 """
 
@@ -42,7 +43,7 @@ from ..widgets.status import StatusLine
 
 # Moves and changes that would alter a question while it is asked: keys go to the answer box then, and
 # these stay out of the command palette. (The moves that skip it ask for a second press instead.)
-BLOCKED_WHILE_ASKING = frozenset({"back", "prev_phase", "edit"})
+BLOCKED_WHILE_ASKING = frozenset({"back", "prev_phase", "edit", "check_figures"})
 AUTOSAVE_SECONDS = 60
 AHEAD_DELAY = 0.02  # seconds after a frame is shown before the next one is drawn ahead
 
@@ -95,7 +96,7 @@ class StepperScreen(Screen):
         """Push the stepper's position to every panel, then size them for it."""
         study = self.study
         self.frame = Frame.of(self.stepper, masked=study.asking, edited=tuple(study.edited.items()),
-                              quiz=study.quiz)
+                              quiz=study.quiz, figures=study.figures)
         if self.quiz_bar is None and self.study.quiz:
             self.mount(self.new_quiz_bar(), after="#formula")
         if self.quiz_bar is not None:
@@ -287,7 +288,7 @@ class StepperScreen(Screen):
             self.stepper = Stepper(scenario)
             self.study.start_over()
             self.study.edited.clear()
-            self.study.unsaved = False
+            self.study.unsaved, self.study.figures = False, None
             self.show()
             self.say(f"Opened {scenario.display_title}")
             self.resume_place()
@@ -318,7 +319,8 @@ class StepperScreen(Screen):
         """Change one thing (ValueError with the reason when the stepper refuses); say what happened."""
         message = apply_edit(self.stepper, name, value)
         self.study.edited[name] = value
-        self.study.unsaved = True
+        # (A page checked before the edit was checked against other numbers: its marks go.)
+        self.study.unsaved, self.study.figures = True, None
         self.show()
         return message
 
@@ -334,6 +336,11 @@ class StepperScreen(Screen):
                     then()
 
         self.app.push_screen(SaveScenarioScreen(self.stepper), saved)
+
+    def action_check_figures(self) -> None:
+        from .figures import FiguresScreen, show_figures
+
+        self.app.push_screen(FiguresScreen(self.stepper, self.study), lambda result: show_figures(self, result))
 
     # --- the saved place -------------------------------------------------------------------------
 

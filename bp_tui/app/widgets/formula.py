@@ -7,8 +7,9 @@
 
 then, when the scenario gives a figure for it, the figure's label (bp_tui.engine.expectations:
 `✓ article 0.593269992`, `article prints 0.291027924`, a check labelled as a check, or after an
-edit "from the unedited scenario") with its note at the end; and at the end of a round, what the
-round did to the error. Formulas contain brackets, so everything is a rich
+edit "from the unedited scenario") with its note at the end; when the learner's own page of figures
+has this one, their figure and its verdict, and for a wrong one the slip that explains it; and at the
+end of a round, what the round did to the error. Formulas contain brackets, so everything is a rich
 Text, never markup.
 """
 
@@ -18,6 +19,7 @@ from rich.text import Text
 
 from ...engine.expectations import MISMATCH, UNEDITED_KIND
 from ..frame import Frame, paragraphs, shown
+from .figures import verdict_lines
 from .panel import LinePanel
 
 LABEL_STYLES = {MISMATCH: "bold reverse", UNEDITED_KIND: "italic"}  # the others: bold
@@ -47,6 +49,9 @@ def step_text(frame: Frame) -> Text:
     label = None if check is None else check.label
     if label is not None:
         text.append(f"   {label.text}", style=LABEL_STYLES.get(label.kind, "bold"))
+    for line in [] if frame.masked else verdict_lines(frame, step):
+        text.append("\n")
+        text.append_text(line)
     text.append(f"\n{step.explanation}.", style="italic")
     if frame.round_done:  # (before a note: in a short panel the note is what scrolls out of view)
         text.append("\n")

@@ -7,6 +7,7 @@ prints 0.291027924`, or what was expected when the run does not give it). After 
 describe the file as written, not this run: the quantities leave them out (the step panel says
 "from the unedited scenario"). The figure's note goes underneath when the panel is tall enough to
 keep several quantities in view around it; otherwise the step panel shows the current step's note.
+A figure from the learner's own page gets a line of its own under the quantity, with its verdict.
 
 Only revealed quantities are listed, so the current one is always the last: the panel shows the last
 rows that fit, the rows above the current one filling it as far as they exist, and scrolls no more
@@ -26,6 +27,7 @@ from textual.strip import Strip
 
 from ...engine.expectations import CHECK, MISMATCH, SOURCE, SOURCE_DIFFERS, FigureLabel
 from ..frame import BAD_MARK, CURRENT_MARK, HOT, OK_MARK, Frame, phase_title, shown
+from .figures import mark_text
 from .panel import LinePanel
 
 
@@ -71,6 +73,9 @@ def step_lines(frame: Frame, index: int, step, heading: str | None, width: int, 
     notes = [(text, "bold") for text in under]
     if mark and label.note and with_notes:
         notes.append((label.note, "italic"))
+    yours = mark_text(frame, step)
+    if yours is not None:
+        notes.append((yours, "bold"))
     for note, style in notes:
         lines += [Line(index, "note", "    " + part, style=style) for part in textwrap.wrap(note, max(10, width - 4))]
     return lines
@@ -98,7 +103,7 @@ class QuantitiesPanel(LinePanel):
 
     def build(self, frame: Frame, width: int, with_notes: bool) -> None:
         """Make the lines of the round's records up to the current one (once per round and size)."""
-        key = (frame.stepper, frame.epoch, frame.edits, width, with_notes)
+        key = (frame.stepper, frame.epoch, frame.edits, width, with_notes, frame.figures)
         if key != self._round:
             self._round, self._lines, self._starts, self._built, self._heading = key, [], [], 0, None
             self._name_width, self._drawn = NAME_WIDTH, {}
@@ -138,7 +143,8 @@ class QuantitiesPanel(LinePanel):
     def prepare(self, frame: Frame) -> None:
         """Make the next record's lines, and draw the rows that will be on screen then."""
         width, height = self.content_width, self.scrollable_content_region.height
-        if width <= 0 or self._round is None or self._round[:3] != (frame.stepper, frame.epoch, frame.edits):
+        if width <= 0 or self._round is None or self._round[:3] != (frame.stepper, frame.epoch, frame.edits) \
+                or self._round[-1] is not frame.figures:
             return
         self.build(frame, width, height >= NOTES_MIN_HEIGHT)
         visible = bisect_left(self._starts, frame.k)
