@@ -19,7 +19,6 @@ from decimal import ROUND_DOWN, Decimal
 
 from ..engine.expectations import FigureLabel
 from ..engine.records import Step, num, phase_label
-from . import expression
 
 TOLERANCE = 5e-4
 TOLERANCE_RULE = ("right within 0.05% of the value: 4 significant digits, rounded, are always enough "
@@ -46,6 +45,8 @@ def is_correct(typed: str, value: float) -> bool:
 def hints(step: Step) -> list[str]:
     """What each miss adds, in order: the formula's numbers worked a step further each time, then
     how the value begins (never the value itself)."""
+    from . import expression  # (its parser is needed on a first miss only: the app's start-up)
+
     try:
         found = expression.partial_results(step.substituted)
     except (expression.FormulaError, ArithmeticError, ValueError):

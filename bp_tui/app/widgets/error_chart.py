@@ -17,11 +17,11 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-from ...views.chart import COMPACT_MIN, compact_lines
 from ..frame import Frame, shown
 from .panel import LinePanel
 
 HIDDEN = "?"  # an error the quiz has not shown yet
+NO_CURVE = "the curve starts after round 1"
 MAX_POINTS = 512  # a long run is charted from this many evenly spaced epochs (the chart is narrower)
 
 
@@ -86,9 +86,13 @@ class ErrorChart(LinePanel):
 
     def lines_for(self, frame: Frame | None, width: int) -> list:
         labels, errors = self._shown
+        lines = [line.copy() for line in labels]
+        if len(errors) < 2:  # (the first frame: the chart's module waits until there is a curve)
+            return lines + [Text(NO_CURVE, style="dim", no_wrap=True, overflow="ellipsis")]
+        from ...views.chart import COMPACT_MIN, compact_lines
+
         rows = self.scrollable_content_region.height - len(labels)
-        chart = compact_lines(errors, width, rows) if rows >= COMPACT_MIN[1] else []
-        return [line.copy() for line in labels] + chart
+        return lines + (compact_lines(errors, width, rows) if rows >= COMPACT_MIN[1] else [])
 
     def prepare(self, frame: Frame) -> None:
         pass  # (the chart changes at a round's end only)

@@ -19,7 +19,6 @@ from rich.text import Text
 
 from ...engine.expectations import MISMATCH, UNEDITED_KIND
 from ..frame import Frame, paragraphs, shown
-from .figures import verdict_lines
 from .panel import LinePanel
 
 LABEL_STYLES = {MISMATCH: "bold reverse", UNEDITED_KIND: "italic"}  # the others: bold
@@ -49,9 +48,12 @@ def step_text(frame: Frame) -> Text:
     label = None if check is None else check.label
     if label is not None:
         text.append(f"   {label.text}", style=LABEL_STYLES.get(label.kind, "bold"))
-    for line in [] if frame.masked else verdict_lines(frame, step):
-        text.append("\n")
-        text.append_text(line)
+    if frame.figures is not None and not frame.masked:  # (the learner's page, checked: its verdict here)
+        from .figures import verdict_lines
+
+        for line in verdict_lines(frame, step):
+            text.append("\n")
+            text.append_text(line)
     text.append(f"\n{step.explanation}.", style="italic")
     if frame.round_done:  # (before a note: in a short panel the note is what scrolls out of view)
         text.append("\n")

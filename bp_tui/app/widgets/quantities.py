@@ -27,7 +27,6 @@ from textual.strip import Strip
 
 from ...engine.expectations import CHECK, MISMATCH, SOURCE, SOURCE_DIFFERS, FigureLabel
 from ..frame import BAD_MARK, CURRENT_MARK, HOT, OK_MARK, Frame, phase_title, shown
-from .figures import mark_text
 from .panel import LinePanel
 
 
@@ -73,9 +72,11 @@ def step_lines(frame: Frame, index: int, step, heading: str | None, width: int, 
     notes = [(text, "bold") for text in under]
     if mark and label.note and with_notes:
         notes.append((label.note, "italic"))
-    yours = mark_text(frame, step)
-    if yours is not None:
-        notes.append((yours, "bold"))
+    if frame.figures is not None:  # (the learner's page: its module is loaded with the first one)
+        from .figures import mark_text
+
+        yours = mark_text(frame, step)
+        notes += [] if yours is None else [(yours, "bold")]
     for note, style in notes:
         lines += [Line(index, "note", "    " + part, style=style) for part in textwrap.wrap(note, max(10, width - 4))]
     return lines
