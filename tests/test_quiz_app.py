@@ -11,7 +11,9 @@ from rich.console import Console
 from bp_tui import Stepper, load_scenario
 from bp_tui.app.app import BackpropApp
 from bp_tui.app.frame import shown
+from bp_tui.app.screens.export import ExportScreen
 from bp_tui.app.screens.fast_forward import FastForwardPrompt
+from bp_tui.app.screens.gradcheck import GradcheckScreen
 from bp_tui.app.commands import help_keys
 from bp_tui.app.screens.help import help_text
 from bp_tui.app.widgets.quiz import AnswerBox
@@ -60,6 +62,21 @@ async def test_keys_that_would_skip_values_say_so_and_skip_on_a_second_press():
         assert not isinstance(app.screen, FastForwardPrompt) and "f would show whole rounds" in flat(app)
         await pilot.press("f")
         assert isinstance(app.screen, FastForwardPrompt)
+
+
+async def test_boxes_that_show_the_rounds_values_ask_for_a_second_press_in_quiz_mode():
+    app = BackpropApp(load_scenario("mazur"), quiz=True)
+    async with app.run_test(size=SMALL) as pilot:
+        await answer(pilot, "0.3775")
+        await pilot.press("g")  # the gradient check's table holds dE_total/dw5 .. before they are asked
+        assert not isinstance(app.screen, GradcheckScreen)
+        assert "g would show this round's gradients before the quiz asks it: press g again" in flat(app)
+        await pilot.press("g")
+        assert isinstance(app.screen, GradcheckScreen)
+        await pilot.press("escape", "x")
+        assert not isinstance(app.screen, ExportScreen) and "x would show the whole round, in a document" in flat(app)
+        await pilot.press("x")
+        assert isinstance(app.screen, ExportScreen)
 
 
 async def test_while_a_value_is_asked_nothing_on_screen_gives_it_away():

@@ -28,6 +28,8 @@ from .frame import phase_title
 
 QUICK_RESUME_EPOCHS = 2000  # further than this, the app fast-forwards on screen (the learner can stop it)
 SKIPS = frozenset({"next", "next_phase", "finish", "fast_forward"})  # moves that can show values unasked
+# Boxes that show the round's values without moving: the gradient check's table, an export's document.
+SHOWS = {"gradcheck": "this round's gradients", "export": "the whole round, in a document"}
 
 
 LEARNING_RATE, MOMENTUM = "learning rate", "momentum"  # (the names of the settings the learner may edit)
@@ -146,12 +148,14 @@ class Study:
     def skip_warning(self, action: str, key: str, stepper: Stepper) -> str | None:
         """In quiz mode, the first press of a key that would show values without asking them: what it
         would skip, in one line (the second press in a row does it). None: go ahead."""
-        if not self.quiz or action not in SKIPS or action == "next" and not self.asking:
+        if not self.quiz or action not in SKIPS | SHOWS.keys() or action == "next" and not self.asking:
             return None  # (space between questions asks the next one)
         if self.armed == action:
             self.armed = None
             return None
         self.armed = action
+        if action in SHOWS:
+            return f"{key} would show {SHOWS[action]} before the quiz asks it: press {key} again to see it."
         what = skipped_by(action, stepper, self.question)
         return (f"{key} would show {what} without asking: press {key} again to skip it (what is skipped "
                 "counts as skipped, not as right).")

@@ -301,11 +301,15 @@ class StepperScreen(Screen):
     def action_export(self) -> None:
         from .export import ExportScreen
 
+        if self.warned("export"):  # (in quiz mode: the document holds values not asked yet)
+            return
         self.app.push_screen(ExportScreen(self.stepper), self.say)
 
     def action_gradcheck(self) -> None:
         from .gradcheck import GradcheckScreen
 
+        if self.warned("gradcheck"):  # (in quiz mode: the table holds gradients not asked yet)
+            return
         stepper = self.stepper
         where = f"after {stepper.completed} round(s)" if stepper.completed else "at the starting weights"
         self.app.push_screen(GradcheckScreen(stepper.net, stepper.params, where))

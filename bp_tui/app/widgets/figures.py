@@ -31,11 +31,11 @@ def mark_text(frame: Frame, step, short: bool = True) -> str | None:
     from ...study.check import WRONG  # (loaded with the first page checked: start-up)
     from ...study.check_text import MARKS, SHORT_WORDS, verdict_words
 
-    figure = verdict.figure
+    figure, mark = verdict.figure, MARKS[verdict.status]
     if short:
         first = verdict.status == WRONG and verdict is frame.figures.first_wrong
-        return f"{MARKS[verdict.status]} yours {figure.text} · " + ("first wrong" if first else SHORT_WORDS[verdict.status])
-    return f"{MARKS[verdict.status]} yours {figure.text} (line {figure.line}): {verdict_words(verdict, frame.figures)}"
+        return f"{mark} yours {figure.text} · " + ("first wrong" if first else SHORT_WORDS[verdict.status])
+    return f"{mark} yours {figure.text} (line {figure.line}): {verdict_words(verdict, frame.figures)}"
 
 
 def verdict_lines(frame: Frame, step) -> list[Text]:
