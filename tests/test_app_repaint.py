@@ -17,7 +17,7 @@ from rich.console import Console
 from bp_tui import Stepper, load_scenario
 from bp_tui.app.app import BackpropApp
 from bp_tui.app.screens.stepper import StepperScreen
-from bp_tui.app.study import Study, go_to
+from bp_tui.app.study import Study
 from bp_tui.app.widgets.status import StatusLine
 
 
@@ -59,7 +59,7 @@ async def check_keys(name: str, size: tuple[int, int], keys: list[str]) -> int:
         for number, (key, epoch, k, rows) in enumerate(seen, start=1):
             if (epoch, k) not in fresh:
                 stepper = Stepper(load_scenario(name))
-                go_to(stepper, epoch, k)
+                stepper.goto_step(epoch, k)
                 await app.push_screen(StepperScreen(stepper, Study()))
                 fresh[epoch, k] = await settled_screen(pilot)
                 await app.pop_screen()

@@ -88,6 +88,15 @@ class BackpropApp(App):
         return self.study.save(self.stepper)
 
     async def action_quit(self) -> None:
+        if self.study.unsaved:  # edits not saved: ask first (the box's own keys, or ctrl+c again, go on)
+            from .screens.unsaved import UnsavedEditsScreen, ask_before
+
+            if not isinstance(self.screen, UnsavedEditsScreen):
+                ask_before(self.main, "quit", "q", self.quit_now)
+                return
+        self.quit_now()
+
+    def quit_now(self) -> None:
         self.exit(message=self.save_place())  # a warning, if any, is printed once the screen is gone
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

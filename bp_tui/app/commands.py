@@ -33,16 +33,26 @@ COMMANDS = [
     Command("e", "e", "edit", "edit", "change the learning rate, the momentum, a weight or a bias", False),
     Command("w", "w", "save_scenario", "save", "save the network as it stands (with edits) as a scenario file",
             False),
+    Command("y", "y", "check_figures", "your figures",
+            "check your own figures: paste a page (or open a file), see each marked, go to the first wrong", False),
     Command("question_mark", "?", "help", "help", "help: every key, and how to read the names"),
     Command("q", "q", "quit", "quit", "quit"),
 ]
 
 
 # The study commands: the help lists them in a section of their own, after the scenario's description.
-STUDY_ACTIONS = frozenset({"quiz", "export", "gradcheck", "edit", "save_scenario"})
+STUDY_ACTIONS = frozenset({"quiz", "export", "gradcheck", "edit", "save_scenario", "check_figures"})
 
 
 APP_ACTIONS = frozenset({"quit"})  # the app's own actions (the others are the stepper screen's)
+
+
+KEY_ACTIONS = {key: c.action for c in COMMANDS for key in c.keys.split(",")}  # Textual key name -> action
+
+
+def shown_key(action: str) -> str:
+    """The first key of an action as the help writes it ("]", "space")."""
+    return next(c.shown.split()[0] for c in COMMANDS if c.action == action)
 
 
 def palette_title(command: Command) -> str:
