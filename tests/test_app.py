@@ -298,10 +298,11 @@ async def test_every_built_in_scenario_can_be_walked():
 async def test_a_fast_forward_that_ends_under_the_too_small_message_still_lands():
     app = BackpropApp(load_scenario("mazur"))
     async with app.run_test(size=SMALL) as pilot:
-        target = 700_000  # long enough to be still running when the message covers it
+        # Long enough to be usually still running when the message covers it; a fast machine may
+        # finish first, and what the learner sees afterwards must be the same either way.
+        target = 2_000_000
         app.push_screen(FastForwardRun(app.stepper, target), app.main.fast_forward_done)
         await pilot.resize_terminal(40, 10)
-        assert app.stepper.computed < target
         while app.stepper.computed < target:
             await pilot.pause(0.05)
         await pilot.pause(0.2)
