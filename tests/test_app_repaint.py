@@ -1,134 +1,85 @@
-"""What reaches the terminal after each key adds up to the whole screen.
+"""After every key, the screen is exactly what a freshly started app shows at the same place.
 
-The panels repaint only the rows a key changes, keep rows they framed, draw the next sub-step ahead,
-and the main screen's compositor renders only changed rows (bp_tui/app/compositor.py). A mistake in
-any of those leaves a stale or wrong row on the learner's terminal while every snapshot (always a
-full render) still looks right. So these tests paint every update the app sends, full or partial,
-onto a grid of cells, as a terminal would, and after each key compare the grid with a full render.
+The panels keep the rows they drew and refresh only the rows a key changes; a row they forget to
+refresh stays stale on screen, in the full render too (Textual reuses a widget's rows that were not
+marked as changed). So after each key the screen, styles included (the reverse-video highlight), is
+compared with that of a new stepper screen (new panels, nothing kept) put straight at the same round
+and sub-step.
 """
 
 from __future__ import annotations
 
-import asyncio
 import io
 
 import pytest
 from rich.console import Console
-from rich.cells import cell_len
-from rich.segment import ControlType
 
-from bp_tui import load_scenario
+from bp_tui import Stepper, load_scenario
 from bp_tui.app.app import BackpropApp
-from bp_tui.app.compositor import RowCompositor
-from bp_tui.app.widgets.lines import AHEAD_DELAY
+from bp_tui.app.screens.stepper import StepperScreen
+from bp_tui.app.study import Study
+from bp_tui.app.widgets.status import StatusLine
 
 
-class Terminal:
-    """Cells (character, style) painted from the app's compositor updates."""
-
-    def __init__(self):
-        self.cells: dict[tuple[int, int], tuple] = {}
-        self.console = Console(file=io.StringIO(), width=300)  # (the updates only need its options)
-
-    def paint(self, update, console) -> None:
-        x = y = 0
-        for segment in update.__rich_console__(console, console.options):
-            if segment.control:
-                for code in segment.control:
-                    if code[0] == ControlType.CURSOR_MOVE_TO:
-                        x, y = code[1], code[2]
-                continue
-            for char in segment.text:
-                if char == "\n":
-                    x, y = 0, y + 1
-                    continue
-                self.cells[x, y] = (char, segment.style)
-                x += cell_len(char)
-
-    def rows(self, width: int, height: int) -> list[list[tuple]]:
-        return [[self.cells.get((x, y)) for x in range(width)] for y in range(height)]
+def styled_screen(app: BackpropApp) -> list[str]:
+    """The screen's rows with their styles (as ANSI codes), without the status line (news of keys) and
+    the footer (Textual's, the same on every key)."""
+    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(), record=True,
+                      color_system="truecolor", legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    rows = console.export_text(styles=True).splitlines()
+    status = app.query_one(StatusLine).region.y
+    return rows[:status]
 
 
-def full_rows(app: BackpropApp) -> list[list[tuple]]:
-    """The screen as a full render draws it, cell by cell."""
-    rows = []
-    for strip in app.screen._compositor.render_strips():
-        row = []
-        for segment in strip:
-            for char in segment.text:
-                row.append((char, segment.style))
-        rows.append(row)
-    return rows
-
-
-@pytest.fixture
-def terminal(monkeypatch):
-    """A Terminal fed every update the main screen sends (Textual's headless driver sends none)."""
-    term = Terminal()
-    render_update = RowCompositor.render_update
-
-    def recording(self, *args, **kwargs):
-        update = render_update(self, *args, **kwargs)
-        if update is not None:
-            term.paint(update, term.console)
-        return update
-
-    monkeypatch.setattr(RowCompositor, "render_update", recording)
-    return term
-
-
-async def check_keys(app: BackpropApp, terminal: Terminal, size, keys: list[str], settle: float) -> int:
-    """Press the keys one by one; after each, the painted screen must equal a full render."""
-    failures = []  # exceptions in event-loop callbacks (drawing ahead is one) are only logged: collect them
-    async with app.run_test(size=size) as pilot:
-        asyncio.get_running_loop().set_exception_handler(lambda loop, context: failures.append(context))
+async def settled_screen(pilot) -> list[str]:
+    """The screen once a pause changes it no more (showing or hiding a scrollbar takes a second layout)."""
+    await pilot.pause()
+    rows = styled_screen(pilot.app)
+    for _ in range(20):
         await pilot.pause()
-        checked = 0
+        rows, before = styled_screen(pilot.app), rows
+        if rows == before:
+            return rows
+    raise AssertionError("the screen kept changing after a key")
+
+
+async def check_keys(name: str, size: tuple[int, int], keys: list[str]) -> int:
+    """Press the keys one by one; after each, the screen must be what a new stepper screen (new panels,
+    nothing kept) shows at the same place."""
+    seen = []
+    app = BackpropApp(load_scenario(name))
+    async with app.run_test(size=size) as pilot:
         for key in keys:
             await pilot.press(key)
-            await pilot.pause(settle)  # settle > 0 lets the panels draw the next sub-step ahead
-            width, height = app.size
-            painted, full = terminal.rows(width, height), full_rows(app)
-            for y, (seen, expected) in enumerate(zip(painted, full)):
-                assert seen == expected, (
-                    f"after {key!r} (key {checked + 1}), row {y} on the terminal is "
-                    f"{''.join(c[0] if c else '.' for c in seen)!r}, "
-                    f"a full render gives {''.join(c[0] for c in expected)!r}")
-            checked += 1
-            assert not failures, failures
-        return checked
+            seen.append((key, app.stepper.epoch, app.stepper.k, await settled_screen(pilot)))
+    fresh: dict[tuple[int, int], list[str]] = {}
+    app = BackpropApp(load_scenario(name))
+    async with app.run_test(size=size) as pilot:
+        for number, (key, epoch, k, rows) in enumerate(seen, start=1):
+            if (epoch, k) not in fresh:
+                stepper = Stepper(load_scenario(name))
+                stepper.goto_step(epoch, k)
+                await app.push_screen(StepperScreen(stepper, Study()))
+                fresh[epoch, k] = await settled_screen(pilot)
+                await app.pop_screen()
+            for y, (row, expected) in enumerate(zip(rows, fresh[epoch, k])):
+                assert row == expected, (f"after {key!r} (key {number}, at round {epoch + 1} step {k}), row {y} "
+                                         f"is\n{row!r}\na new screen there shows\n{expected!r}")
+    return len(seen)
 
 
-# Through round 1 and into round 2, back across the boundary, by phases both ways, a finished round.
-STEPS = ["space"] * 50 + ["left"] * 6 + ["right_square_bracket"] * 2 + ["left_square_bracket"] + \
-    ["space"] * 5 + ["enter", "enter"] + ["space"] * 3 + ["r"] + ["space"] * 4
+# Phases forward and back, a round's end, into the next round and back across the boundary, a reset.
+MOVES = ["right_square_bracket"] * 3 + ["left_square_bracket"] + ["space"] * 3 + ["enter", "space", "left", "left",
+                                                                                   "enter", "enter", "r", "space"]
 
 
-@pytest.mark.parametrize("name, size", [
-    ("mazur", (80, 24)), ("mazur", (160, 48)), ("mazur", (60, 20)),  # the smallest size with panels
-    ("deep", (80, 24)),  # its diagram scrolls, in tables
-    ("xor-batch", (120, 40)),  # several samples
+@pytest.mark.parametrize("name, size, keys", [
+    ("mazur", (80, 24), ["space"] * 47 + MOVES),  # every sub-step of round 1, one at a time
+    ("mazur", (160, 48), ["space"] * 20 + MOVES),
+    ("mazur", (60, 20), ["space"] * 12 + MOVES),  # the smallest size with panels
+    ("deep", (80, 24), ["space"] * 30 + MOVES),  # its network is drawn as tables, and scrolls
+    ("xor-batch", (120, 40), ["space"] * 12 + MOVES),  # several samples
 ])
-async def test_every_update_adds_up_to_the_screen(terminal, name, size):
-    app = BackpropApp(load_scenario(name))
-    assert await check_keys(app, terminal, size, STEPS, settle=0) == len(STEPS)
-
-
-@pytest.mark.parametrize("name", ["mazur", "deep"])
-async def test_drawing_ahead_leaves_no_stale_row(terminal, name):
-    app = BackpropApp(load_scenario(name))
-    keys = ["space"] * 48 + ["left"] * 3 + ["space"] * 4 + ["enter", "space", "space"]  # across a round's end
-    assert await check_keys(app, terminal, (80, 24), keys, settle=0.05) == len(keys)
-
-
-async def test_a_drawing_ahead_still_due_when_the_app_closes_does_nothing():
-    # Quitting right after a key leaves each panel's draw-ahead pending on the event loop; when it
-    # comes due the panels have no screen any more (the soak found it raising NoScreen).
-    errors = []
-    asyncio.get_running_loop().set_exception_handler(lambda _loop, context: errors.append(context))
-    app = BackpropApp(load_scenario("mazur"))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        app.action_next()  # as a key would, without waiting for the app to settle after it
-    await asyncio.sleep(AHEAD_DELAY + 0.1)
-    assert errors == []
+async def test_every_key_leaves_the_screen_a_new_app_shows(name, size, keys):
+    assert await check_keys(name, size, keys) == len(keys)

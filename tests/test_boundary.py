@@ -105,7 +105,27 @@ def test_hidden_lines_run_where_the_net_input_is_zero():
         drawn += len(cells)
     assert drawn >= plane.columns  # both lines cross the picture
     text = plain(view.lines(params))
-    assert "h1" in text and "h2" in text and "╱─ h1 h2: net input 0" in text
+    assert "h1" in text and "h2" in text and text.endswith("╱─╲ net input 0 on the lines named h1 h2")
+
+
+def test_a_hidden_line_outside_the_plane_is_said_to_be_missing_and_on_which_side():
+    """relu's h3 dies in round 1: its net input stays below 0 over the whole plane, so no line."""
+    scenario, _result, params = trained("relu", 1000)
+    text = plain(BoundaryView(scenario, 80, 22, hidden_lines=True).lines(params))
+    assert "net input 0 on the lines named h1 h2; h3: net input below 0 all over" in text
+    assert "h1" in text.split("net input 0")[0] and "h3" not in text.split("net input 0")[0]
+
+
+def test_when_no_hidden_line_crosses_the_plane_the_legend_says_so_for_each_side():
+    scenario, _result, params = trained("tanh", 1000)
+    text = plain(BoundaryView(scenario, 80, 22, hidden_lines=True).lines(params))
+    assert text.splitlines()[-1] == "h1 h2: net input above 0 all over"
+
+
+def test_the_winning_class_legend_says_which_letter_is_which_class():
+    scenario, _result, params = trained("softmax-cross-entropy", 100)
+    text = plain(BoundaryView(scenario, 80, 22).lines(params))
+    assert "A B C samples whose target is o1 o2 o3" in text
 
 
 def test_twin_neurons_share_one_line_and_say_so():

@@ -110,3 +110,33 @@ def test_the_readme_example_is_what_the_command_prints(tmp_path):
     (tmp_path / "mine.txt").write_text(page, encoding="utf-8")
     out = bp("check", "mazur", str(tmp_path / "mine.txt"))
     assert out.returncode == 1 and out.stdout.rstrip() == printed
+
+
+def test_on_an_80_column_terminal_the_sentences_fold_with_every_word_kept():
+    from bp_tui.cli.check import folded, report
+    from bp_tui.engine.scenario import load_scenario
+    from bp_tui.engine.stepper import Stepper
+    from bp_tui.study.check import check_page
+    from bp_tui.study.page import parse_page
+    from bp_tui.views.styled import plain
+
+    scenario = load_scenario("mazur")
+    lines = report(check_page(Stepper(scenario), parse_page(ARTICLE_PAGE)), scenario)
+    wide, narrow = plain(lines), plain(folded(lines, 80))
+    assert max(len(line) for line in wide.splitlines()) > 80
+    assert max(len(line) for line in narrow.splitlines()) <= 80
+    assert narrow.split() == wide.split()
+    assert "\n      formula gives 0.049709416\n" in narrow  # a sentence goes on indented
+    assert "  wrong, but follows from\n" + " " * 54 + "your dE_o1/dout_h1," in narrow  # a verdict under itself
+
+
+@pytest.mark.parametrize("quantity", ["E_total+", "dE_o2/dout_h1"])
+def test_a_figure_copied_from_the_article_where_it_differs_gets_the_article_s_note(quantity):
+    from bp_tui.engine.scenario import load_scenario
+
+    expect = next(e for e in load_scenario("mazur").expects
+                  if e.quantity == quantity and e.epoch == 1 and not e.printed_agrees)
+    out = bp("check", "mazur", "-", stdin=f"{quantity} = {expect.printed}\n")
+    assert out.returncode == 1
+    said = " ".join(out.stdout.split())
+    assert f"The article prints {expect.printed}: {' '.join(expect.note.split())}" in said

@@ -3,6 +3,7 @@
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
+from bp_tui.engine.notation import num
 from bp_tui.engine.scenario import load_scenario
 from bp_tui.engine.stepper import Stepper
 from bp_tui.study.check import RIGHT, WRONG, check_page
@@ -38,10 +39,34 @@ def test_names_as_people_write_them(written, quantity, value):
     "out_h1 = 0.5932", "out_h1 = 0.59", "out_h1: 0.593269992", "out_h1 ≈ 0.593269992", "out_h1 0.593269992",
     "out_h1 = 1/(1 + e^(-net_h1)) = 1/(1 + e^(-0.3775)) = 0.593269992", "out_h1 = 1/(1 + e^(-0.3775))",
     "  out_h1   =   0.593269992   # my comment", "out_h1 = +0.593269992",
+    "out_h1 = 0.593269992;", "out_h1 = 0.593269992 ✓", "out_h1 = 0.593269992 (from the article)",
+    "out_h1 = 0.5933 (rounded) ✓",
 ])
 def test_numbers_as_people_write_them(line):
     result = check(line + "\n")
     assert [(v.quantity, v.status) for v in result.verdicts] == [("out_h1", RIGHT)]
+
+
+def round_one(scenario="mazur"):
+    stepper = Stepper(load_scenario(scenario))
+    return {step.quantity: step.value for step in stepper.window(0, stepper.count)}
+
+
+def test_a_calculation_from_the_givens_is_exact_not_rounded_to_its_result_s_digits():
+    """0.2*0.05 + 0.3*0.1 + 0.35 is 0.39 exactly: w2 where net_h2 has w3, not 0.3925 rounded."""
+    result = check("net_h2 = 0.2*0.05 + 0.3*0.1 + 0.35*1\n")
+    (verdict,) = result.verdicts
+    assert verdict.status == WRONG and verdict.diagnosis.slip.name == "other-weight"
+
+
+def test_a_calculation_from_rounded_figures_is_good_to_their_digits():
+    """Kevin's question: the hidden layer worked with the new w5, both figures as the article rounds them."""
+    values = round_one()
+    result = check(f"dE_o1/dout_h1 = {num(values['delta_o1'])} * {num(values['w5+'])}\n")
+    (verdict,) = result.verdicts
+    assert verdict.status == WRONG and verdict.diagnosis.slip.name == "updated-weights"
+    right = check(f"dE_o1/dout_h1 = {num(values['delta_o1'])} * 0.4\n")
+    assert right.all_right
 
 
 @pytest.mark.parametrize("line", ["out_h1 = 0.5", "out_h1 = 0.5931", "out_h1 = −0.593269992"])
@@ -64,6 +89,20 @@ def test_unknown_names_are_listed_with_a_suggestion_and_do_not_stop_the_check():
     assert reasons[0][0] == 2 and "no such quantity in round 1" in reasons[0][1] and "did you mean" in reasons[0][1]
     assert reasons[1] == (4, "net_h1 again: line 1 is checked")
     assert reasons[2] == (5, "no such quantity in round 1")
+
+
+def test_the_givens_on_a_page_are_named_as_givens_with_the_scenario_s_value():
+    scenario = load_scenario("mazur")
+    w5, b1, target = scenario.weights[1][0][0], scenario.biases[0], scenario.targets[0][0]
+    result = check(f"w1 = {scenario.weights[0][0][0]}\nw5 = {num(w5 - 0.04)}\nb1 = {num(b1 + 0.3)}\n"
+                   f"target_o1 = {target}\neta = {scenario.learning_rate}\nnet_h1 = 0.3775\n")
+    assert [v.quantity for v in result.verdicts] == ["net_h1"]
+    reasons = [u.reason for u in result.unchecked]
+    assert reasons == [f"given by the scenario ({num(scenario.weights[0][0][0])}), not worked out",
+                       f"the scenario gives w5 = {num(w5)}, not {num(w5 - 0.04)}; the new value is w5+",
+                       f"the scenario gives b1 = {num(b1)}, not {num(b1 + 0.3)}",  # never trained here
+                       f"given by the scenario ({num(target)}), not worked out",
+                       f"given by the scenario ({num(scenario.learning_rate)}), not worked out"]
 
 
 def test_another_round_from_the_page_or_the_caller():

@@ -219,6 +219,11 @@ def test_a_wrong_quiz_answer_gets_the_slip_in_one_sentence():
     assert explain_answer(stepper, steps["net_h1"], "0,123456") is None  # no slip gives it
     updated = Round("mazur", hidden_deltas_use="updated")["dE_o1/dout_h1"]
     assert "updated w5+" in explain_answer(stepper, steps["dE_o1/dout_h1"], f"{updated:.9f}")
+    # a calculation typed as the answer is as exact as its numbers: 0.39 is w2 in place of w3
+    right, scenario = Round("mazur"), stepper.scenario
+    typed = " + ".join(f"{w}*{i}" for w, i in zip((right.params["w2"], right.params["w4"]), scenario.inputs[0]))
+    typed += f" + {scenario.biases[0]}"
+    assert explain_answer(stepper, steps["net_h2"], typed) == "that is what w2 gives; net_h2 uses w3"
 
 
 def test_a_slip_worked_from_the_right_values_after_a_miscopied_figure():
@@ -229,3 +234,26 @@ def test_a_slip_worked_from_the_right_values_after_a_miscopied_figure():
     slips = {v.quantity: v.diagnosis for v in result.slips}
     assert slips["out_h1"].slip.name == "net-for-out"
     assert slips["dE_total/dw5"].slip.name == "extra-factor" and slips["dE_total/dw5"].from_right_values
+
+
+def test_a_slip_worked_with_every_digit_under_an_earlier_figure_written_rounded():
+    """out_o2 written to 4 digits, but delta_o2 worked from all of them with o1's target (a reader's
+    slip in the comments): the rounded figure on the page must not hide the slip."""
+    r = Round("mazur")
+    slipped = Round("mazur", targets=((0.01, 0.01),))["delta_o2"]
+    page = f"out_o2 = {r['out_o2']:.4f}\ndelta_o2 = {slipped:.9f}\n"
+    result = check_page(Stepper(load_scenario("mazur")), parse_page(page))
+    (slip,) = result.slips
+    assert slip.diagnosis.slip.name == "misread" and slip.diagnosis.from_right_values
+    assert "target_o1 = 0.01 in place of target_o2" in slip.diagnosis.detail
+
+
+def test_the_article_s_rounded_figure_after_a_wrong_earlier_one_is_named_as_rounding():
+    """delta_o2 copied from delta_o1's line, then the article's own -0.019049119 (from delta_o2
+    rounded to 9 decimals)."""
+    r = Round("mazur")
+    article = round(round(r["delta_o2"], 9) * r.params["w7"], 9)
+    page = f"delta_o2 = {r['delta_o1']:.9f}\ndE_o2/dout_h1 = {article:.9f}\n"
+    result = check_page(Stepper(load_scenario("mazur")), parse_page(page))
+    verdict = next(v for v in result.verdicts if v.quantity == "dE_o2/dout_h1")
+    assert verdict.diagnosis.slip.name == "rounded-intermediates" and verdict.diagnosis.from_right_values

@@ -132,3 +132,8 @@ def test_the_readme_examples_are_what_the_commands_print():
     compared = bp("compare", "momentum", "momentum-off", "--width", "64", "--height", "10")
     assert "\n".join(boundary.stdout.splitlines()[2:16]) in readme
     assert "\n".join(compared.stdout.splitlines()[3:21]) in readme
+
+
+def test_help_says_the_percentages_once():
+    text = " ".join(bp("compare", "--help").stdout.split())
+    assert "below 10%, 1% and 0.1% of its starting error" in text and "%%" not in text

@@ -108,10 +108,41 @@ def test_every_weight_and_bias_appears_once_with_its_value_at_the_start_and_afte
 
 def test_the_article_figures_are_on_the_picture():
     stepper = Stepper(load_scenario("mazur"))
-    stepper.finish_round()
+    while stepper.current is None or stepper.current.quantity != "w4+":  # the backward pass's end
+        stepper.next()
     text = plain(picture(stepper, 80, 9))
     for figure in ("w5+ 0.3589", "w1+ 0.1498", "net 0.3775", "out 0.5933", "out 0.7514", "out 0.7729"):
         assert figure in text
+
+
+@pytest.mark.parametrize("quantity, shown, gone", [
+    ("out_o1+", ["out 0.7421"], ["out 0.7514", "out 0.5933"]),
+    ("E_total+", ["out 0.7421", "out 0.7753", "0.291"], ["0.2984", "net 1.1059"]),
+])
+def test_the_new_error_shows_the_new_outputs_not_those_of_the_old_weights(quantity, shown, gone):
+    stepper = Stepper(load_scenario("mazur"))
+    while stepper.current is None or stepper.current.quantity != quantity:
+        stepper.next()
+    text = plain(picture(stepper, 80, 9))
+    assert all(figure in text for figure in shown) and not any(figure in text for figure in gone)
+
+
+def test_a_step_reading_a_weight_whose_new_value_is_pending_shows_the_old_value_it_uses():
+    """The article's hidden layer uses w5 = 0.4, though w5+ = 0.3589 is already worked out."""
+    stepper = Stepper(load_scenario("mazur"))
+    while stepper.next() and stepper.epoch == 0:
+        step = stepper.current
+        lines = picture(stepper, 80, 9, pending=stepper.pending())
+        for param in stepper.pending():
+            if param in step.params and step.quantity != f"{param}+":
+                before = params_by_name(stepper.layout, stepper.params_before_round())[param]
+                assert label_at(lines, param)[0] == fmt(before), (step.quantity, param)
+                assert f"{param}+" not in plain(lines), step.quantity
+    at = Stepper(load_scenario("mazur"))
+    while at.current is None or at.current.quantity != "dE_o1/dout_h1":
+        at.next()
+    text = plain(picture(at, 80, 9, pending=at.pending()))
+    assert "◀ w5 0.4 ━" in text and "w6+ 0.4087…" in text
 
 
 def test_a_pending_weight_shows_its_new_value_marked_as_not_applied():

@@ -91,3 +91,39 @@ def test_show_picture_of_a_network_too_tall_to_draw_says_so(tmp_path):
     out = bp("show", str(path), "--picture", "--width", "400")
     assert out.returncode == 2 and out.stdout == ""
     assert "too large to draw" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("name", ["mazur", "relu", "xor-online", "softmax-cross-entropy", "symmetry"])
+def test_the_legend_fits_80_columns_and_its_examples_are_in_the_picture(name):
+    out = bp("show", name, "--picture", "--width", "80")
+    assert out.returncode == 0, out.stderr
+    picture, _blank, legend = out.stdout.partition("\n\n")
+    rows = legend.strip("\n").splitlines()
+    assert rows and max(len(row) for row in rows) <= 80
+    weight = rows[0].split("  ")[0]  # the example weight, as the picture writes it (w5 0.4)
+    assert weight in picture
+    bias = [row.split("  ")[0] for row in rows if "a bias" in row]
+    assert all(mark in picture for mark in bias)  # b1 0.35 (shared) or 1 b_h1 (one per neuron)
+
+
+@pytest.mark.parametrize("written", ["dE_total/dw5", "∂E/∂w5", "dE/dw5"])
+def test_show_picture_step_takes_a_page_s_spellings_and_prints_the_numbers(written):
+    out = bp("show", "mazur", "--picture", "--step", written)
+    assert out.returncode == 0, out.stderr
+    assert "\ndE_total/dw5 = delta_o1 * out_h1 = 0.138498562*0.593269992 = 0.082167041\n" in out.stdout
+
+
+def test_a_picture_wider_than_the_terminal_says_how_to_get_it():
+    import os
+
+    out = subprocess.run([sys.executable, "-m", "bp_tui", "show", "deep", "--picture"], capture_output=True,
+                         text=True, timeout=60, env={**os.environ, "COLUMNS": "80"})
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr == ("bp-tui: deep: the picture needs at least 110 columns and the terminal has 80; "
+                          "try --width 110 | less -S\n")
+
+
+def test_a_width_that_is_no_size_is_refused_not_taken_for_the_terminal_s():
+    out = bp("show", "mazur", "--picture", "--width", "0")
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr == "bp-tui show: argument --width: must be between 20 and 2000, got 0 (see --help)\n"

@@ -7,16 +7,17 @@ import json
 from pathlib import Path
 
 import pytest
-from textual.notifications import Notify
 from textual.widgets import Input
 
 from bp_tui import load_scenario
 from bp_tui.study import progress
 from bp_tui.app.app import BackpropApp
-from bp_tui.app.screens.edit import EditScreen, SaveScenarioScreen
+from bp_tui.app.screens.edit import EditScreen
 from bp_tui.app.screens.export import ExportScreen
 from bp_tui.app.screens.gradcheck import GradcheckScreen
+from bp_tui.app.screens.save_scenario import SaveScenarioScreen
 from bp_tui.app.widgets.quiz import AnswerBox
+from bp_tui.app.widgets.status import StatusLine
 from bp_tui.cli import main
 from bp_tui.engine.records import num
 
@@ -29,16 +30,16 @@ def flat(app: BackpropApp) -> str:
 
 
 class Notes(list):
-    """Records the app's messages (run_test(message_hook=...)); `texts` are its notifications."""
+    """Records the app's messages (run_test(message_hook=...)); `texts` are what the status line said."""
 
     @property
     def texts(self) -> list[str]:
-        return [m.notification.message for m in self if isinstance(m, Notify)]
+        return [m.text for m in self if isinstance(m, StatusLine.Said)]
 
 
 def run(app: BackpropApp, notes: Notes | None = None):
-    """run_test at 80x24 with notifications drawn (run_test leaves them out by default)."""
-    return app.run_test(size=SMALL, notifications=True, message_hook=None if notes is None else notes.append)
+    """run_test at 80x24, recording the app's messages in `notes`."""
+    return app.run_test(size=SMALL, message_hook=None if notes is None else notes.append)
 
 
 async def until(pilot, condition, tries: int = 200) -> None:
@@ -60,30 +61,30 @@ async def answer(pilot, typed: str) -> None:
 async def test_quiz_masks_accepts_hints_and_reveals():
     app = BackpropApp(load_scenario("mazur"), quiz=True)
     async with app.run_test(size=SMALL) as pilot:
-        assert "quiz mode · space: the next value" in flat(app)
-        await pilot.press("space")
+        # The first value is asked at once (issue 13.3): no space needed.
         text = screen_text(app)
         assert "net_h1 = w1*i1 + w2*i2 + b1*1" in text and "= 0.15*0.05 + 0.2*0.1 + 0.35*1" in text
         assert "= ?" in text and "0.3775" not in text  # masked in the step, the quantities and the diagram
-        await pilot.press("space", "right_square_bracket", "f", "enter")  # typed into the box: no move
-        assert app.stepper.k == 1 and "']f' is not a number" in flat(app)
+        await pilot.press("0", "right_square_bracket", "f", "enter")  # with text in the box, typed into it
+        assert app.stepper.k == 1 and "'0]f' is not a number" in flat(app)
         await answer(pilot, "0.3775")
         text = screen_text(app)
-        assert "✓ Right: net_h1 = 0.3775" in text and "0.377500000" in text and "score 1 of 1" in text
+        assert "✓ Right: net_h1 = 0.3775 (✓ article 0.3775)" in text and "0.377500000" in text
+        assert "score 1 of 1" in text
 
         await pilot.press("space")  # out_h1 = 0.593269992 (neuron by neuron: h1's output comes next)
         await answer(pilot, "0.5")
         text = flat(app)
-        assert ("Not quite (2 tries left). Hint: out_h1 = 1/(1 + e^(-net_h1)), with the numbers: "
-                "1/(1 + e^(-0.3775))") in text
+        # The hint is not the formula the step panel shows: its numbers worked one step further.
+        assert "Not quite (2 tries left). Hint: it comes to 1/(1 + 0.685573202)" in text
         assert "0.593269992" not in text
         await answer(pilot, "abc")  # not a number: said, and not a try
         assert "'abc' is not a number" in flat(app)
         await answer(pilot, "0.4")
-        assert "(1 try left)" in flat(app)
+        assert "Not quite (1 try left). Hint: it comes to 1/1.685573202" in flat(app)
         await answer(pilot, "0.59")
         text = screen_text(app)
-        assert "✗ The answer: out_h1 = 0.593269992" in text and "0.593269992" in text and "score 1 of 2" in text
+        assert "✗ The answer: out_h1 = 0.593269992 (✓ article 0.593269992)" in text and "score 1 of 2" in text
         assert app.study.score.summary() == "1 of 2 right (forward pass: 1 of 2)"
 
         await pilot.press("space")  # net_h2: asked; k with the box empty leaves quiz mode
@@ -98,15 +99,15 @@ async def test_quiz_masks_accepts_hints_and_reveals():
         assert app.return_code == 0 and not app.is_running
 
 
-async def test_quiz_mode_turned_on_later_asks_like_from_the_start():
+async def test_quiz_mode_turned_on_later_asks_at_once():
     app = BackpropApp(load_scenario("mazur"))  # the quiz bar's rows are made only now
     async with app.run_test(size=SMALL) as pilot:
-        assert "quiz mode" not in flat(app)
-        await pilot.press("k")
-        assert "quiz mode · space: the next value" in flat(app)
         await pilot.press("space")
+        assert "quiz mode" not in flat(app) and "0.377500000" in screen_text(app)
+        await pilot.press("k")  # net_h1 was shown before: the next value, out_h1, is asked at once
+        assert app.stepper.k == 2 and "out_h1 =" in flat(app)
         assert "= ?" in screen_text(app) and "type the value" in flat(app)
-        await answer(pilot, "0.3775")
+        await answer(pilot, "0.5933")
         assert "✓" in flat(app) and "score 1 of 1" in flat(app)
 
 
@@ -116,7 +117,8 @@ async def test_quiz_scores_round_one_by_phase():
         box = app.query_one(AnswerBox)
         records = app.stepper.records
         for step in records:
-            await pilot.press("space")
+            if step.index:  # (the first value is asked at once)
+                await pilot.press("space")
             # Every delta of the backward pass is answered wrong once (right on the second try).
             if step.quantity.startswith("delta_"):
                 box.set("1234", True)
@@ -152,7 +154,7 @@ async def test_export_writes_the_round_and_never_overwrites_unasked(tmp_path, mo
             assert figure in text
         await pilot.pause()
         assert "Round 1 exported (md) to" in screen_text(app)
-        assert f"Round 1 exported (md) to {written}" in notes.texts
+        assert notes.texts == ["Round 1 exported (md) to mazur-round-1.md"]  # (relative: it is in the folder bp-tui runs in)
 
         # Again: the file exists, so nothing is written until a second enter confirms.
         written.write_text("mine", encoding="utf-8")
@@ -216,8 +218,7 @@ async def test_resume_where_the_learner_quit(state_home):
     mazur = load_scenario("mazur")
     app = BackpropApp(mazur, quiz=True, remember=True)
     async with app.run_test(size=SMALL) as pilot:
-        await pilot.press("space")
-        await answer(pilot, "0.3775")
+        await answer(pilot, "0.3775")  # (asked at once)
         await pilot.press("space", "q")  # quits while out_h1 is asked: it is asked again next time
     saved = json.loads((state_home / f"{mazur.digest[:40]}.json").read_text(encoding="utf-8"))
     assert (saved["epoch"], saved["k"], saved["score"]["right"]) == (0, 1, 1)
@@ -228,8 +229,7 @@ async def test_resume_where_the_learner_quit(state_home):
         await pilot.pause()
         assert "round 1 · forward pass · step 1 of 46" in screen_text(app)
         assert "Resumed at round 1, step 1" in screen_text(app)  # the notification
-        assert ("Resumed at round 1, step 1 of 46 — press r to start over. Quiz score so far: 1 of 1 right "
-                "(forward pass: 1 of 1).") in notes.texts
+        assert "Resumed at round 1, step 1 of 46; r starts over. Quiz score 1 of 1." in notes.texts
         await pilot.press("enter", "space", "q")  # to round 2
 
     app = BackpropApp(mazur, remember=True)

@@ -18,7 +18,6 @@ import sys
 from types import SimpleNamespace
 
 import pytest
-from textual.notifications import Notify
 
 from bp_tui import Stepper
 from bp_tui import load_scenario
@@ -26,6 +25,7 @@ from bp_tui.study import progress
 from bp_tui.app import hangup
 from bp_tui.app.app import BackpropApp
 from bp_tui.app.commands import COMMANDS
+from bp_tui.app.widgets.status import StatusLine
 
 from .test_app import SMALL, screen_text
 
@@ -51,18 +51,17 @@ def unwritable_state(request, tmp_path, monkeypatch):
 
 @needs_resume
 async def test_an_unwritable_state_folder_is_reported_once_and_the_app_works_on(unwritable_state, monkeypatch):
-    monkeypatch.setattr("bp_tui.app.study_actions.AUTOSAVE_SECONDS", 0.05)  # save often: many failures
+    monkeypatch.setattr("bp_tui.app.screens.stepper.AUTOSAVE_SECONDS", 0.05)  # save often: many failures
     notes: list = []
     app = BackpropApp(load_scenario("mazur"), remember=True)
-    async with app.run_test(size=SMALL, notifications=True, message_hook=notes.append) as pilot:
+    async with app.run_test(size=SMALL, message_hook=notes.append) as pilot:
         for _ in range(4):
             await pilot.press("space")
             await pilot.pause(0.1)
         await pilot.press("enter", "space")
         await pilot.pause(0.2)
         assert "round 2 · forward pass · step 1 of 46" in screen_text(app)
-        warnings = [m.notification.message for m in notes if isinstance(m, Notify)
-                    and "cannot save" in m.notification.message]
+        warnings = [m.text for m in notes if isinstance(m, StatusLine.Said) and "cannot save" in m.text]
         assert len(warnings) == 1, warnings
         assert f"{unwritable_state}/bp-tui" in warnings[0]  # it says where
         await pilot.press("q")

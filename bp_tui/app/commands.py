@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from textual.binding import Binding
+
 
 class Command(NamedTuple):
     keys: str  # Textual key names, comma-separated
@@ -31,14 +33,38 @@ COMMANDS = [
     Command("e", "e", "edit", "edit", "change the learning rate, the momentum, a weight or a bias", False),
     Command("w", "w", "save_scenario", "save", "save the network as it stands (with edits) as a scenario file",
             False),
+    Command("y", "y", "check_figures", "your figures",
+            "check your own figures: paste a page (or open a file), see each marked, go to the first wrong", False),
     Command("question_mark", "?", "help", "help", "help: every key, and how to read the names"),
     Command("q", "q  ctrl+c", "quit", "quit", "quit (ctrl+c and ctrl+q too, from anywhere)"),
 ]
 
 
 # The study commands: the help lists them in a section of their own, after the scenario's description.
-STUDY_ACTIONS = frozenset({"quiz", "export", "gradcheck", "edit", "save_scenario"})
+STUDY_ACTIONS = frozenset({"quiz", "export", "gradcheck", "edit", "save_scenario", "check_figures"})
+
+
+APP_ACTIONS = frozenset({"quit"})  # the app's own actions (the others are the stepper screen's)
+
+
+KEY_ACTIONS = {key: c.action for c in COMMANDS for key in c.keys.split(",")}  # Textual key name -> action
+
+
+def shown_key(action: str) -> str:
+    """The first key of an action as the help writes it ("]", "space")."""
+    return next(c.shown.split()[0] for c in COMMANDS if c.action == action)
 
 
 def palette_title(command: Command) -> str:
     return command.description[0].upper() + command.description[1:]
+
+
+def bindings() -> list[Binding]:
+    """The stepper screen's key bindings, one per command (the footer shows those marked in_footer)."""
+    return [Binding(c.keys, f"app.{c.action}" if c.action in APP_ACTIONS else c.action, c.label,
+                    show=c.in_footer, key_display=c.shown.split()[0]) for c in COMMANDS]
+
+
+def help_keys(study: bool) -> list[tuple[str, str]]:
+    """(keys, description) for the help: the study commands, or the others."""
+    return [(c.shown, c.description) for c in COMMANDS if (c.action in STUDY_ACTIONS) == study]

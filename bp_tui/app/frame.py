@@ -1,16 +1,20 @@
-"""The one piece of state the widgets render: a stepper at a position.
+"""The one piece of state the panels render: a stepper at a position.
 
-The app replaces its `frame` after every command; widgets bound to it compare what they would draw
-with what they drew last and repaint only when it differs. The helpers here are the few facts more
-than one widget needs: the marks, how a value and a phase title are written, scenario prose.
+The stepper screen makes a new Frame after every command and sets it as its reactive `frame`;
+`data_bind` pushes it into every panel, and a panel redraws only when the frame differs from the one
+it shows. The helpers here are the few facts more than one panel needs: the marks, how a value and a
+phase title are written, scenario prose.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..engine.records import Step, num, phase_label, value_text
 from ..engine.stepper import Stepper
+
+if TYPE_CHECKING:  # (the checker is loaded only when a page is checked)
+    from ..study.check import PageCheck
 
 # Marks that must survive NO_COLOR and monochrome terminals: a glyph plus reverse video.
 CURRENT_MARK = "▶"
@@ -20,49 +24,59 @@ HOT = "reverse bold"
 
 
 class Frame(NamedTuple):
-    """Equal frames draw the same screen. (A NamedTuple rather than a dataclass: cheaper to define
-    at start-up, issue 6.)"""
+    """Where the stepper is. Equal frames draw the same screen."""
 
     stepper: Stepper
     epoch: int
     k: int
-    diverged_at: int | None
-    # Read from the stepper when the frame is made: widgets that redraw later (on a resize, say,
-    # while a fast-forward worker is extending the stepper) use these, not the stepper's caches.
-    records: Sequence[Step]  # the round, its records made as they are read (engine.rounds.Round)
-    count: int  # how many sub-steps the round has
+    count: int  # sub-steps in this round
     current: Step | None
+    diverged_at: int | None
     round_done: bool
     completed: int
     # Quiz mode: the current sub-step is asked, so its value is not shown anywhere yet (its formula
     # and numbers are). Until it is answered the round counts as not done (the new error is hidden).
     masked: bool = False
-    edits: int = 0  # how many edits the learner has made: an edit changes the values at the same position
+    edits: int = 0  # how many edits the stepper has taken: an edit changes the values at one position
+    edited: tuple[tuple[str, float], ...] = ()  # what the learner changed (name, new value), for titles
+    quiz: bool = False  # quiz mode: what the round has not shown yet stays hidden (the error before it)
+    figures: PageCheck | None = None  # the learner's own figures, checked, to mark in the quantities
 
     @classmethod
-    def of(cls, stepper: Stepper, masked: bool = False) -> Frame:
-        masked = masked and stepper.current is not None
+    def of(cls, stepper: Stepper, masked: bool = False, edited: tuple[tuple[str, float], ...] = (),
+           quiz: bool = False, figures: PageCheck | None = None) -> Frame:
+        current = stepper.current
+        masked = masked and current is not None
         round_done = stepper.round_done and not masked
-        return cls(stepper, stepper.epoch, stepper.k, stepper.diverged_at, stepper.records, stepper.count,
-                   stepper.current, round_done, stepper.epoch + int(round_done), masked, len(stepper.edits))
+        return cls(stepper, stepper.epoch, stepper.k, stepper.count, current, stepper.diverged_at, round_done,
+                   stepper.epoch + int(round_done), masked, len(stepper.edits), edited, quiz, figures)
 
     def predicted(self) -> Frame | None:
-        """The frame the next sub-step will most likely show: the next record of this round, its value
-        shown. Widgets draw it ahead while the learner reads this one; a wrong guess costs nothing
-        but the time it took. None at the end of a round (the next one is not computed yet)."""
-        if self.k >= self.count:
+        """The frame one sub-step on, as space would show it: the next record of this round, its value
+        shown. The panels draw it ahead while the learner reads this one. None at the end of a round
+        (the next round is computed only when entered) and while a value is asked."""
+        if self.masked or self.k >= self.count:
             return None
         k = self.k + 1
         done = k == self.count
         if done and len(self.stepper.errors) <= self.epoch + 1:
-            return None  # the round's new error (its summary says it) is known only once it ends
-        return self._replace(k=k, current=self.records[k - 1], round_done=done,
-                             completed=self.epoch + int(done), masked=False)
+            return None  # (the round's new error is known only once it ends)
+        return self._replace(k=k, current=self.window(k - 1, k)[0], round_done=done,
+                             completed=self.epoch + int(done))
+
+    def window(self, start: int, stop: int) -> list[Step]:
+        """Sub-steps start .. stop - 1 of this round (read through the stepper, a part at a time)."""
+        return self.stepper.window(start, stop)
+
+    @property
+    def shown_count(self) -> int:
+        """How many sub-steps have their values on screen (a masked current one does not)."""
+        return self.k - int(self.masked)
 
     @property
     def revealed(self) -> list[Step]:
-        """The sub-steps whose values are on screen (a masked current one is not)."""
-        return self.records[: self.k - int(self.masked)]
+        """The sub-steps whose values are on screen."""
+        return self.window(0, self.shown_count)
 
     @property
     def samples(self) -> int:

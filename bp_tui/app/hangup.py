@@ -31,6 +31,8 @@ import signal
 import sys
 import threading
 import time
+# os._exit is documented stdlib API despite its name: the one exit that does not wait on threads.
+from os import _exit as exit_without_waiting
 
 from ..study import progress
 
@@ -121,7 +123,7 @@ def end_now(status: int, restore: bool = False) -> None:
                 os.write(2, RESTORE)
         except OSError:
             pass
-    os._exit(status)
+    exit_without_waiting(status)
 
 
 def save_place(app) -> str | None:

@@ -8,9 +8,10 @@ from .common import add_size_options, colour_wanted, epochs_arg
 def add_parsers(sub) -> None:
     compare = sub.add_parser(
         "compare", help="train two scenarios and compare their errors and round 1",
+        # argparse fills in %(prog)s in a description only when it has one: a lone % stays as written
         description="Trains two scenarios (built-in names or files) for the same number of epochs and "
                     "prints both error curves on one chart, the epoch where each first falls below "
-                    "10%%, 1%% and 0.1%% of its starting error, which one diverged and when, and the "
+                    "10%, 1% and 0.1% of its starting error, which one diverged and when, and the "
                     "quantities of round 1 whose values differ.")
     compare.add_argument("a", metavar="A", help="the first scenario (● on the chart)")
     compare.add_argument("b", metavar="B", help="the second scenario (○ on the chart)")

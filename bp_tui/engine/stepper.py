@@ -295,6 +295,16 @@ class Stepper:
             self._go(reached - 1, self.plan(reached - 1).count)
         return reached
 
+    def goto_step(self, epoch: int, k: int) -> bool:
+        """Show sub-step k of round epoch + 1 (its first k records revealed; k is clipped to the
+        round). Where training diverged before that round, stop at the last round it reaches.
+        True when the stepper got there."""
+        reached = self.goto_epoch(epoch)  # the end of round `epoch`, or of the last reachable one
+        if reached != epoch or not self.can_enter(epoch):
+            return False
+        self._go(epoch, min(max(0, k), self.plan(epoch).count))
+        return self.k == k
+
     def reset(self) -> None:
         self.epoch, self.k = 0, 0
 

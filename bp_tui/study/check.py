@@ -22,9 +22,10 @@ from __future__ import annotations
 import difflib
 from typing import NamedTuple
 
-from ..engine.records import Step
+from ..engine.expectations import FigureLabel
+from ..engine.records import Step, num
 from .diagnose import Diagnosis, agrees, diagnose
-from .page import Figure, Page, PageError, canonical, number_text, quantity_keys
+from .page import Figure, Page, PageError, canonical, quantity_keys, read_number
 from .round_model import GIVEN, RoundModel
 
 RIGHT, ROUNDED, CARRIED, WRONG = "right", "rounded", "carried", "wrong"
@@ -38,6 +39,7 @@ class Verdict(NamedTuple):
     yours_give: float | None  # what the learner's own earlier figures give (None: not recomputable)
     upstream: tuple[str, ...]  # CARRIED: the earlier wrong figures it follows from; ROUNDED: the rounded ones
     diagnosis: Diagnosis | None  # for WRONG
+    source: FigureLabel | None = None  # not right, but the figure the scenario's source prints (and why)
 
     @property
     def quantity(self) -> str:
@@ -79,18 +81,32 @@ def check_page(stepper, page: Page, round_number: int | None = None) -> PageChec
     number = round_number or page.round or 1
     model = RoundModel(stepper, number)
     nodes, unchecked = _place(model, page)
-    return PageCheck(number, _verdicts(model, nodes), tuple(unchecked))
+    verdicts = tuple(v if v.right else v._replace(source=_printed_by_source(stepper, v)) for v in _verdicts(model, nodes))
+    return PageCheck(number, verdicts, tuple(unchecked))
+
+
+def _printed_by_source(stepper, verdict: Verdict) -> FigureLabel | None:
+    """The scenario's label for this figure when the learner's wrong figure is what its source prints
+    (the article's 0.291027924): the note under it says where that figure came from."""
+    expected = stepper.expectation(verdict.step)
+    if expected is None or not expected.expect.printed:
+        return None
+    printed = expected.expect.printed
+    return expected.label if agrees(verdict.figure, float(printed)) else None
 
 
 def _place(model: RoundModel, page: Page):
     """{node id: figure} for the figures the round has; the others with the reason."""
     keys = quantity_keys(model.by_name)
+    givens = {canonical(name): name for name, _sample in model.given}
     placed: dict[int, Figure] = {}
     unchecked = []
     for figure in page.figures:
         quantity = keys.get(canonical(figure.name))
         node = None if quantity is None else model.node_of(quantity, figure.sample)
-        if quantity is None:
+        if quantity is None and canonical(figure.name) in givens:
+            unchecked.append(Unchecked(figure, _given_reason(model, givens[canonical(figure.name)], figure)))
+        elif quantity is None:
             near = difflib.get_close_matches(canonical(figure.name), list(keys), n=1)
             hint = f" (did you mean {keys[near[0]]}?)" if near else ""
             unchecked.append(Unchecked(figure, f"no such quantity in round {model.number}{hint}"))
@@ -101,6 +117,17 @@ def _place(model: RoundModel, page: Page):
         else:
             placed[node.id] = figure
     return placed, unchecked
+
+
+def _given_reason(model: RoundModel, name: str, figure: Figure) -> str:
+    """Why a given (a weight, bias, input, target or rate) is not checked, and whether it is the
+    scenario's: the round starts from it, it is not computed."""
+    key = (name, figure.sample or 0) if (name, figure.sample or 0) in model.given else (name, None)
+    exact = model.nodes[model.given[key]].exact
+    if agrees(figure, exact):
+        return f"given by the scenario ({num(exact)}), not worked out"
+    newer = f"; the new value is {name}+" if f"{name}+" in model.by_name else ""
+    return f"the scenario gives {name} = {num(exact)}, not {figure.text}{newer}"
 
 
 def _verdicts(model: RoundModel, placed: dict[int, Figure]) -> tuple[Verdict, ...]:
@@ -135,9 +162,10 @@ def _verdicts(model: RoundModel, placed: dict[int, Figure]) -> tuple[Verdict, ..
     for node_id in later:  # every value in force is known now (a slip may read a later sub-step)
         node, given = model.nodes[node_id], (lambda other: other.id in placed)
         diagnosis = diagnose(model, node, placed[node_id], lambda ref: _value(values, ref), given)
-        if diagnosis.slip is None and any(not verdicts[i].right for i in uses_of(node, uses)):
-            # worked from the right values after all (an earlier figure was only miscopied)?
-            from_right = diagnose(model, node, placed[node_id], model.exact, given)
+        if diagnosis.slip is None and any(placed[i].value != model.nodes[i].exact for i in uses_of(node, uses)):
+            # worked from the exact values after all (an earlier figure only miscopied, or written
+            # rounded while the working kept every digit)?
+            from_right = diagnose(model, node, placed[node_id], model.exact, lambda other: False)
             if from_right.slip is not None:
                 diagnosis = from_right._replace(from_right_values=True)
         verdicts[node_id] = verdicts[node_id]._replace(diagnosis=diagnosis)
@@ -162,10 +190,10 @@ def explain_answer(stepper, step: Step, typed: str) -> str | None:
 
     Everything before `step` has been shown, so the search starts from the round's own values and
     recomputes only the sub-step asked. Raises PageError when `typed` is not a number."""
-    text = number_text(typed)
-    if text is None:
+    found = read_number(typed)
+    if found is None:
         raise PageError(f"{typed.strip()!r} is not a number")
-    figure = Figure(0, step.quantity, step.sample, text, float(text))
+    figure = Figure(0, step.quantity, step.sample, found[0], float(found[0]), found[1])
     model = RoundModel(stepper, step.epoch)
     node = model.nodes[model.of_step[step.index]]
     if agrees(figure, node.exact):

@@ -38,14 +38,19 @@ class Figure(NamedTuple):
     sample: int | None  # 0-based sample, None when the page does not say
     text: str  # the number as written, normalised (point as decimal mark, e-notation)
     value: float
+    digits: int | None = None  # worked out from a calculation: the significant digits it is good to
 
     @property
     def places(self) -> int:
         """Decimal places the figure is given to (a negative count for whole tens, hundreds...)."""
+        if self.digits is not None:
+            return self.digits - 1 - Decimal(self.text).adjusted()
         return -Decimal(self.text).as_tuple().exponent
 
     @property
     def significant(self) -> int:
+        if self.digits is not None:
+            return self.digits
         digits = Decimal(self.text).as_tuple().digits
         return len("".join(map(str, digits)).lstrip("0")) or 1
 
@@ -161,14 +166,27 @@ def _figure(text: str, number: int, sample: int | None, label: str) -> Figure:
         name, sample = name[:suffix.start()].strip(), max(0, int(suffix.group(1)) - 1)
     if not name:
         raise PageError(f"{label}: line {number}: expected `name = value`, got {text!r}")
-    normal = number_text(value)
-    if normal is None:
+    found = read_number(value)
+    if found is None:
         raise PageError(f"{label}: line {number}: {name}: {value.strip()!r} is not a number")
-    return Figure(number, name, sample, normal, float(normal))
+    return Figure(number, name, sample, found[0], float(found[0]), found[1])
 
 
-def number_text(written: str) -> str | None:
-    """A number as people write it, normalised for Decimal and float (None if it is not one)."""
+# What people leave after a number: a semicolon, a tick or cross, a remark in words in parentheses
+_REMARK = re.compile(r"(?:\s*(?:[;✓✔✗✘]|\((?=[^()]*[^\W\d_])[^()]*\)))+\s*$")
+
+
+def read_number(written: str) -> tuple[str, int | None] | None:
+    """(the number normalised for Decimal and float, and for a calculation worked out here the
+    significant digits its result is good to, else None), or None if it is not a number; a
+    remark after it (`0.3775;`, `0.593269992 ✓`, `1.105905967 (rounded)`) is left out."""
+    found = _read_number(written)
+    if found is None and _REMARK.search(written):
+        found = _read_number(_REMARK.sub("", written))
+    return found
+
+
+def _read_number(written: str) -> tuple[str, int | None] | None:
     text = written.strip().rstrip(".…").strip().replace("−", "-").replace("–", "-")
     text = re.sub(r"(?<=\d)[\s_'\u2009\u202f](?=\d)", "", text)  # 0.593 269 992
     text = re.sub("10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)", lambda m: "10^" + m.group(1).translate(_SUPERSCRIPTS), text)
@@ -183,18 +201,37 @@ def number_text(written: str) -> str | None:
         return _worked_out(text)
     if not value.is_finite() or not math.isfinite(float(value)):
         return None
-    return text.lstrip("+")
+    return text.lstrip("+"), None
 
 
-def _worked_out(text: str) -> str | None:
-    """The value of a sum written with numbers only (`0.15*0.05 + 0.2*0.1 + 0.35`), to 12 digits."""
+EXACT_DIGITS = 12  # a calculation from exact givens only: its result is taken to this many digits
+ROUNDED_LITERAL = 3  # a number of this many significant digits or more in a calculation was rounded
+
+
+def _worked_out(text: str) -> tuple[str, int] | None:
+    """The value of a calculation written with numbers only, and the digits it is good to.
+
+    Short numbers (0.15*0.05 + 0.2*0.1 + 0.35) are the scenario's givens, exact: the result is
+    exact too, so 0.39 here is not 0.3925 rounded but a slip. Longer numbers were rounded by the
+    learner (0.138498562*0.35891648): the result is good to a digit fewer than the shortest of
+    them, which leaves room for a slip worked from rounded figures to be recognised."""
     from . import expression
 
     try:
         value = expression.evaluate(expression.parse(text), _no_names)
+        written = [token for kind, token in expression.tokens(text) if kind == "number"]
     except (expression.FormulaError, ArithmeticError, ValueError, TypeError, KeyError):
         return None
-    return f"{value:.12g}" if math.isfinite(value) else None
+    if not math.isfinite(value):
+        return None
+    rounded = [n for n in map(_significant_digits, written) if n >= ROUNDED_LITERAL]
+    digits = max(1, min(rounded) - 1) if rounded else EXACT_DIGITS
+    return f"{value:.{digits}g}", digits
+
+
+def _significant_digits(number: str) -> int:
+    mantissa = re.split("[eE]", number)[0].replace(".", "").lstrip("0")
+    return len(mantissa) or 1
 
 
 def _no_names(name):

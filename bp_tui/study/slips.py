@@ -346,4 +346,3 @@ CATALOGUE: tuple[Slip, ...] = (
          misread_given),
     Slip("extra-factor", "an extra factor: 2, 1/2, the learning rate, the squash's slope once more", extra_factor),
 )
-SLIPS = {slip.name: slip for slip in CATALOGUE}

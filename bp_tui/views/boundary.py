@@ -92,11 +92,12 @@ class BoundaryView:
         outputs = self.grid.outputs(params)
         ranges = self.value_ranges(outputs)
         cells = [self.shaded(outputs, j, ranges) for j in range(self.pictures)]
+        missing = {}
         for j, picture in enumerate(cells):
             self.mark_samples(picture, j, ranges)
             if self.hidden_lines:
-                self.draw_hidden_lines(picture, params)
-        legend = self.legend_for(ranges)
+                missing = self.draw_hidden_lines(picture, params)
+        legend = self.legend_for(ranges, missing=missing)
         return self.assemble(cells) + (legend + [()] * self.legend_lines)[:self.legend_lines]
 
     # --- shading -----------------------------------------------------------------------------
@@ -153,16 +154,24 @@ class BoundaryView:
                 mark = "●" if targets[j] >= (low + high) / 2 else "○"
             picture[row][column] = span(mark, "focus")
 
-    def draw_hidden_lines(self, picture, params: Params) -> None:
+    def draw_hidden_lines(self, picture, params: Params) -> dict[str, str]:
         """Where each first-hidden-layer neuron's net input is zero, one cell per row or column.
-        Neurons whose lines fall on the same cells (twins, as in `symmetry`) share one label."""
+        Neurons whose lines fall on the same cells (twins, as in `symmetry`) share one label.
+        Returns the neurons whose line misses the plane shown, each with the side of 0 its net
+        input keeps there ("below" for a ReLU neuron that has died)."""
         if len(self.scenario.layers) < 3:
-            return
+            return {}
         names = self.scenario.layout.neuron_names[1]
         drawn: dict[tuple, list[str]] = {}
+        missing = {}
+        plane = self.plane
         for j, (w0, w1) in enumerate(params.weights[0]):
-            cells, glyph = self.line_cells(w0, w1, first_layer_bias(params, self.scenario.bias, j))
+            bias = first_layer_bias(params, self.scenario.bias, j)
+            cells, glyph = self.line_cells(w0, w1, bias)
             if not cells:
+                middle = w0 * (plane.x0 + plane.x1) / 2 + w1 * (plane.y0 + plane.y1) / 2 + bias
+                if math.isfinite(middle):
+                    missing[names[j]] = "above" if middle > 0 else "below"
                 continue
             drawn.setdefault(tuple(cells), []).append(names[j])
             stroke = span(glyph, "strong")
@@ -171,6 +180,7 @@ class BoundaryView:
                     picture[row][col] = stroke
         for cells, twins in drawn.items():
             self.label_line(picture, "=".join(twins), cells)
+        return missing
 
     def line_cells(self, w0: float, w1: float, bias: float) -> tuple[list[tuple[int, int]], str]:
         """The cells (column, row) the line w0*x + w1*y + bias = 0 crosses, and its stroke."""
@@ -221,15 +231,20 @@ class BoundaryView:
         lines.append((span(" " * self.label_width + gap.join([axis[:plane.columns]] * len(pictures)), "axis"),))
         return lines
 
-    def legend_for(self, ranges, figure=None) -> list[Line]:
-        """What the shades and marks mean, wrapped to the view's width (`figure` writes a number)."""
+    def legend_for(self, ranges, figure=None, missing=None) -> list[Line]:
+        """What the shades and marks mean, wrapped to the view's width (`figure` writes a number;
+        `missing`: the hidden neurons whose line is not in the picture, as draw_hidden_lines says)."""
         figure = figure or (lambda value: f"{value:.3g}")
         items: list[tuple] = []
         if self.winner:
             for k, name in enumerate(self.outputs):
                 glyph = SHADES[k] if len(self.outputs) <= len(SHADES) else CLASS_LETTERS[k % 26]
                 items.append((span(glyph, SHADE_TAGS[k % 4]), span(f" {name} wins")))
-            items.append((span("A B …", "focus"), span(" samples by target class")))
+            if len(self.outputs) <= len(SHADES):
+                letters = " ".join(chr(ord("A") + k) for k in range(len(self.outputs)))
+                items.append((span(letters, "focus"), span(f" samples whose target is {' '.join(self.outputs)}")))
+            else:
+                items.append((span("A B …", "focus"), span(f" samples by target class (A: {self.outputs[0]})")))
         else:
             low, high = ranges[0]
             cuts = [figure(low + (high - low) * k / 4) for k in range(1, 4)]
@@ -239,10 +254,22 @@ class BoundaryView:
             items.append(tuple(shades))
             middle = figure((low + high) / 2)
             items.append((span("●", "focus"), span(f" target ≥{middle} "), span("○", "focus"), span(f" <{middle}")))
-        if self.hidden_lines and len(self.scenario.layers) > 2:
-            names = " ".join(self.scenario.layout.neuron_names[1])
-            items.append((span("╱─", "strong"), span(f" {names}: net input 0")))
-        return wrap(items, self.width)
+        lines = wrap(items, self.width)
+        if self.hidden_lines and len(self.scenario.layers) > 2:  # a line of its own, whatever it says
+            lines.append(clip(hidden_lines_key(self.scenario.layout.neuron_names[1], missing or {}), self.width))
+        return lines
+
+
+def hidden_lines_key(names: Sequence[str], missing: dict[str, str]) -> Line:
+    """The legend of the hidden neurons' lines: which are drawn, and for those not in the plane
+    shown, the side of 0 their net input keeps all over it."""
+    drawn = [name for name in names if name not in missing]
+    parts = [f"net input 0 on the lines named {' '.join(drawn)}"] if drawn else []
+    for side in ("above", "below"):
+        group = [name for name in names if missing.get(name) == side]
+        if group:
+            parts.append(f"{' '.join(group)}: net input {side} 0 all over")
+    return (span("╱─╲ " if drawn else "", "strong"), span("; ".join(parts)))
 
 
 def first_layer_bias(params: Params, mode: str, j: int) -> float:

@@ -26,6 +26,7 @@ import math
 from functools import lru_cache
 from typing import Mapping, NamedTuple
 
+from ..engine.phases import phase_kind
 from ..engine.records import Step
 from .picture_layout import geometry
 from .picture_shape import ERROR, Geometry, Options, Shape, Slot, bar_id, size
@@ -36,13 +37,28 @@ MISSING = "·"  # a value the round has not computed yet
 ABOUT_THE_ERROR = ("E_", "dE_", "delta_")  # quantities that reach the error through the outputs
 PENDING = "…"  # after a new value that is computed but not applied yet
 
-LEGEND = (
-    "w5 0.4    a weight's name and value; w5+ once updated, … not applied yet",
-    "─ ╌       a positive, a negative weight;  ━ ╍ ┃ the current sub-step's path and neuron",
-    "▶ ◀       the step's direction: forward, backward",
-    "┼         lines crossing without joining (┬ ┤ ┴ ┘ join)",
-    "1 b_h1    a bias: a weight on an input that is always 1",
-)
+LEGEND_WIDTH = 80  # the legend stays within a standard terminal, however wide the picture
+
+
+def legend(scenario) -> list[str]:
+    """What the picture's marks mean, told with this network's own names and values (its last
+    layer's first weight, its first bias) so that every example is something the picture shows."""
+    layout = scenario.layout
+    weight = layout.weight_names[-1][0][0]
+    example = f"{weight} {fmt(scenario.weights[-1][0][0])}"
+    rows = [(example, f"a weight's name and value; {weight}+ once updated, … not applied yet"),
+            ("─ ╌", "a positive, a negative weight"),
+            ("━ ╍ ┃", "the current sub-step's path and neuron"),
+            ("▶ ◀", "the step's direction: forward, backward"),
+            ("┼", "lines crossing without joining (┬ ┤ ┴ ┘ join)")]
+    bias = layout.bias_name(0, 0)
+    if layout.bias_mode == "shared":
+        first = scenario.biases[0]
+        rows.append((f"{bias} {fmt(first)}", "a bias shared by a layer: a weight on an input that is always 1"))
+    elif layout.bias_mode == "per-neuron":
+        rows.append((f"1 {bias}", "a bias: a weight on an input that is always 1"))
+    pad = max(10, max(len(mark) for mark, _ in rows) + 2)
+    return [f"{mark:<{pad}}{words}"[:LEGEND_WIDTH] for mark, words in rows]
 
 
 @lru_cache(maxsize=8192)
@@ -79,6 +95,7 @@ class PictureState(NamedTuple):
     updated: frozenset = frozenset()  # parameters shown with their new value (w5+)
     pending: frozenset = frozenset()  # ... whose new value is not applied yet
     step: Step | None = None
+    in_force: Mapping[str, float] = {}  # a pending parameter's old value, which the round still uses
 
 
 # From roomiest to tightest: a row of headings, each output's target, trunks two columns apart,
@@ -167,7 +184,7 @@ def lit(geo: Geometry, step: Step | None) -> Lit:
         if neuron == own or sum(1 for e in into if e in edges) > 1:
             edges.add(bar_id(neuron))
     q = step.quantity
-    shown = q in (f"net_{own}", f"out_{own}", "E_total") or any(
+    shown = q.removesuffix("+") in (f"net_{own}", f"out_{own}", "E_total") or any(
         q in (f"{p}+", f"v_{p}") or q.endswith(f"/d{p}") for p in params)
     return Lit(neurons, frozenset(edges), q, own, flow, shown)
 
@@ -207,20 +224,24 @@ def _value(state: PictureState, key: str, focus: str) -> tuple[str, frozenset]:
     value = state.values.get(key)
     if value is None:
         return MISSING, tags_of("dim")
-    return fmt(value), tags_of("focus" if key == focus else "")
+    return fmt(value), tags_of("focus" if focus in (key, f"{key}+") else "")
 
 
 def _param(state: PictureState, name: str, step: Lit) -> tuple[str, str, frozenset]:
     """A weight's or bias's name (w5, or w5+ once its new value is shown), value and tags."""
     value = state.params.get(name)
     pending = name in state.pending
-    new = pending or name in state.updated
-    text = MISSING if value is None else fmt(value) + (PENDING if pending else "")
-    mark = "pending" if pending else ("updated" if new else "")
     if step.quantity in (f"{name}+", f"v_{name}") or step.quantity.endswith(f"/d{name}"):
         light = "focus"
     else:
         light = "hot" if any(e == name or e.startswith(name + ">") for e in step.edges) else ""
+    if pending and light == "hot" and name in state.in_force:
+        # a step that reads this weight uses its old value: the new one is not applied yet
+        pending, new, value = False, False, state.in_force[name]
+    else:
+        new = pending or name in state.updated
+    text = MISSING if value is None else fmt(value) + (PENDING if pending else "")
+    mark = "pending" if pending else ("updated" if new else "")
     return name + ("+" if new else ""), text, tags_of(*weight_tags(value, ""), mark, light)
 
 
@@ -267,15 +288,22 @@ def state_of(stepper, pending=None) -> PictureState:
     params = params_by_name(stepper.layout, stepper.params_before_round())
     values: dict[str, float] = {}
     updated = set()
-    sample = 0
+    in_force = {}
+    sample, phase = 0, ""
     for step in stepper.window(0, stepper.k):
-        if step.sample is not None and step.sample != sample:
-            sample, values = step.sample, {}  # a new sample: its forward pass starts over
+        evaluating = phase_kind(step.phase) == "evaluate"
+        if (step.sample is not None and step.sample != sample) or (evaluating and phase != step.phase):
+            values = {}  # a new sample, or the new error's forward pass: the values start over
+        sample = sample if step.sample is None else step.sample
+        phase = step.phase
         new = [p for p in step.params if step.quantity == f"{p}+"]
         if new:
+            in_force[new[0]] = params[new[0]]
             params[new[0]] = step.value
             updated.add(new[0])
+        elif evaluating and step.quantity.endswith("+"):
+            values[step.quantity[:-1]] = step.value  # out_o1+ and E_total+ in the boxes they update
         else:
             values[step.quantity] = step.value
     values.update(sample_values(stepper.scenario, sample))
-    return PictureState(values, params, frozenset(updated), frozenset(pending), stepper.current)
+    return PictureState(values, params, frozenset(updated), frozenset(pending), stepper.current, in_force)

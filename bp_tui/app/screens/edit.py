@@ -1,4 +1,4 @@
-"""Edit while learning (e), and save the network as it stands as a scenario file (w).
+"""Edit while learning (e): change the learning rate, the momentum, a weight or a bias.
 
 The edit box lists the learning rate, the momentum, then every weight (with what it joins) and bias,
 each with its value now; the learner picks one and types a new value. The app applies it through
@@ -9,23 +9,17 @@ the box open with the reason.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...study.export import suggested_filename
-from ...study.gradcheck import connections
 from ...engine.records import num
 from ...engine.stepper import Stepper
-from .box import BoxScreen
-from .save_file import SaveFileScreen
-
-LEARNING_RATE, MOMENTUM = "learning rate", "momentum"
+from ...study.gradcheck import connections
+from ..study import LEARNING_RATE, MOMENTUM
+from .modal import Modal
 
 
 def editable(stepper: Stepper) -> list[tuple[str, str, float]]:
@@ -44,11 +38,11 @@ def editable(stepper: Stepper) -> list[tuple[str, str, float]]:
     return found
 
 
-class EditScreen(BoxScreen):
+class EditScreen(Modal[str | None]):
     """Dismissed with what `apply` said about the change, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
-    DEFAULT_CSS = "EditScreen > .box { max-width: 90; max-height: 96%; }"
+    DEFAULT_CSS = "EditScreen > #box { max-width: 90; max-height: 96%; }"
+    box_title = "change a setting, a weight or a bias"
 
     def __init__(self, stepper: Stepper, apply: Callable[[str, float], str]):
         super().__init__()
@@ -56,19 +50,17 @@ class EditScreen(BoxScreen):
         self.apply = apply
         self.chosen = LEARNING_RATE
 
-    def compose(self) -> ComposeResult:
+    def compose_box(self) -> ComposeResult:
         width = max(map(len, self.choices))
-        with Vertical(classes="box") as body:
-            body.border_title = "change a setting, a weight or a bias"
-            yield Static("What to change (↑ ↓, enter):", markup=False)
-            yield OptionList(*(Option(Text.assemble((name.ljust(width), "bold"), f"  {num(value):<11} {what}"), id=name)
-                               for name, (what, value) in self.choices.items()), id="targets")
-            yield Static("", markup=False, id="edit-label")
-            yield Input(id="value")
-            yield Static("", markup=False, id="edit-error")
-            yield Static("enter: apply · escape: cancel. It applies from the next update not yet shown; a "
-                         "weight or bias changed before this round's update restarts the round.",
-                         markup=False, classes="hint")
+        yield Static("What to change (↑ ↓, enter):", markup=False)
+        yield OptionList(*(Option(Text.assemble((name.ljust(width), "bold"), f"  {num(value):<11} {what}"), id=name)
+                           for name, (what, value) in self.choices.items()), id="targets")
+        yield Static("", markup=False, id="edit-label")
+        yield Input(id="value")
+        yield Static("", markup=False, id="edit-error")
+        yield Static("enter: apply · escape: cancel. It applies from the next update not yet shown; a "
+                     "weight or bias changed before this round's update restarts the round.",
+                     markup=False, classes="hint")
 
     def on_mount(self) -> None:
         self.choose(LEARNING_RATE)
@@ -100,18 +92,3 @@ class EditScreen(BoxScreen):
             error.update(Text(f"✗ Not changed: {exc}.", style="bold"))
             return
         self.dismiss(message)
-
-
-class SaveScenarioScreen(SaveFileScreen):
-    """Writes the network as it stands (the settings in force, the weights after the rounds shown)."""
-
-    def __init__(self, stepper: Stepper):
-        self.stepper = stepper
-        stem = Path(suggested_filename(stepper.scenario, "json")).stem.rsplit("-round-", 1)[0]
-        super().__init__("save the network as a scenario file", f"{stem}-edited.toml")
-
-    def document(self) -> str:
-        return self.stepper.edited_toml()
-
-    def saved(self, path: Path) -> str:
-        return f"Saved the network as it stands to {path}; open it with bp-tui {path}"

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from ...study.export import FORMATS, export_round, suggested_filename
 from ...engine.stepper import Stepper
-from .save_file import SaveFileScreen
+from .save_file import SaveFileScreen, shown_path
 
 FORMAT_WORDS = {
     "md": "Markdown with LaTeX maths: reads as a worked example",
@@ -52,4 +52,4 @@ class ExportScreen(SaveFileScreen):
         return export_round(self.stepper, self.format)
 
     def saved(self, path) -> str:
-        return f"Round {self.round} exported ({self.format}) to {path}"
+        return f"Round {self.round} exported ({self.format}) to {shown_path(path)}"

@@ -25,15 +25,14 @@ import time
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
+from ...engine.scenario import Scenario
 from ...engine.stepper import Stepper
 from ..widgets.error_chart import ErrorChart
+from .modal import Modal
 
 DEFAULT_EPOCHS = 1000
 MAX_EPOCHS = 1_000_000
@@ -41,6 +40,18 @@ REDRAW_EVERY = 0.2  # seconds between progress redraws
 REVEAL_AFTER = 0.4  # seconds a run asked for in the box may take before its progress is shown
 ALMOST_DONE = 0.25  # ... unless it looks this close (seconds) to its end: then look again after that
 STOP_HINT = "press any key to stop (the epochs done so far are kept)"
+ARTICLE = "A Step by Step Backpropagation Example"  # in the source of the scenarios taken from it
+ARTICLE_EPOCHS = 10_000  # how far the article trains its network
+
+
+def from_article(scenario: Scenario) -> bool:
+    """Whether the scenario's source names Mazur's article (so its figures after 10000 epochs apply)."""
+    return ARTICLE in scenario.source
+
+
+def question(scenario: Scenario, completed: int) -> str:
+    article = f"; the article runs {ARTICLE_EPOCHS}" if from_article(scenario) else ""
+    return f"Run how many more epochs? (now at epoch {completed}{article})"
 
 
 def parse_epochs(text: str) -> int | str:
@@ -54,32 +65,27 @@ def parse_epochs(text: str) -> int | str:
     return epochs
 
 
-class FastForwardRun(ModalScreen[int | None]):
+class FastForwardRun(Modal[int | None]):
     """Computes epochs up to `target`, showing its progress; dismisses with the number of epochs reached."""
 
     DEFAULT_CSS = """
-    FastForwardRun { align: center middle; }
-    #ff-body {
-        width: 80%; max-width: 76; height: auto; max-height: 90%;
-        border: round $primary; padding: 0 1; background: $surface;
-    }
-    #ff-body ProgressBar { margin: 1 0 0 0; }
+    FastForwardRun > #box { width: 80%; max-width: 76; }
+    FastForwardRun #box ProgressBar { margin: 1 0 0 0; }
     #ff-chart { height: 6; }
     """
 
     def __init__(self, stepper: Stepper, target: int):
         super().__init__()
         self.stepper, self.target = stepper, target
+        self.box_title = self.progress_title()
         self.start = stepper.computed
         self._stop = threading.Event()
         self._computing = False
         self._reached: int | None = None  # set when the worker has finished
         self._redraws = None
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="ff-body") as body:
-            body.border_title = self.progress_title()
-            yield from self.progress_view()
+    def compose_box(self) -> ComposeResult:
+        yield from self.progress_view()
 
     def progress_title(self) -> str:
         return f"fast-forwarding to epoch {self.target}"
@@ -138,7 +144,7 @@ class FastForwardRun(ModalScreen[int | None]):
         if event.state == WorkerState.SUCCESS:
             self.finish(min(self.target, event.worker.result))
         elif event.state == WorkerState.ERROR:
-            self.app.notify(f"fast-forward failed: {event.worker.error}", severity="error", markup=False)
+            self.notify(f"fast-forward failed: {event.worker.error}", severity="error", markup=False)
             self.finish(min(self.target, self.stepper.computed))
 
     def finish(self, reached: int) -> None:
@@ -159,11 +165,11 @@ class EpochsInput(Input):
     the run: nothing about the box is changed (no blur, no disabled look), as changing it would
     redraw part of the screen while the worker wants the interpreter."""
 
-    async def _on_key(self, event: events.Key) -> None:
+    def on_key(self, event: events.Key) -> None:
         if self.screen.computing:
-            event.prevent_default()  # Input's own handlers (typing into the box) are skipped
+            event.prevent_default()  # Input's own handler (typing into the box) is skipped; the screen stops the run
 
-    def _on_paste(self, event: events.Paste) -> None:
+    def on_paste(self, event: events.Paste) -> None:
         if self.screen.computing:
             event.prevent_default()
 
@@ -171,25 +177,22 @@ class EpochsInput(Input):
 class FastForwardPrompt(FastForwardRun):
     """Asks how many epochs, then runs them in the same box (dismisses with None when cancelled)."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]  # while asking; while running, keys stop
+    # (escape cancels while asking, the base's binding; while running, every key stops the run)
 
     def __init__(self, stepper: Stepper):
         super().__init__(stepper, stepper.completed)
         self.completed = stepper.completed
+        self.box_title = "fast-forward"
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="ff-body") as body:
-            body.border_title = "fast-forward"
-            yield Static(f"Run how many more epochs? (now at epoch {self.completed}; "
-                         "the article runs 10000)", markup=False)
-            # Empty, the default as its placeholder: a box holding "1000" selects it on focus only after
-            # a refresh, so fast typing (f, backspace, 10000) landed partly before the selection and
-            # lost digits. Whatever is typed now is exactly the number; enter alone runs the default.
-            yield EpochsInput("", placeholder=f"{DEFAULT_EPOCHS} (enter alone runs {DEFAULT_EPOCHS})", id="epochs",
-                              restrict=r"[0-9,_ ]*", max_length=12)
-            yield Static("", markup=False, id="ff-error")
-            yield Static("enter: run · escape: cancel · while running, any key stops", markup=False,
-                         classes="hint")
+    def compose_box(self) -> ComposeResult:
+        yield Static(question(self.stepper.scenario, self.completed), markup=False)
+        # Empty, the default as its placeholder: a box holding "1000" selects it on focus only after
+        # a refresh, so fast typing (f, backspace, 10000) landed partly before the selection and
+        # lost digits. Whatever is typed now is exactly the number; enter alone runs the default.
+        yield EpochsInput("", placeholder=f"{DEFAULT_EPOCHS} (enter alone runs {DEFAULT_EPOCHS})", id="epochs",
+                          restrict=r"[0-9,_ ]*", max_length=12)
+        yield Static("", markup=False, id="ff-error")
+        yield Static("enter: run · escape: cancel · while running, any key stops", markup=False, classes="hint")
 
     def opened(self) -> None:
         pass  # nothing runs until the learner says how far
@@ -215,7 +218,7 @@ class FastForwardPrompt(FastForwardRun):
         if look_again and self.time_left() < ALMOST_DONE:
             self.set_timer(ALMOST_DONE, lambda: self.reveal(look_again=False))
             return
-        body = self.query_one("#ff-body")
+        body = self.query_one("#box")
         body.border_title = self.progress_title()
         await body.remove_children()
         if self._reached is None:  # it may have finished meanwhile, and the box closed

@@ -14,14 +14,13 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.widgets import ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from ...study.gradcheck import GradientReport, check_gradients, connections, report_lines, verdict
 from ...engine.network import Network, Params
 from ...engine.scenario import Scenario
-from .box import BoxScreen
+from .modal import Modal
 
 REDRAW_EVERY = 0.2
 
@@ -49,24 +48,23 @@ def report_table(report: GradientReport, scenario: Scenario) -> Group:
                  *(Text(note, style="italic") for note in notes))
 
 
-class GradcheckScreen(BoxScreen):
+class GradcheckScreen(Modal[None]):
     BINDINGS = [Binding("escape,q,g", "close", "close")]
-    DEFAULT_CSS = "GradcheckScreen > .box { max-width: 110; }"
+    DEFAULT_CSS = "GradcheckScreen > #box { max-width: 110; }"
+    scrolls = True
 
     def __init__(self, net: Network, params: Params, where: str):
         super().__init__()
-        self.net, self.params, self.where = net, params, where
+        self.net, self.params = net, params
+        self.box_title = f"gradient check · {where}"
         self._stop = threading.Event()
         self._done = (0, 1)  # parameters checked, of how many: written by the worker
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="box") as body:
-            body.border_title = f"gradient check · {self.where}"
-            yield Static("Checking every gradient against (E(p+ε) − E(p−ε)) / 2ε …", markup=False,
-                         id="grad-status")
-            yield ProgressBar(show_eta=False)
-            yield Static("", markup=False, id="grad-report")
-            yield Static("↑ ↓ scroll · escape, q or g: close", markup=False, classes="hint")
+    def compose_box(self) -> ComposeResult:
+        yield Static("Checking every gradient against (E(p+ε) − E(p−ε)) / 2ε …", markup=False, id="grad-status")
+        yield ProgressBar(show_eta=False)
+        yield Static("", markup=False, id="grad-report")
+        yield Static("↑ ↓ scroll · escape, q or g: close", markup=False, classes="hint")
 
     def on_mount(self) -> None:
         self._timer = self.set_interval(REDRAW_EVERY, self.redraw)

@@ -8,12 +8,12 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ...engine.scenario import Scenario
+from ...study.quiz import TOLERANCE_RULE
 from ..frame import paragraphs
+from .modal import Modal
 
 NOTATION = [
     ("i1, h1, o1", "an input, a hidden neuron, an output neuron (h1_2: neuron 2 of hidden layer 1 when "
@@ -41,19 +41,33 @@ WEIGHTS = (
 
 MARKS = (
     "Reverse video (and ▶ in the quantities list) marks what the current sub-step computes and "
-    "uses. A scenario can list figures to check against (the built-in example lists the article's): "
-    "✓ means the computed value agrees with the figure to the digits it is written with; ✗ shows the "
-    "figure, and the step's note says why they differ. The diagram rounds values to fit; the step "
-    "and quantities panels show 9 decimals."
+    "uses. A scenario can list figures to check against (the built-in example lists the article's), "
+    "each labelled with where it comes from: \"✓ article 0.593269992\" where the article prints that "
+    "figure and the value agrees at its digits; \"article prints 0.291027924\" (≠ in the quantities) "
+    "where it prints another, with the note that says why; \"✓ check\" for a figure that only checks "
+    "the computation (a reader's comment, a reference run); ✗ when the value does not agree. The "
+    "diagram rounds values to fit; the step and quantities panels show 9 decimals."
 )
 
 
 STUDY = (
-    "Quiz mode asks each value when space reaches it, before showing it: type it and press enter. It "
-    "is right within 1e-6, or when every digit typed is right and there are at least 4 significant "
-    "ones (0.5933 for 0.593269992). A miss gives a hint; the third miss shows the answer. Only a first "
-    "try scores; each round ends with the score by phase. While the answer box is empty, k leaves quiz "
-    "mode, q quits and ? opens this help. ], enter and f show values without asking.\n"
+    "Quiz mode asks each value before showing it, the first one as soon as it is turned on (and space "
+    "asks the next): type it and press enter. One rule for every value: an answer is "
+    f"{TOLERANCE_RULE}. A wrong answer is told the slip that gives it, when one does (\"that is what w3 "
+    "gives; net_h1 uses w2\"), then a hint that takes the formula's numbers a step further; the third "
+    "miss shows the answer. Only a first try scores; each round ends with the score by phase. While a "
+    "value is asked nothing on screen shows it, the training error included. With the answer box empty, "
+    "k leaves quiz mode, q quits and ? opens this help. Keys that would show values without asking "
+    "(space while a value is asked, ], enter, f) say what they would skip, and skip it when pressed "
+    "again: those values count as skipped, not as right. g and x, whose boxes show the round's values, "
+    "also open on a second press.\n"
+    "y checks your own figures, worked on paper: paste them (or give a file), one `name = value` a "
+    "line. Each gets a mark in the quantities (✓ right, ≈ right from your rounded figures, ↳ follows "
+    "from an earlier wrong one, ✗ wrong) and bp-tui goes to the first wrong one, where the step panel "
+    "names the slip.\n"
+    "After an edit (e) the header says the network is edited, the error is recomputed, and the "
+    "scenario's figures are marked \"from the unedited scenario\". Quitting or opening another "
+    "scenario with edits not saved asks first (w saves them).\n"
     "bp-tui remembers where you stopped on each scenario (round, step and quiz score) and starts there "
     "next time; r starts over, and bp-tui --fresh ignores the saved place once. Edits are not "
     "remembered: w saves them as a scenario file."
@@ -99,21 +113,15 @@ def help_text(keys: list[tuple[str, str]], scenario: Scenario, study: list[tuple
     )
 
 
-class HelpScreen(ModalScreen[None]):
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    #help-body {
-        width: 90%; max-width: 100; height: 90%;
-        border: round $primary; padding: 0 1; background: $surface;
-    }
-    """
-    BINDINGS = [Binding("question_mark,q,escape", "dismiss", "close help")]
+class HelpScreen(Modal[None]):
+    DEFAULT_CSS = "HelpScreen > #box { width: 90%; height: 90%; }"
+    BINDINGS = [Binding("question_mark,q", "dismiss", "close help")]
+    box_title = "help"
+    scrolls = True
 
     def __init__(self, keys: list[tuple[str, str]], scenario: Scenario, study: list[tuple[str, str]] = ()):
         super().__init__()
         self.keys, self.scenario, self.study = keys, scenario, study
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body") as body:
-            body.border_title = "help"
-            yield Static(help_text(self.keys, self.scenario, self.study), markup=False)
+    def compose_box(self) -> ComposeResult:
+        yield Static(help_text(self.keys, self.scenario, self.study), markup=False)

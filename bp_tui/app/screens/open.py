@@ -9,13 +9,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.content import Content
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...engine.scenario import Scenario, ScenarioError, builtin_names, load_scenario
+from .modal import Modal
 
 
 def builtin_options() -> list[Option]:
@@ -31,26 +29,22 @@ def builtin_options() -> list[Option]:
     return options
 
 
-class OpenScreen(ModalScreen[Scenario | None]):
+class OpenScreen(Modal[Scenario | None]):
+    """Dismissed with the scenario loaded, or None when cancelled."""
+
     DEFAULT_CSS = """
-    OpenScreen { align: center middle; }
-    #open-body {
-        width: 96%; max-width: 110; height: auto; max-height: 90%;
-        border: round $primary; padding: 0 1; background: $surface;
-    }
+    OpenScreen > #box { max-width: 110; }
     #builtins { height: auto; max-height: 35vh; text-wrap: nowrap; text-overflow: ellipsis; }
     """
-    BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
+    box_title = "open a scenario"
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="open-body") as body:
-            body.border_title = "open a scenario"
-            yield Static("Built-in scenarios (↑ ↓ to choose, enter to open):", markup=False)
-            yield OptionList(*builtin_options(), id="builtins")
-            yield Static("Or the path of a scenario file (tab moves here, enter opens):", markup=False)
-            yield Input(placeholder="e.g. my-network.toml", id="path")
-            yield Static("", markup=False, id="open-error")
-            yield Static("escape: keep the current scenario", markup=False, classes="hint")
+    def compose_box(self) -> ComposeResult:
+        yield Static("Built-in scenarios (↑ ↓ to choose, enter to open):", markup=False)
+        yield OptionList(*builtin_options(), id="builtins")
+        yield Static("Or the path of a scenario file (tab moves here, enter opens):", markup=False)
+        yield Input(placeholder="e.g. my-network.toml", id="path")
+        yield Static("", markup=False, id="open-error")
+        yield Static("escape: keep the current scenario", markup=False, classes="hint")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.try_open(event.option.id or "")

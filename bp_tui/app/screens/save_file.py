@@ -12,22 +12,31 @@ from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from ...study.files import FileExists, WriteError, write_atomically
-from .box import BoxScreen
+from .modal import Modal
 
 
-class SaveFileScreen(BoxScreen):
+def shown_path(path: Path) -> str:
+    """A path as the status line writes it: relative to the folder bp-tui runs in when inside it,
+    else with ~ for the home folder (the status line shortens the folders further if it must)."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        pass
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except (ValueError, RuntimeError):
+        return str(path)
+
+
+class SaveFileScreen(Modal[str | None]):
     """Dismissed with a sentence naming the file written, or None when cancelled."""
-
-    BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
 
     def __init__(self, title: str, file_name: str):
         super().__init__()
-        self.title_text, self.file_name = title, file_name
+        self.box_title, self.file_name = title, file_name
         self._confirmed: tuple | None = None  # what a second enter would replace
 
     # --- for subclasses ------------------------------------------------------------------------
@@ -44,18 +53,16 @@ class SaveFileScreen(BoxScreen):
         return ""
 
     def saved(self, path: Path) -> str:
-        return f"Saved {path}"
+        return f"Saved {shown_path(path)}"
 
     # --- the prompt ----------------------------------------------------------------------------
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="box") as body:
-            body.border_title = self.title_text
-            yield from self.compose_choices()
-            yield Static(f"File name (without a folder, it goes in {Path.cwd()}):", markup=False)
-            yield Input(self.file_name, id="file-name")
-            yield Static("", markup=False, id="save-error")
-            yield Static("enter: save · escape: cancel", markup=False, classes="hint")
+    def compose_box(self) -> ComposeResult:
+        yield from self.compose_choices()
+        yield Static(f"File name (without a folder, it goes in {Path.cwd()}):", markup=False)
+        yield Input(self.file_name, id="file-name")
+        yield Static("", markup=False, id="save-error")
+        yield Static("enter: save · escape: cancel", markup=False, classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

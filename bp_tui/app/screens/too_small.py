@@ -9,19 +9,21 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from .modal import Modal
 
-class TooSmallScreen(ModalScreen[None]):
-    # Opaque: nothing of the squeezed stepper shows through.
+
+class TooSmallScreen(Modal[None], inherit_bindings=False):
+    # Opaque, no border: nothing of the squeezed stepper shows through. Escape does not close it.
     DEFAULT_CSS = """
-    TooSmallScreen { align: center middle; background: $background; }
-    #too-small {
+    TooSmallScreen { background: $background; }
+    TooSmallScreen > #box {
         width: auto;
         max-width: 100%;  /* wrap inside a very narrow terminal instead of cropping both sides */
-        height: auto; color: $foreground; background: $background; text-align: center;
+        border: none; padding: 0; background: $background;
     }
+    #too-small { width: auto; max-width: 100%; color: $foreground; text-align: center; }
     """
     BINDINGS = [Binding("q", "app.quit", "quit")]
 
@@ -29,7 +31,7 @@ class TooSmallScreen(ModalScreen[None]):
         super().__init__()
         self.need = need
 
-    def compose(self) -> ComposeResult:
+    def compose_box(self) -> ComposeResult:
         yield Static(markup=False, id="too-small")
 
     def on_mount(self) -> None:

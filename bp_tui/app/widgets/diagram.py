@@ -7,7 +7,7 @@ shown this round is written w5+ with its new value, as the article names it.
 
 What the current sub-step touches is drawn in reverse video, which survives NO_COLOR. When the
 columns do not fit the width (or would be very tall), the same facts are drawn as one table per
-layer, each neuron followed by the weights into it, inside a scrolling container.
+layer, each neuron followed by the weights into it; the panel scrolls to the current neuron's table.
 """
 
 from __future__ import annotations
@@ -16,13 +16,11 @@ import math
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual.containers import VerticalScroll
-from textual.geometry import Region
 
 from ...engine.records import num
 from ..frame import HOT, Frame
-from .lines import FramedRows, LinePanel, QuickScrollBars
 from .network_picture import Picture, Wire
+from .panel import LinePanel
 
 MISSING = "·"  # a value not computed yet in this round
 GRID_MAX_ROWS = 14  # taller than this, the per-layer tables read better than long columns
@@ -80,6 +78,16 @@ class Drawing:
         text = self.p.headings[L]
         return "bold", ((text if self.activations else text.split(" · ")[0], ""),)
 
+    def headings(self, L: int, weights: bool = False) -> list[Cell]:
+        """A column's heading: one line ("hidden · sigmoid"), or, where that is too wide, the
+        activation on a line of its own under the layer's name (never dropped)."""
+        if weights:
+            return [("bold", (("weights", ""),))] + ([] if self.activations else [EMPTY])
+        text = self.p.headings[L]
+        if self.activations or " · " not in text:
+            return [self.heading(L)] + ([] if self.activations else [EMPTY])
+        return [self.heading(L), ("", (("· " + text.split(" · ", 1)[1], ""),))]
+
     @staticmethod
     def hot(text: str, is_hot: bool) -> Part:
         return text, HOT if is_hot else ""
@@ -120,9 +128,9 @@ class Drawing:
         columns = []
         for L in range(len(p.names)):
             if L:
-                columns.append([("bold", (("weights", ""),)), *self.wire_cells(L - 1).values()])
+                columns.append([*self.headings(L, weights=True), *self.wire_cells(L - 1).values()])
             cells = [line for j in range(len(p.names[L])) for line in self.neuron(L, j)]
-            columns.append([self.heading(L), *cells])
+            columns.append([*self.headings(L), *cells])
         return columns
 
     def column_widths(self) -> tuple[int, ...]:
@@ -191,8 +199,8 @@ def draw(picture: Picture, width: int) -> tuple[list[Text], tuple[int, int]]:
 
     Returns the lines and where the current neuron's block is (to scroll it into view).
 
-    Where a column heading's activation name ("hidden · sigmoid") is what makes it too wide, it is
-    dropped before precision is (the formula panel names the activation anyway).
+    Where a column heading's activation name ("hidden · sigmoid") is what makes it too wide, it goes
+    on a line of its own under the heading before precision is lost.
     """
     for decimals in (9, 6, 4):
         for activations in (True, False):
@@ -248,46 +256,52 @@ def _widest(picture: Picture) -> Picture:
 
 
 class Diagram(LinePanel):
-    """The drawing itself; it sits in a NetworkPanel that scrolls when the drawing is taller."""
+    """The network panel. It takes the height the drawing asks for, up to a share of the screen (see
+    StepperScreen.fit_panels), and scrolls beyond that, keeping the current neuron in view."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._drawings: dict[tuple[Picture, int], tuple[list[Text], tuple[int, int]]] = {}  # this one, ahead
+        self._drawings: dict[tuple[Picture, int], tuple[list[Text], tuple[int, int]]] = {}  # the last few
+        self._picture: Picture | None = None
+        self._next: tuple = (None, None)  # (frame, picture) drawn ahead
 
-    def update_frame(self, frame: Frame | None) -> None:
-        before = self._state
-        super().update_frame(frame)
-        if self._state is not before:
-            self.call_after_refresh(self.show_hot_line)
-
-    def state_for(self, frame: Frame) -> Picture:
+    def picture(self, frame: Frame | None) -> Picture | None:
+        """What the network looks like at `frame` (kept for the frame drawn ahead)."""
+        if frame is None:
+            return None
+        if self._next[0] == frame:
+            return self._next[1]
         return Picture.of(frame)
 
-    def lines_of(self, picture: Picture | None, width: int) -> list[Text]:
-        return self.drawn(picture, width)[0]
+    def prepare(self, frame: Frame) -> None:
+        self._next = (frame, Picture.of(frame))
+        super().prepare(frame)
+
+    def watch_frame(self, old: Frame | None, frame: Frame | None) -> None:
+        edited = () if frame is None else frame.edited
+        if old is None or old.edited != edited:  # (the title lists what the learner changed)
+            changes = ", ".join(f"{name} {value:g}" for name, value in edited)
+            self.border_title = f" network · edited: {changes} " if changes else " network "
+        picture = self.picture(frame)
+        if picture != self._picture:  # (most frames differ; an equal picture draws the same)
+            self._picture = picture
+            self.redraw()
+
+    def lines_for(self, frame: Frame | None, width: int) -> list[Text]:
+        return self.drawn(self._picture if frame is self.frame else self.picture(frame), width)[0]
+
+    def rows_to_keep_in_view(self) -> tuple[int, int]:
+        _lines, (start, count) = self.drawn(self._picture, self.content_width)
+        return (start, count) if count else (0, 1)  # (nothing current: the top)
 
     def drawn(self, picture: Picture | None, width: int) -> tuple[list[Text], tuple[int, int]]:
-        """The picture's lines at this width and where its current neuron is (kept for the picture
-        on screen and the one drawn ahead)."""
-        if picture is None:
+        """The picture's lines at this width and where its current neuron is (kept for a few
+        pictures: the one on screen and the one drawn ahead)."""
+        if picture is None or width <= 0:
             return [], (0, 0)
         found = self._drawings.get((picture, width))
         if found is None:
             if len(self._drawings) >= 4:
-                keep = {key: value for key, value in self._drawings.items() if key[0] == self._state}
-                self._drawings = keep
+                self._drawings = {key: value for key, value in self._drawings.items() if key[0] == self._picture}
             found = self._drawings[(picture, width)] = draw(picture, width)
         return found
-
-    def get_content_height(self, container, viewport, width: int) -> int:
-        return len(self.lines(width))  # (even at no width, as before: the layout of a tiny terminal)
-
-    def show_hot_line(self) -> None:
-        """Scroll the panel to the current neuron and the weights into it (it matters in table form)."""
-        _lines, (start, count) = self.drawn(self._state, self.size.width)
-        if isinstance(self.parent, VerticalScroll) and count:
-            self.parent.scroll_to_region(Region(0, start, 1, count), animate=False)
-
-
-class NetworkPanel(QuickScrollBars, FramedRows, VerticalScroll, can_focus=False):
-    """Scrolls the diagram when a network is too large for the space (never when it fits)."""

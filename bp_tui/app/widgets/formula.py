@@ -5,18 +5,23 @@
            = 0.377500000
     h1's net input: ... (one sentence)
 
-then, when the scenario gives a figure for it, whether the article's figure agrees, and at the end of
-a round, what the round did to the error and what to press next. Formulas contain brackets, so
-everything is a rich Text, never markup.
+then, when the scenario gives a figure for it, the figure's label (bp_tui.engine.expectations:
+`✓ article 0.593269992`, `article prints 0.291027924`, a check labelled as a check, or after an
+edit "from the unedited scenario") with its note at the end; when the learner's own page of figures
+has this one, their figure and its verdict, and for a wrong one the slip that explains it; and at the
+end of a round, what the round did to the error. Formulas contain brackets, so everything is a rich
+Text, never markup.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
 
-from ...engine.records import num
-from ..frame import BAD_MARK, OK_MARK, Frame, paragraphs, shown
-from .lines import LinePanel
+from ...engine.expectations import MISMATCH, UNEDITED_KIND
+from ..frame import Frame, paragraphs, shown
+from .panel import LinePanel
+
+LABEL_STYLES = {MISMATCH: "bold reverse", UNEDITED_KIND: "italic"}  # the others: bold
 
 
 def welcome(frame: Frame) -> Text:
@@ -40,17 +45,21 @@ def step_text(frame: Frame) -> Text:
     value = ("?", "bold reverse") if frame.masked else (shown(step.value), "bold")
     text = Text.assemble((step.formula, "bold"), "\n", indent, step.substituted, "\n", indent, value)
     check = None if frame.masked else stepper.expectation(step)
-    if check is not None:
-        if check.ok:
-            text.append(f"   {OK_MARK} matches the scenario's figure {num(check.expect.value)}", style="bold")
-        else:
-            text.append(f"   {BAD_MARK} the scenario's figure is {num(check.expect.value)}", style="bold reverse")
+    label = None if check is None else check.label
+    if label is not None:
+        text.append(f"   {label.text}", style=LABEL_STYLES.get(label.kind, "bold"))
+    if frame.figures is not None and not frame.masked:  # (the learner's page, checked: its verdict here)
+        from .figures import verdict_lines
+
+        for line in verdict_lines(frame, step):
+            text.append("\n")
+            text.append_text(line)
     text.append(f"\n{step.explanation}.", style="italic")
-    if check is not None and check.expect.note:
-        text.append("\nNote: " + check.expect.note)
-    if frame.round_done:
+    if frame.round_done:  # (before a note: in a short panel the note is what scrolls out of view)
         text.append("\n")
         text.append_text(round_summary(frame))
+    if label is not None and label.note:
+        text.append("\nNote: " + label.note)
     return text
 
 
@@ -67,20 +76,15 @@ def round_summary(frame: Frame) -> Text:
                          (shown(before), "bold"), " to ", (shown(after), "bold"), ".")
 
 
-MIN_LINES = 5  # formula, numbers, result and a two-line sentence: most steps, so most keep the height
-
-
 class FormulaPanel(LinePanel):
-    # Never shorter than MIN_LINES of text (plus the titled rule above it).
-    DEFAULT_CSS = f"FormulaPanel {{ height: auto; min-height: {MIN_LINES + 1}; }}"
+    """The step panel. Its height is the screen's to set (app/heights.py): a long text (a scenario's
+    description, a note) scrolls inside it."""
 
-    def state_for(self, frame: Frame) -> Text:
-        return welcome(frame) if frame.current is None else step_text(frame)
+    def lines_for(self, frame: Frame | None, width: int) -> list[Text]:
+        if frame is None:
+            return []
+        text = welcome(frame) if frame.current is None else step_text(frame)
+        return text.split("\n", allow_blank=True)
 
-    def lines_of(self, text: Text | None, width: int) -> list[Text]:
-        return [] if text is None else text.split("\n", allow_blank=True)
-
-    def needs_layout(self, rows: int) -> bool:
-        # A new layout of the screen costs more than the rest of a key press, so ask for one only
-        # when the panel needs a different height (a panel at its max-height asks every time).
-        return max(rows, MIN_LINES) != self.size.height
+    def rows_to_keep_in_view(self) -> tuple[int, int]:
+        return 0, 1  # each step is read from its formula down

@@ -1,11 +1,19 @@
 """Every quantity the current round has revealed, grouped under its phase, the current one marked.
 
-Quantities with a figure from the scenario's [[expect]] list get ✓ when the figure agrees, ✗ and the
-figure when it does not. The figure's note goes underneath when the panel is tall enough to keep
-several quantities in view around it; otherwise the formula panel shows the current step's note.
-The panel draws only the lines on screen (Textual's line API), so a round of thousands of sub-steps
-costs no more per key than one of forty. A step repaints only the rows it changes (the new quantity,
-the one that was current) unless the panel scrolls, and every drawn row is kept until the round ends.
+A quantity with a figure from the scenario's [[expect]] list carries that figure's label
+(bp_tui.engine.expectations): whole when the row has room (`✓ article 0.593269992`), else in short
+(`✓ article`), with the whole label on the line under it when it says more than agreement (`article
+prints 0.291027924`, or what was expected when the run does not give it). After an edit the figures
+describe the file as written, not this run: the quantities leave them out (the step panel says
+"from the unedited scenario"). The figure's note goes underneath when the panel is tall enough to
+keep several quantities in view around it; otherwise the step panel shows the current step's note.
+A figure from the learner's own page gets a line of its own under the quantity, with its verdict.
+
+Only revealed quantities are listed, so the current one is always the last: the panel shows the last
+rows that fit, the rows above the current one filling it as far as they exist, and scrolls no more
+than a step needs. The lines of a round are made as the learner reaches them (read through the
+stepper a window at a time) and each row is drawn only when it is on screen, so a round of thousands
+of sub-steps costs no more per key than one of forty.
 """
 
 from __future__ import annotations
@@ -15,13 +23,11 @@ from bisect import bisect_left
 from typing import NamedTuple
 
 from rich.text import Text
-from textual.geometry import Region, Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ...engine.records import num
+from ...engine.expectations import CHECK, MISMATCH, SOURCE, SOURCE_DIFFERS, FigureLabel
 from ..frame import BAD_MARK, CURRENT_MARK, HOT, OK_MARK, Frame, phase_title, shown
-from .lines import DrawsAhead, FramedRows, QuickScrollBars
+from .panel import LinePanel
 
 
 class Line(NamedTuple):
@@ -30,181 +36,153 @@ class Line(NamedTuple):
     text: str  # heading or note text; for a quantity, its name
     value: str = ""
     mark: str = ""
+    style: str = "italic"  # of a note
 
 
 NOTES_MIN_HEIGHT = 12  # rows of panel needed before notes are written under their quantities
+NAME_WIDTH = 16  # names are padded to this (or to the longest one so far), so the values line up
+VALUE_WIDTH = 12
 
 
-def round_lines(frame: Frame, width: int, with_notes: bool) -> list[Line]:
-    """The lines of the whole round; a prefix of them is on screen."""
-    stepper = frame.stepper
-    records = frame.records
-    name_width = max(len(step.quantity) for step in records)
-    value_width = max(len(shown(step.value)) for step in records)
-    lines, heading = [], None
-    for i, step in enumerate(records):
-        title = phase_title(step, frame.samples)
-        if title != heading:
-            heading = title
-            lines.append(Line(i, "heading", title))
-        check = stepper.expectation(step)
-        mark = "" if check is None else (OK_MARK if check.ok else BAD_MARK)
-        lines.append(Line(i, "quantity", step.quantity.ljust(name_width), shown(step.value).rjust(value_width), mark))
-        if check is not None:
-            notes = [] if check.ok else [f"{BAD_MARK} expected {num(check.expect.value)}"]
-            notes += [check.expect.note] if check.expect.note and with_notes else []
-            for note in notes:
-                for part in textwrap.wrap(note, max(10, width - 4)):
-                    lines.append(Line(i, "note", "    " + part))
+def label_parts(label: FigureLabel | None, room: int) -> tuple[str, list[str]]:
+    """(what the row carries after the value, the lines under it) for a figure's label."""
+    if label is None or label.kind not in (SOURCE, SOURCE_DIFFERS, CHECK, MISMATCH):
+        return "", []  # (none, or from the unedited scenario: the step panel says so)
+    if len(label.text) <= room:
+        return label.text, []
+    if label.kind == CHECK:
+        return f"{OK_MARK} check", []
+    if label.kind == SOURCE:
+        return label.text.rsplit(" ", 1)[0], []  # "✓ article": the figure is the value on the row
+    if label.kind == MISMATCH:
+        return BAD_MARK, [label.text]
+    return f"≠ {label.text.split(' prints ')[0]}", [label.text]  # "≠ article" over "article prints 0.291027924"
+
+
+def step_lines(frame: Frame, index: int, step, heading: str | None, width: int, with_notes: bool) -> list[Line]:
+    """The lines of record `index`: its phase's heading when a new phase starts, the quantity, notes."""
+    lines = []
+    title = phase_title(step, frame.samples)
+    if title != heading:
+        lines.append(Line(index, "heading", title))
+    check = frame.stepper.expectation(step)
+    label = None if check is None else check.label
+    mark, under = label_parts(label, width - (NAME_WIDTH + VALUE_WIDTH + 4))
+    lines.append(Line(index, "quantity", step.quantity, shown(step.value), mark))
+    notes = [(text, "bold") for text in under]
+    if mark and label.note and with_notes:
+        notes.append((label.note, "italic"))
+    if frame.figures is not None:  # (the learner's page: its module is loaded with the first one)
+        from .figures import mark_text
+
+        yours = mark_text(frame, step)
+        notes += [] if yours is None else [(yours, "bold")]
+    for note, style in notes:
+        lines += [Line(index, "note", "    " + part, style=style) for part in textwrap.wrap(note, max(10, width - 4))]
     return lines
 
 
-class QuantitiesPanel(DrawsAhead, QuickScrollBars, FramedRows, ScrollView, can_focus=False):
-    frame: Frame | None = None  # set by update_frame
-
+class QuantitiesPanel(LinePanel):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._lines: list[Line] = []
-        self._starts: list[int] = []  # the record of each line, for finding how many are revealed
-        self._built_for: tuple | None = None  # (the round's records, width, notes or not)
-        self._visible = 0
-        self._title = ""
-        self._drawn: tuple | None = None  # (records, k, masked) the rows on screen show
-        self._rows: dict[tuple, Strip] = {}  # drawn rows, by line and state (see render_line)
-        self._rows_style = None  # (visual style, rich style) the rows were drawn with
+        self._round: tuple | None = None  # which round, width and notes setting the lines are for
+        self._lines: list[Line] = []  # the lines of records 0 .. _built - 1
+        self._starts: list[int] = []  # the record of each line (to find how many lines are revealed)
+        self._built = 0
+        self._heading: str | None = None  # the last phase heading made
+        self._name_width = NAME_WIDTH
+        self._shown: tuple | None = None  # (round, k, masked) of the rows on screen
+        self._visible = 0  # lines revealed
+        self._drawn: dict[tuple, Strip] = {}  # rows by (line, current, masked)
+        self._title_round = 0
 
-    def update_frame(self, frame: Frame | None) -> None:
-        self.frame = frame
-        if frame is not None:
-            title = f" quantities · round {frame.epoch + 1} "
-            if title != self._title:  # setting a title repaints the whole panel: only when it changes
-                self._title = self.border_title = title
-            self.rebuild()
-            self.draw_ahead(frame)
+    def watch_frame(self, frame: Frame | None) -> None:
+        if frame is not None and frame.epoch + 1 != self._title_round:  # (a new title repaints the panel)
+            self._title_round = frame.epoch + 1
+            self.border_title = f" quantities · round {frame.epoch + 1} "
+        self.redraw()
 
-    def warm_frame(self, frame: Frame) -> None:
-        """Make and frame the rows the panel would show at `frame` (of the round on screen)."""
-        if self._built_for is None or self._built_for[0] is not frame.records or self._rows_style is None:
+    def build(self, frame: Frame, width: int, with_notes: bool) -> None:
+        """Make the lines of the round's records up to the current one (once per round and size)."""
+        key = (frame.stepper, frame.epoch, frame.edits, width, with_notes, frame.figures)
+        if key != self._round:
+            self._round, self._lines, self._starts, self._built, self._heading = key, [], [], 0, None
+            self._name_width, self._drawn = NAME_WIDTH, {}
+        if frame.k <= self._built:
             return
-        region = self.scrollable_content_region
-        visible = bisect_left(self._starts, frame.k)
-        top = min(self.top_for(visible, self.scroll_offset.y, region.height, True), self.max_scroll_y)
-        framed = self._framing()
-        for index in range(top, min(top + region.height, visible)):
-            line = self._lines[index]
-            current = line.record == frame.k - 1
-            masked = current and frame.masked
-            key = (index, current, masked, self.scroll_offset.x, region.width)
-            strip = self._rows.get(key)
-            if strip is None:
-                strip = self._rows[key] = self.draw_row(line, current, masked, key[3], key[4], self._rows_style[1])
-            self.framed_row(strip, framed)
+        for index, step in enumerate(frame.window(self._built, frame.k), start=self._built):
+            lines = step_lines(frame, index, step, self._heading, width, with_notes)
+            self._heading = phase_title(step, frame.samples)
+            self._lines += lines
+            self._starts += [line.record for line in lines]
+            if len(step.quantity) > self._name_width:
+                self._name_width, self._drawn = len(step.quantity), {}  # the values move right: draw again
+        self._built = frame.k
 
-    def on_resize(self) -> None:
-        self.rebuild()
-
-    def rebuild(self) -> None:
-        frame = self.frame
-        if frame is None:
+    def redraw(self) -> None:
+        frame, width = self.frame, self.content_width
+        if frame is None or not self.is_mounted or width <= 0:
             return
-        region = self.scrollable_content_region
-        with_notes = region.height >= NOTES_MIN_HEIGHT
-        built, rebuilt = self._built_for, False
-        if built is None or built[0] is not frame.records or built[1:] != (region.width, with_notes):
-            # A new round (or size): lay out all its lines once.
-            key = (frame.records, region.width, with_notes)
-            self._built_for, self._lines = key, round_lines(frame, region.width, with_notes)
-            self._starts = [line.record for line in self._lines]
-            widest = max((len(self.plain(line)) for line in self._lines), default=0)
-            # The whole round's height, so a step changes no size (a new layout costs more than the
-            # rest of a key press); lines not revealed yet are drawn blank, below the current one.
-            self.virtual_size = Size(widest, len(self._lines))
-            self._rows.clear()
-            rebuilt = True
-        before, scrolled = self._drawn, self.scroll_offset
-        self._drawn = (frame.records, frame.k, frame.masked)
+        height = self.scrollable_content_region.height
+        self.build(frame, width, height >= NOTES_MIN_HEIGHT)
+        before, self._shown = self._shown, (self._round, frame.k, frame.masked)
         self._visible = bisect_left(self._starts, frame.k)
-        one_step = before is not None and before[0] is frame.records and abs(frame.k - before[1]) == 1
-        top = min(self.top_for(self._visible, scrolled.y, region.height, one_step), self.max_scroll_y)
-        if top != scrolled.y:
-            self.scroll_to(y=top, animate=False, immediate=True)
-        if rebuilt or before is None or before[0] is not frame.records or self.scroll_offset != scrolled:
-            self.refresh()
+        if self.set_scroll_height(self._visible) or before is None or before[0] != self._round:
+            self.refresh()  # (a new scrollbar, a new round: every row may move)
         else:
-            self.refresh_changed(before[1], frame.k)
+            # The rows of the records between the old current one and the new one (either way round).
+            low, high = sorted((before[1], frame.k))
+            first = bisect_left(self._starts, max(0, low - 1))
+            self.refresh_lines(first, bisect_left(self._starts, high) - first)
+        if frame.k:
+            current = bisect_left(self._starts, frame.k - 1)
+            self.keep_in_view(current, self._visible - current)
 
-    @staticmethod
-    def top_for(visible: int, top: int, height: int, one_step: bool) -> int:
-        """The first line to show when `visible` lines are revealed and `top` is shown now.
+    def lines_for(self, frame: Frame | None, width: int) -> list[Text]:
+        return []  # (rows are drawn one at a time, only when on screen: see row_at)
 
-        The current quantity (and its notes) is the last revealed line and must be in view. After a
-        jump (a phase, a round, a resume) it goes to the bottom, under as many earlier quantities as
-        fit. When a single step takes it out of view, the panel moves by half its height instead
-        of a line: the current line lands in the middle, and the next few steps leave the panel
-        still, repainting two rows instead of all of them (over SSH, a few lines per key)."""
-        if visible <= height:
-            return 0
-        if top < visible <= top + height:
-            return top
-        return visible - ((height + 1) // 2 if one_step else height)
+    def prepare(self, frame: Frame) -> None:
+        """Make the next record's lines, and draw the rows that will be on screen then."""
+        width, height = self.content_width, self.scrollable_content_region.height
+        if width <= 0 or self._round is None or self._round[:3] != (frame.stepper, frame.epoch, frame.edits) \
+                or self._round[-1] is not frame.figures:
+            return
+        self.build(frame, width, height >= NOTES_MIN_HEIGHT)
+        visible = bisect_left(self._starts, frame.k)
+        for index in range(max(0, visible - height), visible):
+            self.drawn_row(index, self._lines[index].record == frame.k - 1, False)
 
-    def refresh_changed(self, k_before: int, k: int) -> None:
-        """Repaint the rows whose lines were revealed, hidden or (un)marked current by moving from
-        sub-step k_before to k: those of records k_before - 1 .. k - 1 (either way round)."""
-        low, high = sorted((k_before, k))
-        first = bisect_left(self._starts, max(0, low - 1))
-        last = bisect_left(self._starts, high)
-        top = self.scroll_offset.y
-        shown = self.scrollable_content_region  # (not the scrollbar: a step leaves it alone)
-        rows = range(max(first, top), min(last, top + shown.height))
-        if rows:
-            self.refresh(Region(0, rows.start - top, shown.width, len(rows)))
+    def total_rows(self) -> int:
+        return self._visible
 
-    @staticmethod
-    def plain(line: Line) -> str:
-        if line.kind == "quantity":
-            return f"  {line.text} {line.value} {line.mark}"
-        return line.text
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._drawn = {}
 
-    def render_line(self, y: int) -> Strip:
-        return self.content_rows(y, 1, 0)[0]
+    def row_at(self, index: int) -> Strip:
+        frame = self.frame
+        if frame is None or index >= self._visible:
+            return self.blank_row()
+        current = self._lines[index].record == frame.k - 1
+        return self.drawn_row(index, current, current and frame.masked)  # (masked: the value waits for an answer)
 
-    def content_rows(self, first: int, count: int, _width: int) -> list[Strip]:
-        scroll_x, scroll_y = self.scroll_offset
-        width = self.scrollable_content_region.width
-        visual_style = self.visual_style
-        if self._rows_style is None or self._rows_style[0] != visual_style:
-            self._rows_style = (visual_style, self.rich_style)
-            self._rows.clear()
-        style = self._rows_style[1]
-        frame, rows = self.frame, []
-        for index in range(scroll_y + first, scroll_y + first + count):
-            if index >= self._visible or frame is None:
-                blank = self._rows.get(width)  # one blank row object, so the framed row is kept too
-                if blank is None:
-                    blank = self._rows[width] = Strip.blank(width, style)
-                rows.append(blank)
-                continue
-            line = self._lines[index]
-            current = line.record == frame.k - 1
-            masked = current and frame.masked  # quiz mode: the value, its mark and notes wait for the answer
-            key = (index, current, masked, scroll_x, width)
-            strip = self._rows.get(key)
-            if strip is None:
-                strip = self._rows[key] = self.draw_row(line, current, masked, scroll_x, width, style)
-            rows.append(strip)
-        return rows
+    def drawn_row(self, index: int, current: bool, masked: bool) -> Strip:
+        key = (index, current, masked)
+        strip = self._drawn.get(key)
+        if strip is None:
+            text = self.line_text(self._lines[index], current, masked)
+            strip = self._drawn[key] = self.wrapped(text, self.content_width)[0]
+        return strip
 
-    def draw_row(self, line: Line, current: bool, masked: bool, scroll_x: int, width: int, style) -> Strip:
-        text = Text(style=style, no_wrap=True, end="")
+    def line_text(self, line: Line, current: bool, masked: bool) -> Text:
+        text = Text(no_wrap=True, overflow="crop")
         if line.kind == "heading":
             text.append(line.text, style="bold underline")
         elif line.kind == "note":
-            text.append("" if masked else line.text, style="italic")
+            text.append("" if masked else line.text, style=line.style)
         else:
             text.append(f"{CURRENT_MARK} " if current else "  ")
-            value = "?".rjust(len(line.value)) if masked else line.value
-            text.append(f"{line.text} {value}", style=HOT if current else "")
+            value = "?" if masked else line.value
+            text.append(f"{line.text:<{self._name_width}} {value:>{VALUE_WIDTH}}", style=HOT if current else "")
             text.append("" if masked else f" {line.mark}", style="bold")
-        strip = Strip(text.render(self.app.console), text.cell_len)
-        return strip.crop_extend(scroll_x, scroll_x + width, style)
+        return text
