@@ -23,6 +23,9 @@ BAD_MARK = "✗"
 HOT = "reverse bold"
 
 
+LARGE_ROUND = 10_000  # sub-steps: a round this long is read a part at a time, never up to the current one
+
+
 class Frame(NamedTuple):
     """Where the stepper is. Equal frames draw the same screen."""
 

@@ -96,6 +96,34 @@ class Round(Sequence):
             for place in self.plan.places(start, stop):
                 yield from self.piece(place)
 
+    # --- what a picture of a large network reads, without making records ---------------------
+
+    def sample_params(self, sample: int, after: bool = False):
+        """The parameters sample `sample` computes with (online: as the samples before it left them;
+        batch: the round's), or with `after` those after the round."""
+        return self.data.after[0] if after else self.data.sample(sample).before[0]
+
+    def forward_values(self, sample: int, stop: int) -> dict[str, float]:
+        """{"net_h1": ..., "out_h1": ...}: what sample `sample`'s forward pass has shown before round
+        position `stop`, read from its trace (a wide layer's records cost their formulas to make)."""
+        plan = self.plan
+        start = plan.sample_spans(sample)[0][0]
+        end = min(plan.phase_start_after(start), stop)
+        if end <= start:
+            return {}
+        trace, names, found = self.data.sample(sample).trace, plan.layout.neuron_names, {}
+        for place in plan.places(start, end):
+            piece, shown = place.piece, end - place.start
+            l = piece.args[0]
+            order = [piece.args[1]] if piece.kind == "forward_neuron" else list(range(len(names[l + 1])))
+            # forward_neuron: net then out; forward_softmax: every net, then every out
+            pairs = [(q, j) for j in order for q in ("net", "out")] if piece.kind == "forward_neuron" else \
+                [("net", j) for j in order] + [("out", j) for j in order]
+            for quantity, j in pairs[:shown]:
+                values = trace.nets if quantity == "net" else trace.outs
+                found[f"{quantity}_{names[l + 1][j]}"] = float(values[l + 1][j])
+        return found
+
     def __eq__(self, other) -> bool:
         return self is other or (isinstance(other, (list, tuple)) and list(self) == list(other))
 

@@ -189,6 +189,15 @@ class Stepper:
     def params_before_round(self):
         return self.state_at(self.epoch).params
 
+    def sample_params(self, sample: int, after: bool = False):
+        """The parameters sample `sample` of the current round computes with (see Round.sample_params)."""
+        return self.round(self.epoch).sample_params(sample, after)
+
+    def forward_values(self, sample: int, stop: int) -> dict[str, float]:
+        """Sample `sample`'s net inputs and outputs shown before position `stop` of the current round,
+        without making its records (see Round.forward_values)."""
+        return self.round(self.epoch).forward_values(sample, stop)
+
     def round_is_edited(self, round_number: int) -> bool:
         """Whether round `round_number` (1-based) runs on weights or settings the learner edited: the
         scenario's expected figures describe the file as written, so they no longer apply to it."""

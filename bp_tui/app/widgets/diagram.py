@@ -111,8 +111,8 @@ class Drawing:
     def wire_cells(self, l: int) -> dict[str, Cell]:
         """The weights of weight layer l, then its biases, by name, in the order the article numbers them."""
         every = [w for row in self.p.wires[l] for w in row] + list(self.p.bias_wires[l])
-        name_width = max(len(w.name) + 1 for w in every)
-        ends_width = max(len(w.ends) for w in every)
+        name_width = max((len(w.name) + 1 for w in every), default=0)
+        ends_width = max((len(w.ends) for w in every), default=0)
         return {w.name: self.wire(w, name_width, ends_width) for w in every}
 
     def into(self, l: int, j: int) -> list[str]:
@@ -166,6 +166,9 @@ class Drawing:
         p = self.p
         inputs = [self.neuron(0, j)[0] for j in range(len(p.names[0]))]
         lines = [(("bold", (("inputs", ""),), 0),), *self.flow(inputs, width, indent=2)]
+        if p.shape.focused:  # (see network_picture.FOCUS_WEIGHTS)
+            lines.insert(0, (("italic", ((f"{p.shape.weight_count:,} weights: only those into the current "
+                                          "neuron are listed", ""),), 0),))
         for L in range(1, len(p.names)):
             own, parts = self.heading(L)
             lines.append(((own, parts, 0),))
@@ -182,6 +185,8 @@ class Drawing:
 
     @staticmethod
     def flow(cells: list[Cell], width: int, indent: int) -> list[tuple]:
+        if not cells:
+            return []
         widths = [width_of(cell) for cell in cells]
         cell_width = max(widths) + 2
         per_line = max(1, (width - indent) // cell_width)
@@ -202,7 +207,7 @@ def draw(picture: Picture, width: int) -> tuple[list[Text], tuple[int, int]]:
     Where a column heading's activation name ("hidden · sigmoid") is what makes it too wide, it goes
     on a line of its own under the heading before precision is lost.
     """
-    for decimals in (9, 6, 4):
+    for decimals in () if picture.shape.focused else (9, 6, 4):  # (a large network: tables at once)
         for activations in (True, False):
             least = _least_widths(picture, decimals, activations)
             if sum(least) + len(least) - 1 > width:

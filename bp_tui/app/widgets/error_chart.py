@@ -36,8 +36,17 @@ def sample(errors: Sequence[float], count: int) -> list[float]:
 
 def first_error_index(frame: Frame) -> int | None:
     """The sub-step of round 1 whose value is the error before training (None: no sub-step is)."""
-    first = frame.stepper.errors[0]
-    return next((step.index for step in frame.window(0, frame.count) if step.value == first), None)
+    first, plan = frame.stepper.errors[0], frame.stepper.plan(frame.epoch)
+    # Only the error pieces of the first sample and of the whole set can hold it: reading those alone
+    # keeps a round of millions of sub-steps from being made here.
+    for start, stop in plan.sample_spans(0) + plan.sample_spans(None):
+        for place in plan.places(start, stop):
+            if place.piece.phase == "error":
+                found = next((step.index for step in frame.window(place.start, place.start + place.piece.count)
+                              if step.value == first), None)
+                if found is not None:
+                    return found
+    return None
 
 
 def epoch_line(epoch: int, width: int, value: str) -> Text:

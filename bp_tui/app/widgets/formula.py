@@ -18,7 +18,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from ...engine.expectations import MISMATCH, UNEDITED_KIND
-from ..frame import Frame, paragraphs, shown
+from ..frame import LARGE_ROUND, Frame, paragraphs, shown
 from .panel import LinePanel
 
 LABEL_STYLES = {MISMATCH: "bold reverse", UNEDITED_KIND: "italic"}  # the others: bold
@@ -29,13 +29,23 @@ def welcome(frame: Frame) -> Text:
     about = paragraphs(frame.stepper.scenario.description)
     text = Text.assemble(
         ("Nothing computed yet: ", "bold"),
-        f"press space (or →) for the first of round {frame.epoch + 1}'s {frame.count} sub-steps. ",
+        f"press space (or →) for the first of round {frame.epoch + 1}'s {frame.count:,} sub-steps. ",
+        large_round_note(frame),
         "? lists every key, explains the names and shows all of this description:" if about else
         "? lists every key and explains the names.",
     )
     if about:
         text.append("\n" + about, style="italic")
     return text
+
+
+def large_round_note(frame: Frame) -> str:
+    """What a round of many sub-steps (a wide, deep network) means for the keys ("" for a small one)."""
+    if frame.count < LARGE_ROUND:
+        return ""
+    return ("A sub-step is one value (a net input, an output, a delta, one weight's gradient or update): "
+            "in a round this large, ] goes a phase at a time and enter to the round's end; what takes "
+            "long runs with a progress line below, and any key stops it. ")
 
 
 def step_text(frame: Frame) -> Text:

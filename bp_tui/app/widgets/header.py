@@ -14,7 +14,7 @@ from textual.reactive import var
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ..frame import Frame, divergence_text, phase_title
+from ..frame import LARGE_ROUND, Frame, divergence_text, phase_title
 from .panel import changed_columns
 
 
@@ -28,6 +28,12 @@ def positions(frame: Frame) -> tuple[str, str]:
     else:
         where = phase_title(step, frame.samples)
     edited = "edited network · " if frame.edits else ""  # (the scenario's figures no longer apply)
+    if frame.count >= LARGE_ROUND:  # "step 0 of 11109241" would not say what a step is at that scale
+        each = frame.stepper.plan(frame.epoch).blocks[0].size
+        full = f"{edited}round {frame.epoch + 1} · {where} · sub-step {frame.k:,} of {frame.count:,}"
+        if frame.samples > 1:
+            full += f" ({each:,} a sample)"
+        return full, f"{'edited · ' if frame.edits else ''}round {frame.epoch + 1} · sub-step {frame.k:,}/{frame.count:,}"
     full = f"{edited}round {frame.epoch + 1} · {where} · step {frame.k} of {frame.count}"
     return full, f"{'edited · ' if frame.edits else ''}round {frame.epoch + 1} · step {frame.k}/{frame.count}"
 

@@ -4,13 +4,22 @@ A Picture holds each neuron's net input and output as far as the current round h
 (for the current sample), every weight and bias with its two ends and its value (the new value once
 its update has been shown), and the names the current sub-step touches. Two equal Pictures draw
 the same, so the diagram compares them to skip redrawing.
+
+A round of millions of sub-steps is pictured from the current sample alone (`Picture.around`): its
+forward values read from its trace, the weights as that sample computes with them (after the round
+once its end is shown), so no key reads the round up to the current sub-step. A network of more
+than FOCUS_WEIGHTS weights (16 layers of 64 have 61,440) lists only the weights into the neuron the
+sub-step is about: listing every weight on every key would cost seconds and fill thousands of rows.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-from ..frame import Frame
+from ...engine.phases import phase_kind
+from ..frame import LARGE_ROUND, Frame
+
+FOCUS_WEIGHTS = 2000  # more weights than this: only the current neuron's are listed
 
 
 class Wire(NamedTuple):
@@ -40,6 +49,8 @@ class Shape:
         bias_count = {"shared": lambda l: 1, "per-neuron": lambda l: len(names[l + 1]), "none": lambda l: 0}
         self.biases = tuple(tuple(layout.bias_name(l, j) for j in range(bias_count[scenario.bias](l)))
                             for l in range(len(names) - 1))
+        self.weight_count = sum(len(names[l]) * len(names[l + 1]) for l in range(len(names) - 1))
+        self.focused = self.weight_count > FOCUS_WEIGHTS
 
 
 _SHAPES: dict[int, tuple[object, Shape]] = {}
@@ -81,6 +92,8 @@ class Picture(NamedTuple):
         stepper = frame.stepper
         scenario = stepper.scenario
         shape = shape_of(scenario)
+        if shape.focused or frame.count >= LARGE_ROUND:
+            return cls.around(frame, shape)
         names = shape.names
         sample, values = 0, {}
         params, updated = _parameters(stepper, shape), set()
@@ -114,6 +127,47 @@ class Picture(NamedTuple):
         )
 
 
+    @classmethod
+    def around(cls, frame: Frame, shape: Shape) -> Picture:
+        """The picture of a large round or network around the current sub-step: the neurons' values
+        for its sample (that sample's forward pass alone, not the whole round so far) and the weights
+        as its sample computes with them (after the round's update once that has been shown), only
+        those into its neuron on a large network. Costs what one sample costs, whatever the round's
+        size."""
+        stepper, scenario, current = frame.stepper, frame.stepper.scenario, frame.current
+        names, plan = shape.names, stepper.plan(frame.epoch)
+        place = plan.locate(frame.k - 1) if frame.k else None
+        after = place is not None and (phase_kind(place.piece.phase) == "evaluate" or frame.round_done)
+        sample = 0 if place is None else len(scenario.inputs) - 1 if place.sample is None else place.sample
+        # (After the samples, the evaluation: no sample's forward pass is current, and reading the last
+        # one could replay the whole round.)
+        values = {} if after or place is not None and place.sample is None else \
+            stepper.forward_values(sample, frame.shown_count)
+        own = current.neurons[0] if current and current.neurons else ""
+        wanted = _row_into(shape, own)
+        params = stepper.sample_params(sample, after)
+        wires = tuple(tuple(tuple(Wire(name, ends, params.weights[l][j][k], after) for k, (name, ends) in enumerate(row))
+                            if not shape.focused or (l, j) == wanted else () for j, row in enumerate(layer))
+                      for l, layer in enumerate(shape.wires))
+        biases = _biases(params, stepper.layout)
+        bias_wires = tuple(tuple(Wire(name, "bias", biases[name], after) for name in layer) for layer in shape.biases)
+        return cls(shape=shape, inputs=scenario.inputs[sample],
+                   nets=tuple(tuple(values.get(f"net_{n}") for n in layer) for layer in names),
+                   outs=tuple(tuple(values.get(f"out_{n}") for n in layer) for layer in names),
+                   wires=wires, bias_wires=bias_wires,
+                   hot_neurons=frozenset(current.neurons if current else ()),
+                   hot_params=frozenset(current.params if current else ()),
+                   quantity=current.quantity if current else "", own=own)
+
+
+def _row_into(shape: Shape, neuron: str) -> tuple[int, int] | None:
+    """(weight layer, row) of the weights into `neuron`, or None for an input or no neuron."""
+    for L in range(1, len(shape.names)):
+        if neuron in shape.names[L]:
+            return L - 1, shape.names[L].index(neuron)
+    return None
+
+
 def _parameters(stepper, shape: Shape) -> dict[str, float]:
     """Weights and biases by name, as they stood at the start of the current round."""
     params = stepper.params_before_round()
@@ -122,7 +176,11 @@ def _parameters(stepper, shape: Shape) -> dict[str, float]:
         for j, row in enumerate(layer):
             for k, (name, _ends) in enumerate(row):
                 found[name] = params.weights[l][j][k]
-    layout = stepper.layout
+    return found | _biases(params, stepper.layout)
+
+
+def _biases(params, layout) -> dict[str, float]:
+    found = {}
     for l, biases in enumerate(params.biases or ()):
         if isinstance(biases, (list, tuple)):
             for j, value in enumerate(biases):
