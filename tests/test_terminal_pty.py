@@ -143,7 +143,9 @@ from bp_tui.app.hangup import RESTORE  # noqa: E402
 from .scenario_factory import long_run_text  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
-from limit_scenarios import ISSUE  # noqa: E402
+from limit_scenarios import AT_LIMIT  # noqa: E402
+
+from bp_tui.study import progress  # noqa: E402
 
 
 def start_on(path: Path, state_home: Path, wait_for: str | None) -> Terminal:
@@ -194,11 +196,17 @@ def test_a_signal_during_a_fast_forward_in_a_worker_thread_ends_the_app_within_a
 
 @pytest.mark.parametrize("signum, close_terminal", [(signal.SIGHUP, True), (signal.SIGTERM, False)],
                          ids=["terminal closed", "SIGTERM"])
-def test_a_signal_while_the_app_computes_on_its_main_thread_ends_it_within_a_second(signum, close_terminal,
-                                                                                   tmp_path):
-    path = tmp_path / "issue.toml"
-    path.write_text(ISSUE[1]())  # 11 million sub-steps a round: the first screen takes its time
-    term = start_on(path, tmp_path, None)
+def test_a_signal_while_the_app_recomputes_a_large_round_ends_it_within_a_second(signum, close_terminal,
+                                                                                tmp_path, monkeypatch):
+    """Resuming deep inside round 4 of the scenario at the samples limit trains three rounds of 10,000
+    samples with the written-out kernel, which cannot stop inside an epoch, then replays thousands
+    of samples: seconds of work in a worker thread, with the progress line on screen."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    path = tmp_path / "samples.toml"
+    path.write_text(AT_LIMIT["samples"][1]())
+    scenario = load_scenario(path)
+    assert progress.save(scenario.digest, progress.Place(3, Stepper(scenario).count // 2)) is None
+    term = start_on(path, tmp_path, "Any key stops · computing")
     try:
         seconds, status = ended_within(term, signum, close_terminal)
         assert status == 128 + signum and seconds < 1.0, (status, seconds)

@@ -94,7 +94,7 @@ class History:
 
         with self.lock:
             self._make_room(target - start)
-        self.work.begin(f"training to epoch {target} (Stepper.computed says how far)", target)
+        self.work.begin(f"training rounds {start + 1} to {target}", 0)  # (how far: Stepper.computed)
         segment = self.segments[-1]
         kept: dict = {}
         state, done, diverged = segment.trainer.run(self.state_at(start), target - start, self.errors, stop,

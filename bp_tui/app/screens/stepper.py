@@ -33,6 +33,7 @@ from ...engine.stepper import Stepper
 from ..commands import COMMANDS, KEY_ACTIONS, bindings, help_keys, palette_title, shown_key
 from ..frame import Frame
 from ..heights import FIXED_ROWS, QUIZ_ROWS, STEP_LINES, share_rows
+from ..moves import BackgroundMoves
 from ..study import QUICK_RESUME_EPOCHS, Note, Study, apply_edit, position
 from ..widgets.diagram import Diagram
 from ..widgets.error_chart import ErrorChart
@@ -60,6 +61,7 @@ class StepperScreen(Screen):
         self.quiz_bar = None  # made when quiz mode is first turned on (most sessions never do)
         self._ahead: asyncio.TimerHandle | None = None  # the pending call of draw_ahead
         self._autosave_warned = False
+        self.moves = BackgroundMoves(self)  # a move on a round of millions of sub-steps runs in a worker
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(id="header").data_bind(StepperScreen.frame)
@@ -116,8 +118,8 @@ class StepperScreen(Screen):
     def draw_ahead(self) -> None:
         self._ahead = None
         frame = self.frame.predicted() if self.frame is not None else None
-        if frame is None or not self.is_attached or self.app.screen is not self:
-            return  # (nothing to guess, or the app has closed, or a box is open)
+        if frame is None or not self.is_attached or self.app.screen is not self or self.moves.busy:
+            return  # (nothing to guess, or the app has closed, or a box is open, or a move computes)
         for panel in self.query("StatusHeader, LinePanel"):
             panel.prepare(frame)
 
@@ -165,19 +167,22 @@ class StepperScreen(Screen):
         if self.study.asking:  # (space with the box empty: show this value unasked, on a second press)
             self.skip_move("next", lambda: True)
             return
-        moved = self.stepper.next()
-        if moved:
-            self.study.ask(self.stepper)  # in quiz mode, the value waits for the learner's answer
-        self.moved(moved)
+
+        def then(moved: bool) -> None:
+            if moved:
+                self.study.ask(self.stepper)  # in quiz mode, the value waits for the learner's answer
+            self.moved(moved)
+
+        self.moves.run(self.stepper.next, then)
 
     def action_back(self) -> None:
-        self.moved(self.stepper.back())
+        self.moves.run(self.stepper.back, self.moved)
 
     def action_next_phase(self) -> None:
         self.skip_move("next_phase", self.stepper.next_phase)
 
     def action_prev_phase(self) -> None:
-        self.moved(self.stepper.prev_phase())
+        self.moves.run(self.stepper.prev_phase, self.moved)
 
     def action_finish(self) -> None:
         self.skip_move("finish", self.stepper.finish_round)
@@ -198,10 +203,13 @@ class StepperScreen(Screen):
         if self.warned(action):
             return
         before, asking = position(self.stepper), self.study.asking
-        moved = move()
-        if self.study.quiz and (moved or asking):
-            self.study.skipped(self.stepper, before)
-        self.moved(moved or asking)
+
+        def then(moved: bool) -> None:
+            if self.study.quiz and (moved or asking):
+                self.study.skipped(self.stepper, before)
+            self.moved(moved or asking)
+
+        self.moves.run(move, then)
 
     def action_reset(self) -> None:
         self.stepper.reset()
@@ -238,7 +246,13 @@ class StepperScreen(Screen):
 
     def on_key(self, event: events.Key) -> None:
         """While a value is asked, keys are typed into the answer box before any binding sees them.
-        Any key but a skip's own ends the wait for its second press."""
+        Any key but a skip's own ends the wait for its second press. While a move computes, any key
+        stops it and does nothing else."""
+        if self.moves.busy:
+            self.moves.stop()
+            event.prevent_default()
+            event.stop()
+            return
         if self.study.armed is not None and KEY_ACTIONS.get(event.key) != self.study.armed:
             self.study.armed = None
         if self.study.asking and self.quiz_bar.type_key(event):
@@ -356,9 +370,13 @@ class StepperScreen(Screen):
             self.ask_at_once()
             return
         if place.epoch <= QUICK_RESUME_EPOCHS:
-            self.say(self.study.resumed(self.stepper, place), timeout=10)
-            self.show()
-            self.ask_at_once()
+            def then(_reached: bool) -> None:  # (computed by then: resumed's own goto_step is quick)
+                self.say(self.study.resumed(self.stepper, place), timeout=10)
+                self.show()
+                self.ask_at_once()
+
+            # (Deep inside a round of millions of sub-steps the place takes seconds to recompute.)
+            self.moves.run(lambda: self.stepper.goto_step(place.epoch, place.k), then)
             return
         from .fast_forward import FastForwardRun
 
