@@ -21,6 +21,7 @@ from ..engine.work import Stopped
 from .frame import LARGE_ROUND
 
 PROGRESS_EVERY = 0.1  # seconds between two updates of the progress line
+FIRST_PROGRESS = 0.04  # seconds a move runs before the progress line appears (most end sooner)
 
 
 class BackgroundMoves:
@@ -40,6 +41,7 @@ class BackgroundMoves:
         self.busy, self._shown = True, False
         stepper.work.resume()
         self._timer = self.screen.set_interval(PROGRESS_EVERY, self.progress)
+        self.screen.set_timer(FIRST_PROGRESS, self.progress)  # (a key is answered within 100 ms)
         self.screen.run_worker(lambda: self.compute(move, then), thread=True, exit_on_error=False,
                                group="move", description="a stepper move")
 
@@ -82,11 +84,13 @@ class BackgroundMoves:
         """Ask the running move to stop (a key was pressed)."""
         if self.busy:
             self.screen.stepper.work.stop()
+            # (Said at once: the written-out kernel finishes the epoch it is in, up to about 1.3 s.)
+            self.screen.say("Stopping at the next sample or epoch…")
 
     def progress(self) -> None:
         """The progress line: what is computed, how far it has got, and that a key stops it."""
         work = self.screen.stepper.work
-        if not self.busy:
+        if not self.busy or work.stopping:
             return
         self._shown = True
         done = f" ({100 * work.done // work.total}%)" if work.total else ""

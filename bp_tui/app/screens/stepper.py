@@ -31,7 +31,7 @@ from textual.widgets import Footer
 from ...engine.scenario import Scenario
 from ...engine.stepper import Stepper
 from ..commands import COMMANDS, KEY_ACTIONS, bindings, help_keys, palette_title, shown_key
-from ..frame import Frame
+from ..frame import LARGE_ROUND, Frame
 from ..heights import FIXED_ROWS, QUIZ_ROWS, STEP_LINES, share_rows
 from ..moves import BackgroundMoves
 from ..study import QUICK_RESUME_EPOCHS, Note, Study, apply_edit, position
@@ -317,7 +317,20 @@ class StepperScreen(Screen):
 
         if self.warned("export"):  # (in quiz mode: the document holds values not asked yet)
             return
+        if self.too_large("exported"):
+            return
         self.app.push_screen(ExportScreen(self.stepper), self.say)
+
+    def too_large(self, done: str) -> bool:
+        """A whole round of millions of sub-steps cannot be written or checked here (a Markdown sub-step
+        takes about 0.4 ms, and the document would hold gigabytes): say where it can be, True then."""
+        count = self.stepper.count
+        if count < LARGE_ROUND:
+            return False
+        self.say(Note(f"This round has {count:,} sub-steps: too many to be {done} here. `bp-tui export "
+                      f"{self.stepper.scenario.origin} --format csv -o FILE` writes one with a progress bar.",
+                      "warning"), timeout=15)
+        return True
 
     def action_gradcheck(self) -> None:
         from .gradcheck import GradcheckScreen
@@ -358,6 +371,8 @@ class StepperScreen(Screen):
     def action_check_figures(self) -> None:
         from .figures import FiguresScreen, show_figures
 
+        if self.too_large("checked against a page"):
+            return
         self.app.push_screen(FiguresScreen(self.stepper, self.study), lambda result: show_figures(self, result))
 
     # --- the saved place -------------------------------------------------------------------------

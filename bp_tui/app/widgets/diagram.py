@@ -169,9 +169,14 @@ class Drawing:
         if p.shape.focused:  # (see network_picture.FOCUS_WEIGHTS)
             lines.insert(0, (("italic", ((f"{p.shape.weight_count:,} weights: only those into the current "
                                           "neuron are listed", ""),), 0),))
+        near = self.near_layers()
         for L in range(1, len(p.names)):
             own, parts = self.heading(L)
             lines.append(((own, parts, 0),))
+            if near is not None and L not in near:  # (a large network: its layers far from the sub-step)
+                names = p.names[L]
+                lines.append((("italic", ((f"  {len(names)} neurons, {names[0]} to {names[-1]}", ""),), 0),))
+                continue
             cells = self.wire_cells(L - 1)
             for j, name in enumerate(p.names[L]):
                 net, out = self.neuron(L, j)
@@ -182,6 +187,15 @@ class Drawing:
                 if name == p.own:
                     self.focus = (start, len(lines) - start)
         return lines
+
+    def near_layers(self) -> set[int] | None:
+        """On a large network, the layers whose neurons are listed: the current neuron's and the one
+        feeding it (1000 neuron lines a key would cost about 90 ms); None: every layer."""
+        p = self.p
+        if not p.shape.focused:
+            return None
+        layer = next((L for L, names in enumerate(p.names) if p.own in names), 1)
+        return {layer - 1, layer}
 
     @staticmethod
     def flow(cells: list[Cell], width: int, indent: int) -> list[tuple]:

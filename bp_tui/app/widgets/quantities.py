@@ -13,8 +13,9 @@ Only revealed quantities are listed, so the current one is always the last: the 
 rows that fit, the rows above the current one filling it as far as they exist, and scrolls no more
 than a step needs. The lines of a round are made as the learner reaches them (read through the
 stepper a window at a time) and each row is drawn only when it is on screen, so a round of thousands
-of sub-steps costs no more per key than one of forty. A jump further than LISTED sub-steps (the end
-of a round of millions) lists only the last LISTED of them, under a line saying how many come before.
+of sub-steps costs no more per key than one of forty. On a round of LARGE_ROUND sub-steps or more, a
+jump further than LISTED sub-steps (enter) lists only the last LISTED of them, under a line saying
+how many come before.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from rich.text import Text
 from textual.strip import Strip
 
 from ...engine.expectations import CHECK, MISMATCH, SOURCE, SOURCE_DIFFERS, FigureLabel
-from ..frame import BAD_MARK, CURRENT_MARK, HOT, OK_MARK, Frame, phase_title, shown
+from ..frame import BAD_MARK, CURRENT_MARK, HOT, LARGE_ROUND, OK_MARK, Frame, phase_title, shown
 from .panel import LinePanel
 
 
@@ -43,7 +44,7 @@ class Line(NamedTuple):
 NOTES_MIN_HEIGHT = 12  # rows of panel needed before notes are written under their quantities
 NAME_WIDTH = 16  # names are padded to this (or to the longest one so far), so the values line up
 VALUE_WIDTH = 12
-LISTED = 100  # sub-steps listed at most after a jump (a record of a wide layer takes ~0.5 ms to make)
+LISTED = 40  # sub-steps listed at most after a jump (a record of a wide layer takes ~0.5 ms to make)
 
 
 def label_parts(label: FigureLabel | None, room: int) -> tuple[str, list[str]]:
@@ -108,10 +109,11 @@ class QuantitiesPanel(LinePanel):
         """Make the lines of the round's records up to the current one (once per round and size)."""
         key = (frame.stepper, frame.epoch, frame.edits, width, with_notes, frame.figures)
         first = self._starts[0] if self._starts else self._built
-        if key != self._round or frame.k - self._built > LISTED or 0 < first >= frame.k:
+        jump = frame.k - self._built > LISTED and frame.count >= LARGE_ROUND
+        if key != self._round or jump or 0 < first >= frame.k:
             self._round, self._lines, self._starts, self._built, self._heading = key, [], [], 0, None
             self._name_width, self._drawn = NAME_WIDTH, {}
-            if frame.k > LISTED:  # (a round of millions: only the sub-steps before the current one)
+            if frame.k > LISTED and frame.count >= LARGE_ROUND:  # (a round of millions: the last few)
                 self._built = frame.k - LISTED
                 self._lines, self._starts = [Line(self._built, "note", f"… {self._built:,} sub-steps before these")], \
                     [self._built]
