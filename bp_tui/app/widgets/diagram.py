@@ -189,13 +189,12 @@ class Drawing:
         return lines
 
     def near_layers(self) -> set[int] | None:
-        """On a large network, the layers whose neurons are listed: the current neuron's and the one
-        feeding it (1000 neuron lines a key would cost about 90 ms); None: every layer."""
+        """On a large network, the layers whose neurons are listed: the current neuron's (1000 neuron
+        lines a key would cost about 90 ms; the step panel shows the outputs it reads); None: all."""
         p = self.p
         if not p.shape.focused:
             return None
-        layer = next((L for L, names in enumerate(p.names) if p.own in names), 1)
-        return {layer - 1, layer}
+        return {next((L for L, names in enumerate(p.names) if p.own in names), 1)}
 
     @staticmethod
     def flow(cells: list[Cell], width: int, indent: int) -> list[tuple]:

@@ -9,7 +9,7 @@ A round of millions of sub-steps is pictured from the current sample alone (`Pic
 forward values read from its trace, the weights as that sample computes with them (after the round
 once its end is shown), so no key reads the round up to the current sub-step. A network of more
 than FOCUS_WEIGHTS weights (16 layers of 64 have 61,440) lists only the weights into the neuron the
-sub-step is about, and the neurons of its layer and the one feeding it (the other layers are named):
+sub-step is about, and the neurons of its layer (the other layers are named, the inputs listed):
 listing every weight on every key would cost seconds and fill thousands of rows.
 """
 
