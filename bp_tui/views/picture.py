@@ -142,14 +142,15 @@ def on_paper(scenario) -> Geometry | None:
 
 
 @lru_cache(maxsize=64)
-def tightest(shape: Shape, width: int) -> Geometry:
-    """The layout of `shape` with the fewest rows within `width` columns, or the narrowest one when
-    none fits (the app draws it anyway when the learner asks for the picture, scrolled or cut)."""
+def tightest(shape: Shape, width: int) -> Options:
+    """The options of the layout of `shape` with the fewest rows within `width` columns, or of the
+    narrowest one when none fits (the app draws it anyway when the learner asks for the picture,
+    scrolled or cut). `size` says how large it is before `geometry` lays it out."""
     sizes = [(size(shape, options), options) for options in OPTIONS]  # (roomiest first: min keeps the first)
     within = [(rows, options) for (columns, rows), options in sizes if columns <= width]
     if within:
-        return geometry(shape, min(within, key=lambda found: found[0])[1])
-    return geometry(shape, min(sizes, key=lambda found: found[0][0])[1])
+        return min(within, key=lambda found: found[0])[1]
+    return min(sizes, key=lambda found: found[0][0])[1]
 
 
 def draw(shape: Shape, state: PictureState, width: int, height: int) -> list[Line] | None:
