@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from ...engine.scenario import Scenario
+from ...views.picture import legend_rows
 from ..frame import paragraphs
 from .modal import Modal
 
@@ -32,18 +33,26 @@ NOTATION = [
 WEIGHTS = (
     "Weights are numbered layer by layer and, inside a layer, by the neuron they feed: w1 and w2 feed "
     "h1 (from i1 and i2), w3 and w4 feed h2, w5 and w6 feed o1, w7 and w8 feed o2. So "
-    "net_h1 = w1*i1 + w2*i2 + b1*1. The diagram writes both ends of every weight: w2 i2→h1 is the "
-    "weight from i2 into h1.\n"
+    "net_h1 = w1*i1 + w2*i2 + b1*1. The picture draws w2 as the line from i2 into h1; the table "
+    "writes both ends of every weight: w2 i2→h1.\n"
     "The article uses this numbering in its forward pass and its code, but its backward pass writes "
     "w3 for the weight from i2 into h1. That weight is w2 here, everywhere; its figures are the same."
 )
 
 MARKS = (
-    "Reverse video (and ▶ in the quantities list) marks what the current sub-step computes and "
-    "uses. A scenario can list figures to check against (the built-in example lists the article's): "
+    "Heavy lines and bold colour in the picture, reverse video in the table (and ▶ in the quantities "
+    "list) mark what the current sub-step computes and uses. A scenario can list figures to check against (the built-in example lists the article's): "
     "✓ means the computed value agrees with the figure to the digits it is written with; ✗ shows the "
-    "figure, and the step's note says why they differ. The diagram rounds values to fit; the step "
+    "figure, and the step's note says why they differ. The network rounds values to fit; the step "
     "and quantities panels show 9 decimals."
+)
+
+
+PICTURE = (
+    "The network panel draws the network where it fits: a box for each neuron with its net input and "
+    "output, a line for each weight with its name and value, the outputs feeding the error. t switches "
+    "to a table of the same values (and back); where the picture does not fit, the table shows and the "
+    "panel's title says so."
 )
 
 
@@ -87,6 +96,10 @@ def help_text(keys: list[tuple[str, str]], scenario: Scenario, study: list[tuple
           if study else []),
         heading("Names"),
         two_columns(NOTATION),
+        Text(""),
+        heading("The network picture"),
+        Text(PICTURE),
+        two_columns(legend_rows(scenario)),
         Text(""),
         heading("Which weight is which"),
         Text(WEIGHTS),

@@ -30,7 +30,7 @@ from ...engine.scenario import Scenario
 from ...engine.stepper import Stepper
 from ..commands import COMMANDS, bindings, help_keys, palette_title
 from ..frame import Frame
-from ..heights import FIXED_ROWS, QUIZ_ROWS, STEP_LINES, share_rows
+from ..heights import FIXED_ROWS, QUIZ_ROWS, STEP_LINES, picture_rows, share_rows
 from ..study import QUICK_RESUME_EPOCHS, Note, Study, apply_edit
 from ..widgets.diagram import Diagram
 from ..widgets.error_chart import ErrorChart
@@ -129,10 +129,12 @@ class StepperScreen(Screen):
         network, step = self.query_one(Diagram), self.query_one(FormulaPanel)
         content = width - network.styles.gutter.width - 1  # (less the panels' padding and scrollbar)
         quiz = QUIZ_ROWS if self.quiz_bar is not None and self.study.quiz else 0
+        rows = height - FIXED_ROWS - quiz
+        network.offer(*picture_rows(rows))
         step_lines = max(STEP_LINES, step.wanted_height(content))
         # (Setting a height the panel already has costs nothing: Textual lays out only on a change.)
         network.styles.height, step.styles.height = share_rows(
-            height - FIXED_ROWS - quiz, 1 + network.wanted_height(content), 1 + step_lines)
+            rows, 1 + network.wanted_height(content), 1 + step_lines, squeeze=network.squeezed(content))
 
     def on_resize(self) -> None:
         self.fit_panels()
@@ -172,6 +174,10 @@ class StepperScreen(Screen):
 
     def action_finish(self) -> None:
         self.moved(self.stepper.finish_round())
+
+    def action_toggle_network(self) -> None:
+        self.say(self.query_one(Diagram).toggle())
+        self.fit_panels()
 
     def action_reset(self) -> None:
         self.stepper.reset()

@@ -1,30 +1,41 @@
-"""What the network diagram shows at one position of the stepper, before any question of layout.
+"""What the network table shows at one position of the stepper, before any question of layout.
 
-A Picture holds each neuron's net input and output as far as the current round has computed them
-(for the current sample), every weight and bias with its two ends and its value (the new value once
-its update has been shown), and the names the current sub-step touches. Two equal Pictures draw
-the same, so the diagram compares them to skip redrawing.
+TableValues hold each neuron's net input and output as far as the current round has computed them
+(for the current sample), every weight and bias with its two ends and its value, and the names the
+current sub-step touches. They are read from the picture's state (views/picture.py), and each weight
+is written as the picture writes it (`shown_param`): w5+ with its new value once shown, … after it
+while it waits to be applied, the old value while a step reads it meanwhile. So the picture and the
+table always agree. Two equal TableValues draw the same, so the table compares them to skip redrawing.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
+from ...views.picture import PictureState, about, shown_param
 from ..frame import Frame
 
 
 class Wire(NamedTuple):
-    """One weight (or bias) as the diagram writes it."""
+    """One weight (or bias) as the table writes it."""
 
-    name: str
+    name: str  # as written: w5, or w5+ once its new value is shown
     ends: str  # "i2→h1", or "bias"
     value: float
-    updated: bool
+    pending: bool = False  # the new value is shown but not applied yet (written with … after it)
+
+    @property
+    def param(self) -> str:
+        return self.name.removesuffix("+")
+
+    @property
+    def updated(self) -> bool:
+        return self.name.endswith("+")
 
 
-class Shape:
-    """What every picture of one network shares: its names, the column headings, each weight's name
-    and ends, and the biases' names. Made once per scenario; pictures compare it by identity."""
+class TableShape:
+    """What every table of one network shares: its names, the column headings, each weight's name
+    and ends, and the biases' names. Made once per scenario; tables compare it by identity."""
 
     def __init__(self, scenario):
         layout = scenario.layout
@@ -42,22 +53,22 @@ class Shape:
                             for l in range(len(names) - 1))
 
 
-_SHAPES: dict[int, tuple[object, Shape]] = {}
+_SHAPES: dict[int, tuple[object, TableShape]] = {}
 
 
-def shape_of(scenario) -> Shape:
+def table_shape_of(scenario) -> TableShape:
     found = _SHAPES.get(id(scenario))
     if found is None or found[0] is not scenario:
         if len(_SHAPES) > 64:
             _SHAPES.clear()
-        found = _SHAPES[id(scenario)] = (scenario, Shape(scenario))
+        found = _SHAPES[id(scenario)] = (scenario, TableShape(scenario))
     return found[1]
 
 
-class Picture(NamedTuple):
-    """Everything the diagram draws, independent of the width it is drawn at."""
+class TableValues(NamedTuple):
+    """Everything the table draws, independent of the width it is drawn at."""
 
-    shape: Shape
+    shape: TableShape
     inputs: tuple[float, ...]
     nets: tuple[tuple[float | None, ...], ...]
     outs: tuple[tuple[float | None, ...], ...]
@@ -77,59 +88,31 @@ class Picture(NamedTuple):
         return self.shape.headings
 
     @classmethod
-    def of(cls, frame: Frame) -> Picture:
-        stepper = frame.stepper
-        scenario = stepper.scenario
-        shape = shape_of(scenario)
+    def of(cls, frame: Frame, state: PictureState) -> TableValues:
+        """The table at `frame`, whose picture state is `state`."""
+        scenario = frame.stepper.scenario
+        shape = table_shape_of(scenario)
         names = shape.names
-        sample, values = 0, {}
-        params, updated = _parameters(stepper, shape), set()
-        pending = stepper.pending(frame.k)  # shown but not applied yet: the old value still stands
-        for step in frame.revealed:
-            if step.phase == "forward":
-                if step.sample != sample:
-                    sample, values = step.sample, {}  # a new sample: its forward pass starts over
-                values[step.quantity] = step.value
-            elif step.quantity[:-1] in params and step.quantity.endswith("+") and step.quantity[:-1] not in pending:
-                params[step.quantity[:-1]] = step.value
-                updated.add(step.quantity[:-1])
+        current = frame.current
+        reads = frozenset(p for p in current.params if not about(current.quantity, p)) if current else frozenset()
+        values = state.values
 
         def wire(name: str, ends: str) -> Wire:
-            return Wire(name, ends, params[name], name in updated)
+            shown, value, pending = shown_param(state, name, name in reads)
+            return Wire(shown, ends, value, pending)
 
-        wires = tuple(tuple(tuple(wire(name, ends) for name, ends in row) for row in layer) for layer in shape.wires)
-        bias_wires = tuple(tuple(wire(name, "bias") for name in layer) for layer in shape.biases)
-        current = frame.current
         return cls(
             shape=shape,
-            inputs=scenario.inputs[sample],
+            inputs=tuple(values[n] for n in names[0]),
             nets=tuple(tuple(values.get(f"net_{n}") for n in layer) for layer in names),
             outs=tuple(tuple(values.get(f"out_{n}") for n in layer) for layer in names),
-            wires=wires,
-            bias_wires=bias_wires,
+            wires=tuple(tuple(tuple(wire(name, ends) for name, ends in row) for row in layer) for layer in shape.wires),
+            bias_wires=tuple(tuple(wire(name, "bias") for name in layer) for layer in shape.biases),
             hot_neurons=frozenset(current.neurons if current else ()),
             hot_params=frozenset(current.params if current else ()),
             quantity=current.quantity if current else "",
             own=current.neurons[0] if current and current.neurons else "",
         )
-
-
-def _parameters(stepper, shape: Shape) -> dict[str, float]:
-    """Weights and biases by name, as they stood at the start of the current round."""
-    params = stepper.params_before_round()
-    found = {}
-    for l, layer in enumerate(shape.wires):
-        for j, row in enumerate(layer):
-            for k, (name, _ends) in enumerate(row):
-                found[name] = params.weights[l][j][k]
-    layout = stepper.layout
-    for l, biases in enumerate(params.biases or ()):
-        if isinstance(biases, (list, tuple)):
-            for j, value in enumerate(biases):
-                found[layout.bias_name(l, j)] = value
-        elif biases is not None:
-            found[layout.bias_name(l, 0)] = biases
-    return found
 
 
 def _headings(names, activations) -> tuple[str, ...]:
