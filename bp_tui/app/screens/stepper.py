@@ -32,7 +32,7 @@ from ...engine.scenario import Scenario
 from ...engine.stepper import Stepper
 from ..commands import COMMANDS, KEY_ACTIONS, bindings, help_keys, palette_title, shown_key
 from ..frame import Frame
-from ..heights import FIXED_ROWS, QUIZ_ROWS, STEP_LINES, share_rows
+from ..heights import FIXED_ROWS, QUIZ_ROWS, STEP_LINES, picture_rows, share_rows
 from ..study import QUICK_RESUME_EPOCHS, Note, Study, apply_edit, position
 from ..widgets.diagram import Diagram
 from ..widgets.error_chart import ErrorChart
@@ -135,10 +135,12 @@ class StepperScreen(Screen):
         network, step = self.query_one(Diagram), self.query_one(FormulaPanel)
         content = width - network.styles.gutter.width - 1  # (less the panels' padding and scrollbar)
         quiz = QUIZ_ROWS if self.quiz_bar is not None and self.study.quiz else 0
+        rows = height - FIXED_ROWS - quiz
+        network.offer(*picture_rows(rows))
         step_lines = max(STEP_LINES, step.wanted_height(content))
         # (Setting a height the panel already has costs nothing: Textual lays out only on a change.)
         network.styles.height, step.styles.height = share_rows(
-            height - FIXED_ROWS - quiz, 1 + network.wanted_height(content), 1 + step_lines)
+            rows, 1 + network.wanted_height(content), 1 + step_lines, squeeze=network.squeezed(content))
 
     def on_resize(self) -> None:
         self.fit_panels()
@@ -202,6 +204,10 @@ class StepperScreen(Screen):
         if self.study.quiz and (moved or asking):
             self.study.skipped(self.stepper, before)
         self.moved(moved or asking)
+
+    def action_toggle_network(self) -> None:
+        self.say(self.query_one(Diagram).toggle())
+        self.fit_panels()
 
     def action_reset(self) -> None:
         self.stepper.reset()
