@@ -114,12 +114,18 @@ async def test_at_80x24_the_chain_rule_fits_and_scrolls_inside_its_panel():
         assert panel_rows(app, "#chain-rule")[0].startswith("dE_total/dout_h1 = 0.036350306")
 
 
-async def test_in_quiz_mode_the_chain_rule_waits_for_the_answer():
+async def test_in_quiz_mode_the_question_takes_the_place_of_the_chain_rule_until_answered():
     app = BackpropApp(load_scenario("mazur"), quiz=True)
     async with app.run_test(size=SMALL) as pilot:
-        await pilot.press("d", "space")  # the first value is asked
-        rows = " ".join(panel_rows(app, "#chain-rule"))
-        assert "shown once you have answered" in rows and "0.3775" not in rows
+        await pilot.press("d", "space")  # the first value is asked: its formula is in the step panel
+        await pilot.pause()
+        text = screen_text(app)
+        assert "─ this step ─" in text and "─ the chain rule ─" not in text and "0.377500000" not in text
+        assert "= 0.15*0.05 + 0.2*0.1 + 0.35*1" in text
+        await pilot.press(*"0.3775", "enter")
+        await pilot.pause()
+        assert "─ the chain rule ─" in screen_text(app)
+        assert panel_rows(app, "#chain-rule")[0].startswith("net_h1 = 0.377500000 takes no derivative")
 
 
 async def test_on_a_large_network_the_work_is_done_off_the_ui_thread():

@@ -41,6 +41,8 @@ class WhyViews:
     def watch_frame(self, frame) -> None:
         for panel in (self.made or {}).values():  # (on every key: a dict, not a query of the screen)
             panel.frame = frame
+        if self.step_view:
+            self.place_view("step")  # (a question asked, or answered, in quiz mode)
 
     def why_panel(self, view: str) -> LinePanel:
         """The panel of a view, made and mounted when first asked for."""
@@ -68,18 +70,20 @@ class WhyViews:
 
     def step_panel(self) -> LinePanel:
         """The panel in the step panel's place now (the screen sizes it)."""
-        return self.made[self.step_view] if self.step_view else self.query_one("#formula", LinePanel)
+        view = self.shown_view("step")
+        return self.made[view] if view else self.query_one("#formula", LinePanel)
 
     def panel_asks(self, rows: int, network: int, step: int) -> tuple[int, int]:
         """The rows the network and the step panel ask for (titles included) in `rows` shared with
         the lower row, given the views open: the views get their room before the network, which
         keeps at least VIEW_NETWORK_ROWS (or what it asks, if less)."""
-        if not (self.step_view or self.chart_view):
+        step_view = self.shown_view("step")
+        if not (step_view or self.chart_view):
             return network, step
         lower = QUANTITY_ROWS + 1  # (what share_rows keeps for the lower row anyway)
         if self.chart_view:
             lower = CHART_VIEW_ROWS
-            if not self.step_view:
+            if not step_view:
                 step = max(1 + STEP_MIN, min(step, rows - lower - VIEW_NETWORK_ROWS))
         return max(min(network, VIEW_NETWORK_ROWS), min(network, rows - lower - step)), step
 
@@ -95,15 +99,25 @@ class WhyViews:
 
     def show_view(self, place: str, view: str) -> None:
         """Show `view` in a place ("step" or "chart"), or with "" the panel that is usually there."""
-        usual, views = PLACES[place]
         if view:
             self.why_panel(view)
+        setattr(self, f"{place}_view", view)
+        self.place_view(place)
+        self.fit_panels()
+
+    def shown_view(self, place: str) -> str:
+        """The view on screen in a place: while a value is asked in quiz mode, the step panel (it holds
+        the question, and the chain rule or the matrix form would give the value away)."""
+        view = getattr(self, f"{place}_view")
+        return "" if place == "step" and self.frame is not None and self.frame.masked else view
+
+    def place_view(self, place: str) -> None:
+        usual, views = PLACES[place]
+        view = self.shown_view(place)
         for name, panel in (self.made or {}).items():
             if name in views:
                 panel.display = name == view
         self.query_one(f"#{usual}").display = not view
-        setattr(self, f"{place}_view", view)
-        self.fit_panels()
 
     def toggle_step_view(self, view: str) -> None:
         if self.step_view == view:

@@ -75,6 +75,8 @@ class WorkedPanel(LinePanel):
         if frame.masked:  # (it would give the value away)
             return [Text(f"{self.what[0].upper()}{self.what[1:]} of {step.quantity} is shown once you have "
                          "answered: it ends on the value asked.", style="italic")]
+        if self._kept and next(iter(self._kept))[0] is not frame.stepper:
+            self._kept.clear()  # (another scenario, or reopened: the texts kept are of a stepper gone)
         key = self.key(frame, width)
         if key not in self._kept:
             if frame.count > INLINE_MAX_STEPS:
