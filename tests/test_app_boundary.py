@@ -108,6 +108,17 @@ async def test_a_network_without_two_inputs_says_in_one_line_why_there_is_none()
         assert said == ("No decision boundary here: the decision boundary is drawn for networks with two inputs; "
                         "this one has 3.")
         assert "No decision boundary" in screen_text(app)
+        await pilot.press("l")
+        assert "No lines of hidden neurons to draw: the decision boundary is drawn" in screen_text(app)
+
+
+async def test_a_network_without_a_hidden_layer_has_a_boundary_but_no_lines_to_draw():
+    app = BackpropApp(parse_scenario(scenario_text(layers=(2, 1)), "no-hidden"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("b", "l")
+        await pilot.pause()
+        assert view_text(app, "#boundary")[0].split() == ["out_o1"]
+        assert "No lines of hidden neurons to draw: the network has no hidden layer." in screen_text(app)
 
 
 async def test_during_a_fast_forward_the_box_shows_the_boundary_as_it_moves():

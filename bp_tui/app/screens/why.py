@@ -146,8 +146,15 @@ class WhyViews:
                  "The decision boundary: b or escape goes back · l the hidden neurons' lines")
 
     def action_boundary_lines(self) -> None:
+        from ...views.boundary import unsupported
+
         if self.chart_view != "boundary":
             self.show_chart_view("boundary")
+        scenario = self.stepper.scenario
+        problem = unsupported(scenario) or (None if len(scenario.layers) > 2 else "the network has no hidden layer")
+        if problem:
+            self.say(f"No lines of hidden neurons to draw: {problem}.")
+            return
         drawn = self.why_panel("boundary").toggle_hidden_lines()
         self.say("The hidden neurons' lines, where each one's net input is 0: l hides them" if drawn else
                  "The hidden neurons' lines are hidden: l draws them")
