@@ -36,6 +36,22 @@ COMMANDS = [
             False),
     Command("y", "y", "check_figures", "your figures",
             "check your own figures: paste a page (or open a file), see each marked, go to the first wrong", False),
+    Command("d", "d", "chain_rule", "chain rule", "the chain rule written out for this sub-step (again or escape: "
+            "back)", False),
+    Command("m", "m", "matrix_form", "matrix", "this sub-step's whole layer in matrix form, numbers and shapes "
+            "(again: back)", False),
+    Command("b", "b", "boundary", "boundary", "the decision boundary in the error chart's place, for two inputs "
+            "(again: back)", False),
+    Command("l", "l", "boundary_lines", "lines", "the hidden neurons' lines on the decision boundary, on or off",
+            False),
+    Command("c", "c", "compare", "compare", "compare with a second scenario: its error curve over this one's "
+            "(again: close)", False),
+    Command("escape", "escape", "close_view", "close", "close the chain rule or matrix form, else the boundary "
+            "or comparison", False),
+    Command("pagedown", "pgdn", "view_page_down", "page down", "scroll the view opened (or the step panel) a "
+            "page down", False),
+    Command("pageup", "pgup", "view_page_up", "page up", "scroll the view opened (or the step panel) a page up",
+            False),
     Command("question_mark", "?", "help", "help", "help: every key, and how to read the names"),
     Command("q", "q", "quit", "quit", "quit"),
 ]
@@ -43,6 +59,9 @@ COMMANDS = [
 
 # The study commands: the help lists them in a section of their own, after the scenario's description.
 STUDY_ACTIONS = frozenset({"quiz", "export", "gradcheck", "edit", "save_scenario", "check_figures"})
+# ... with the views of why (screens/why.py)
+STUDY_ACTIONS |= {"chain_rule", "matrix_form", "boundary", "boundary_lines", "compare", "close_view",
+                  "view_page_down", "view_page_up"}
 
 
 APP_ACTIONS = frozenset({"quit"})  # the app's own actions (the others are the stepper screen's)

@@ -108,7 +108,8 @@ def help_text(keys: list[tuple[str, str]], scenario: Scenario, study: list[tuple
         heading("This scenario"),
         *about,
         Text(""),
-        *([heading("Study: quiz, export, gradient check, edits"), two_columns(list(study)), Text(STUDY), Text("")]
+        *([heading("Study: quiz, why (chain rule, matrix form, boundary, comparison), export, gradient check, "
+                   "edits"), two_columns(list(study)), Text(STUDY), Text("")]
           if study else []),
         heading("Names"),
         two_columns(NOTATION),

@@ -13,7 +13,9 @@ whole: a long text scrolls inside its own panel, and the quantities keep their r
 The study commands (quiz, export, gradient check, edit, save, a page of the learner's own figures)
 open their boxes from here too; the boxes report back through their results, which the status line
 says. In quiz mode the moves that would show values without asking them go through `skip_move`: the
-first press says what it would skip, the second does it.
+first press says what it would skip, the second does it. The views of why (the chain rule, the
+matrix form, the decision boundary, a comparison: screens/why.py) take the step panel's or the error
+chart's place on their keys.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from ..widgets.formula import FormulaPanel
 from ..widgets.header import StatusHeader
 from ..widgets.quantities import QuantitiesPanel
 from ..widgets.status import StatusLine
+from .why import WhyViews
 
 # Moves and changes that would alter a question while it is asked: keys go to the answer box then, and
 # these stay out of the command palette. (The moves that skip it ask for a second press instead.)
@@ -48,7 +51,7 @@ AUTOSAVE_SECONDS = 60
 AHEAD_DELAY = 0.02  # seconds after a frame is shown before the next one is drawn ahead
 
 
-class StepperScreen(Screen):
+class StepperScreen(WhyViews, Screen):
     BINDINGS = bindings()
 
     frame: var[Frame | None] = var(None)  # what every panel shows; set by show() alone
@@ -132,7 +135,7 @@ class StepperScreen(Screen):
         width, height = self.size
         if not width or not height:
             return
-        network, step = self.query_one(Diagram), self.query_one(FormulaPanel)
+        network, step = self.query_one(Diagram), self.step_panel()
         content = width - network.styles.gutter.width - 1  # (less the panels' padding and scrollbar)
         quiz = QUIZ_ROWS if self.quiz_bar is not None and self.study.quiz else 0
         rows = height - FIXED_ROWS - quiz
@@ -140,7 +143,8 @@ class StepperScreen(Screen):
         step_lines = max(STEP_LINES, step.wanted_height(content))
         # (Setting a height the panel already has costs nothing: Textual lays out only on a change.)
         network.styles.height, step.styles.height = share_rows(
-            rows, 1 + network.wanted_height(content), 1 + step_lines, squeeze=network.squeezed(content))
+            rows, *self.panel_asks(rows, 1 + network.wanted_height(content), 1 + step_lines),
+            squeeze=network.squeezed(content))
 
     def on_resize(self) -> None:
         self.fit_panels()
@@ -265,12 +269,11 @@ class StepperScreen(Screen):
     # --- the other boxes -------------------------------------------------------------------------
 
     def action_fast_forward(self) -> None:
-        from .fast_forward import FastForwardPrompt  # (boxes are imported when first opened: start-up)
-
         if self.warned("fast_forward"):
             return
         before = position(self.stepper)
-        self.app.push_screen(FastForwardPrompt(self.stepper), lambda reached: self.fast_forward_done(reached, before))
+        # (boxes are imported when first opened: start-up)
+        self.app.push_screen(self.fast_forward_box(), lambda reached: self.fast_forward_done(reached, before))
 
     def fast_forward_done(self, reached: int | None, before: int | None = None) -> None:
         if reached is None:
