@@ -17,15 +17,16 @@ from .common import USAGE_ERROR, new_parser
 
 # The subcommands, as `bp-tui --help` lists them. Each is defined (parser and handler) in a module of
 # this package, imported only when a subcommand is asked for: the app starts without them.
-COMMANDS = ("list", "show", "validate", "run", "trace", "check", "export", "gradcheck", "boundary", "compare")
+COMMANDS = ("list", "show", "validate", "run", "trace", "check", "export", "gradcheck", "boundary", "compare",
+            "serve")
 
 
 def build_parser():
-    from . import boundary, check, compare, export, gradcheck, run, scenarios, trace
+    from . import boundary, check, compare, export, gradcheck, run, scenarios, serve, trace
 
     parser = new_parser(prog="bp-tui", description="Backpropagation, one sub-step at a time.")
     sub = parser.add_subparsers(dest="command", parser_class=type(parser))
-    for module in (scenarios, run, trace, check, export, gradcheck, boundary, compare):
+    for module in (scenarios, run, trace, check, export, gradcheck, boundary, compare, serve):
         module.add_parsers(sub)
     return parser
 
