@@ -90,6 +90,12 @@ class ServerProcess:
         threading.Thread(target=self.collect, daemon=True).start()
         self.wait_for("open http://", 30)
 
+    def __enter__(self) -> "ServerProcess":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
     def collect(self) -> None:
         for line in self.process.stdout:
             self.lines.append(line.rstrip("\n"))
