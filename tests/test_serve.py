@@ -3,6 +3,7 @@ the page does (tests/serving.py). What a real browser shows is tests/test_browse
 
 from __future__ import annotations
 
+import asyncio
 import shlex
 import subprocess
 import sys
@@ -93,6 +94,16 @@ def gone(pids: list[int], seconds: float = 10) -> bool:
     return False
 
 
+def test_the_address_to_open_names_this_machine_when_listening_everywhere():
+    import socket
+
+    from bp_tui.cli.serve import address
+
+    assert address("127.0.0.1", 8000) == "http://127.0.0.1:8000/"
+    assert address("::1", 8080) == "http://[::1]:8080/"
+    assert address("0.0.0.0", 8000) == f"http://{socket.gethostname()}:8000/"
+
+
 # --- the server ------------------------------------------------------------------------------------
 
 
@@ -161,11 +172,25 @@ async def test_ctrl_c_closes_every_session_and_ends_every_app(state_home):
             await tab.until(lambda text: NOT_STARTED in text)
         apps = server.app_processes()
         assert len(apps) == 3
-        assert server.stop() == 0
+        assert await asyncio.to_thread(server.stop) == 0  # (the tabs answer the server's goodbyes meanwhile)
         for tab in tabs:
             assert await tab.wait_closed() == (4003, "The teacher stopped the server.")
     assert gone(apps)
     assert "Stopping: closing 3 session(s)." in server.output and "Traceback" not in server.output
+
+
+async def test_ctrl_c_while_a_class_is_still_connecting(state_home):
+    """Tabs whose apps are still starting are closed with the message too."""
+    server = ServerProcess(state_home=state_home)
+    async with aiohttp.ClientSession() as client:
+        tabs = [Tab(client, server.url) for _ in range(6)]
+        opening = [asyncio.create_task(tab.open()) for tab in tabs]
+        await asyncio.to_thread(server.wait_for, "Session 6 opened")
+        assert await asyncio.to_thread(server.stop) == 0
+        await asyncio.gather(*opening)
+        for tab in tabs:
+            assert await tab.wait_closed() == (4003, "The teacher stopped the server.")
+    assert "Traceback" not in server.output and server.output.count(" closed (") == 6
 
 
 async def test_a_page_cannot_make_the_server_draw_a_huge_terminal_or_trip_on_nonsense(state_home):

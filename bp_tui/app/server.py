@@ -75,6 +75,7 @@ class ClassroomServer(Server):
         self.sessions: set[Session] = set()
         self.numbers = itertools.count(1)
         self.watch: asyncio.Task | None = None
+        self.greeting: asyncio.Task | None = None
 
     # --- the server's life -----------------------------------------------------------------------
 
@@ -83,14 +84,29 @@ class ClassroomServer(Server):
         logging.basicConfig(level=logging.WARNING, format="bp-tui serve: %(message)s")
 
     async def on_startup(self, app: web.Application) -> None:
+        self.watch = asyncio.create_task(self.close_idle_sessions())
+        self.greeting = asyncio.create_task(self.greet())
+
+    async def greet(self) -> None:
+        """Tell the teacher where to go, once the server answers there (startup comes before the
+        server listens)."""
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(self.host, self.host)
+        for _ in range(200):
+            try:
+                _, writer = await asyncio.open_connection(host, self.port)
+            except OSError:
+                await asyncio.sleep(0.05)
+                continue
+            writer.close()
+            break
         self.say(f"bp-tui serve: open {self.url} in a web browser; each tab is a learner of its own.")
         self.say(f"At most {self.max_sessions} sessions at once; one idle for {minutes_text(self.idle_seconds)} "
                  "is closed. Ctrl+C stops the server and every session.")
-        self.watch = asyncio.create_task(self.close_idle_sessions())
 
     async def on_shutdown(self, app: web.Application) -> None:
-        if self.watch is not None:
-            self.watch.cancel()
+        for task in (self.watch, self.greeting):
+            if task is not None:
+                task.cancel()
         if self.sessions:
             self.say(f"Stopping: closing {len(self.sessions)} session(s).")
         await asyncio.gather(*(session.close(CLOSED_STOPPING, "The teacher stopped the server.", "closed")
