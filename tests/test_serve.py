@@ -129,7 +129,7 @@ async def test_tabs_are_learners_of_their_own_and_the_class_has_a_size(state_hom
 
             await third.open()
             code, reason = await third.wait_closed()
-            assert code == 4002 and reason == "The class is full: 2 sessions are open. Try again in a while."
+            assert code == 4002 and reason == "The class is full (2 sessions): try again in a while."
             apps = server.app_processes()
             assert len(apps) == 2
             await first.close()
@@ -139,7 +139,7 @@ async def test_tabs_are_learners_of_their_own_and_the_class_has_a_size(state_hom
         assert gone(apps)
     finally:
         assert server.stop() == 0
-    assert "Refused a session: 2 are open (--max-sessions)." in server.output
+    assert "Refused a session: the class is full (--max-sessions 2)." in server.output
     assert "Traceback" not in server.output
     assert not state_home.exists()  # no place saved for anyone
 
@@ -155,7 +155,7 @@ async def test_an_idle_session_is_closed_with_a_message(state_home):
             apps = server.app_processes()
             code, reason = await tab.wait_closed(30)
             assert code == 4001 and time.monotonic() - start >= 2
-            assert reason == "Closed after 0.05 minutes without a key. Reload the page to start again."
+            assert reason == "Closed after 0.05 minutes without a key: start a new session to go on."
         server.wait_for("Session 1 closed: idle (0 open).")
         assert gone(apps)
     finally:
@@ -176,7 +176,7 @@ async def test_ctrl_c_closes_every_session_and_ends_every_app(state_home):
         for tab in tabs:
             assert await tab.wait_closed() == (4003, "The teacher stopped the server.")
     assert gone(apps)
-    assert "Stopping: closing 3 session(s)." in server.output and "Traceback" not in server.output
+    assert "Stopping: closing 3 sessions." in server.output and "Traceback" not in server.output
 
 
 async def test_ctrl_c_while_a_class_is_still_connecting(state_home):

@@ -46,9 +46,8 @@ def clamp(value: object, limits: tuple[int, int], default: int) -> int:
     return max(limits[0], min(limits[1], number))
 
 
-def minutes_text(seconds: float) -> str:
-    minutes = seconds / 60
-    return f"{minutes:g} minute{'' if minutes == 1 else 's'}"
+def counted(number: float, thing: str) -> str:
+    return f"{number:g} {thing}{'' if number == 1 else 's'}"
 
 
 class Session:
@@ -100,21 +99,21 @@ class ClassroomServer(Server):
             writer.close()
             break
         self.say(f"bp-tui serve: open {self.url} in a web browser; each tab is a learner of its own.")
-        self.say(f"At most {self.max_sessions} sessions at once; one idle for {minutes_text(self.idle_seconds)} "
-                 "is closed. Ctrl+C stops the server and every session.")
+        self.say(f"At most {counted(self.max_sessions, 'session')} at once; one idle for "
+                 f"{counted(self.idle_seconds / 60, 'minute')} is closed. Ctrl+C stops the server and every session.")
 
     async def on_shutdown(self, app: web.Application) -> None:
         for task in (self.watch, self.greeting):
             if task is not None:
                 task.cancel()
         if self.sessions:
-            self.say(f"Stopping: closing {len(self.sessions)} session(s).")
+            self.say(f"Stopping: closing {counted(len(self.sessions), 'session')}.")
         await asyncio.gather(*(session.close(CLOSED_STOPPING, "The teacher stopped the server.", "closed")
                                for session in list(self.sessions)))
 
     async def close_idle_sessions(self) -> None:
         every = max(0.05, min(30.0, self.idle_seconds / 10))
-        reason = f"Closed after {minutes_text(self.idle_seconds)} without a key. Reload the page to start again."
+        reason = f"Closed after {counted(self.idle_seconds / 60, 'minute')} without a key: start a new session to go on."
         while True:
             await asyncio.sleep(every)
             now = time.monotonic()
@@ -128,9 +127,9 @@ class ClassroomServer(Server):
         websocket = web.WebSocketResponse(heartbeat=HEARTBEAT_SECONDS)
         await websocket.prepare(request)
         if len(self.sessions) >= self.max_sessions:
-            self.say(f"Refused a session: {self.max_sessions} are open (--max-sessions).")
+            self.say(f"Refused a session: the class is full (--max-sessions {self.max_sessions}).")
             await websocket.close(code=CLOSED_FULL, message=(
-                f"The class is full: {self.max_sessions} sessions are open. Try again in a while.").encode())
+                f"The class is full ({counted(self.max_sessions, 'session')}): try again in a while.").encode())
             return websocket
         session = Session(next(self.numbers), websocket)
         self.sessions.add(session)
