@@ -265,7 +265,7 @@ async def test_fresh_ignores_the_saved_place(state_home, monkeypatch):
     chosen = {}
     monkeypatch.setattr("bp_tui.app.app.run_app", lambda scenario, **flags: chosen.update(flags) or 0)
     assert main(["--quiz", "--fresh", "mazur"]) == 0
-    assert chosen == {"quiz": True, "fresh": True}
+    assert chosen == {"quiz": True, "fresh": True, "served": None}
 
 
 async def test_an_unwritable_state_folder_never_stops_the_app(tmp_path, monkeypatch):
