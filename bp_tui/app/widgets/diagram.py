@@ -150,7 +150,8 @@ class Diagram(LinePanel):
             if len(self._states) >= 4:
                 self._states = {key: value for key, value in self._states.items() if key == self.frame}
             stepper = frame.stepper
-            found = self._states[frame] = state_at(stepper, frame.revealed, frame.current, stepper.pending(frame.k))
+            found = self._states[frame] = state_at(stepper, frame.revealed, frame.current, stepper.pending(frame.k),
+                                                   frame.selected)
         return found
 
     def lines_for(self, frame: Frame | None, width: int) -> list[Text | Line]:
