@@ -169,3 +169,13 @@ async def test_saturated_marks_both_outputs_and_says_why():
         assert "0.005453456 ≈" in screen_text(app)  # the slope itself, in the quantities
         await pilot.press("s")  # about o1
         assert "o1 is saturated: its slope is 0.0055 at most (below 0.01)" in screen_text(app)
+
+
+async def test_the_help_lists_the_play_and_point_keys_under_study():
+    app = BackpropApp(load_scenario("mazur"))
+    async with app.run_test(size=(120, 80)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "play the sub-steps on their own to the end of the round" in text
+        assert "select a neuron, weight or bias (or click one) to read its story" in text

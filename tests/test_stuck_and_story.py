@@ -97,3 +97,13 @@ def test_the_history_samples_the_rounds_and_agrees_with_the_stepper():
     assert history[0] == "History of w5 at the start of each round: 1: 0.4 · 2: 0.358916 · 3: 0.317354"
     assert parameter_values(stepper, 1)["w5"] == pytest.approx(0.35891648, abs=1e-8)
     assert history[1].strip().startswith("█") and history[1].endswith("from 0.4 to 0.317354")
+
+
+def test_the_picture_of_saturated_marks_its_outputs_and_the_legend_says_what_the_marks_mean():
+    from bp_tui.views.picture import draw, legend, shape_of, state_of
+    from bp_tui.views.styled import plain
+
+    scenario = load_scenario("saturated")
+    picture = plain(draw(shape_of(scenario), state_of(Stepper(scenario)), 80, 20))
+    assert "o1 ≈" in picture and "o2 ≈" in picture and "h1 ≈" not in picture
+    assert any(row.startswith("≈ ⊘") and "a saturated, a dead neuron" in row for row in legend(scenario))

@@ -74,6 +74,10 @@ STUDY_ACTIONS |= {"chain_rule", "matrix_form", "boundary", "boundary_lines", "co
                   "view_page_down", "view_page_up"}
 
 
+# ... with playing and pointing (screens/play.py, point.py)
+STUDY_ACTIONS |= {"play", "play_on", "faster", "slower", "select", "select_next", "select_previous"}
+
+
 APP_ACTIONS = frozenset({"quit"})  # the app's own actions (the others are the stepper screen's)
 
 
