@@ -2,7 +2,7 @@
 
     python bench/run.py                # every benchmark (the soak alone takes five minutes)
     python bench/run.py train keys     # only some: train, batch, memory, startup, keys, fastforward, limits,
-                                       # soak
+                                       # soak, serve
 
 Prints the measured figures, the ratio, the target, and PASS/FAIL; exits 1 if any target fails.
 Timings take the best of several repeats, which is what a noisy shared machine can measure.
@@ -104,6 +104,12 @@ def main(argv: list[str]) -> int:
         BENCHES["soak"] = soak.bench_soak
     except ImportError as exc:
         print(f"(terminal benchmarks unavailable: {exc})")
+    try:
+        import serve_load  # 20 browser tabs' sessions on bp-tui serve at once; see serve_load.py
+
+        BENCHES["serve"] = serve_load.bench_serve
+    except ImportError as exc:
+        print(f"(the serve benchmark is unavailable: {exc}; pip install '.[test]')")
     chosen = argv or list(BENCHES)
     print(f"python {sys.version.split()[0]} on {os.uname().machine}, {os.cpu_count()} cores")
     for name in chosen:

@@ -52,8 +52,9 @@ async def test_first_sub_step_shows_net_h1():
         assert "= 0.15*0.05 + 0.2*0.1 + 0.35*1" in text
         assert "0.377500000" in text and "0.3775" in text
         assert "step 1 of 46" in text
-        # The step panel keeps its height (a text of most steps' length), the quantities their rows.
-        assert app.query_one("#formula").size.height == 7 and app.query_one("#quantities").size.height >= 5
+        # Beside the picture (7 rows), the step panel keeps 6 lines (most steps' text), the quantities their rows.
+        assert app.query_one("#network").size.height == 7 and "w8 0.55" in text
+        assert app.query_one("#formula").size.height == 6 and app.query_one("#quantities").size.height >= 5
 
 
 async def test_enter_finishes_round_one_and_shows_its_error():
@@ -63,7 +64,7 @@ async def test_enter_finishes_round_one_and_shows_its_error():
         text = screen_text(app)
         assert "0.291027774" in text
         assert "round 1 · done" in text
-        assert "w5+ h1→o1" in text  # the diagram shows the updated weights, with both ends
+        assert "w5+ 0.3589" in text  # the picture shows the updated weights
         assert "from 0.298371109 to 0.291027774" in text
 
 
@@ -89,7 +90,7 @@ async def test_stepping_back_restores_earlier_values():
         assert "w4+ = w4 - eta*dE_total/dw4" in text and "0.299502287" in text
         await pilot.press("r")
         assert "not started" in screen_text(app)
-        assert "w5  h1→o1 0.4 " in screen_text(app)
+        assert "w5 0.4 " in screen_text(app)
 
 
 async def test_phase_keys_jump_whole_phases():

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bp_tui import Stepper, load_scenario
 from bp_tui.app.app import BackpropApp
-from bp_tui.app.widgets.diagram import fmt
+from bp_tui.app.widgets.network_table import fmt
 from bp_tui.app.widgets.quantities import LISTED
 from bp_tui.app.widgets.status import StatusLine
 from bp_tui.engine.records import num

@@ -13,6 +13,7 @@ stop the move.
 
 from __future__ import annotations
 
+import sys
 from typing import Callable
 
 from textual.timer import Timer
@@ -22,6 +23,9 @@ from .frame import LARGE_ROUND
 
 PROGRESS_EVERY = 0.1  # seconds between two updates of the progress line
 FIRST_PROGRESS = 0.04  # seconds a move runs before the progress line appears (most end sooner)
+# While a worker computes, the UI thread waits for the interpreter up to the switch interval (5 ms)
+# each time it needs it, and a key takes it dozens of times: a shorter interval answers keys sooner.
+SWITCH_INTERVAL = 0.0005
 
 
 class BackgroundMoves:
@@ -39,6 +43,8 @@ class BackgroundMoves:
             then(move())
             return
         self.busy, self._shown = True, False
+        self._interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL)
         stepper.work.resume()
         self._timer = self.screen.set_interval(PROGRESS_EVERY, self.progress)
         self.screen.set_timer(FIRST_PROGRESS, self.progress)  # (a key is answered within 100 ms)
@@ -63,6 +69,7 @@ class BackgroundMoves:
 
     def finish(self, result, then) -> None:
         self.busy = False
+        sys.setswitchinterval(self._interval)
         if self._timer is not None:
             self._timer.stop()
             self._timer = None

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from ...engine.scenario import Scenario
 from ...study.quiz import TOLERANCE_RULE
+from ...views.picture import legend_rows
 from ..frame import paragraphs
 from .modal import Modal
 
@@ -33,20 +34,29 @@ NOTATION = [
 WEIGHTS = (
     "Weights are numbered layer by layer and, inside a layer, by the neuron they feed: w1 and w2 feed "
     "h1 (from i1 and i2), w3 and w4 feed h2, w5 and w6 feed o1, w7 and w8 feed o2. So "
-    "net_h1 = w1*i1 + w2*i2 + b1*1. The diagram writes both ends of every weight: w2 i2→h1 is the "
-    "weight from i2 into h1.\n"
+    "net_h1 = w1*i1 + w2*i2 + b1*1. The picture draws w2 as the line from i2 into h1; the table "
+    "writes both ends of every weight: w2 i2→h1.\n"
     "The article uses this numbering in its forward pass and its code, but its backward pass writes "
     "w3 for the weight from i2 into h1. That weight is w2 here, everywhere; its figures are the same."
 )
 
 MARKS = (
-    "Reverse video (and ▶ in the quantities list) marks what the current sub-step computes and "
-    "uses. A scenario can list figures to check against (the built-in example lists the article's), "
-    "each labelled with where it comes from: \"✓ article 0.593269992\" where the article prints that "
-    "figure and the value agrees at its digits; \"article prints 0.291027924\" (≠ in the quantities) "
-    "where it prints another, with the note that says why; \"✓ check\" for a figure that only checks "
-    "the computation (a reader's comment, a reference run); ✗ when the value does not agree. The "
-    "diagram rounds values to fit; the step and quantities panels show 9 decimals."
+    "Heavy lines and bold colour in the picture, reverse video in the table (and ▶ in the quantities "
+    "list) mark what the current sub-step computes and uses. A scenario can list figures to check "
+    "against (the built-in example lists the article's), each labelled with where it comes from: "
+    "\"✓ article 0.593269992\" where the article prints that figure and the value agrees at its digits; "
+    "\"article prints 0.291027924\" (≠ in the quantities) where it prints another, with the note that "
+    "says why; \"✓ check\" for a figure that only checks the computation (a reader's comment, a "
+    "reference run); ✗ when the value does not agree. The network rounds values to fit; the step and "
+    "quantities panels show 9 decimals."
+)
+
+
+PICTURE = (
+    "The network panel draws the network where it fits: a box for each neuron with its net input and "
+    "output, a line for each weight with its name and value, the outputs feeding the error. t switches "
+    "to a table of the same values (and back); where the picture does not fit, the table shows and the "
+    "panel's title says so."
 )
 
 
@@ -98,10 +108,15 @@ def help_text(keys: list[tuple[str, str]], scenario: Scenario, study: list[tuple
         heading("This scenario"),
         *about,
         Text(""),
-        *([heading("Study: quiz, export, gradient check, edits"), two_columns(list(study)), Text(STUDY), Text("")]
+        *([heading("Study: quiz, why (chain rule, matrix form, boundary, comparison), export, gradient check, "
+                   "edits"), two_columns(list(study)), Text(STUDY), Text("")]
           if study else []),
         heading("Names"),
         two_columns(NOTATION),
+        Text(""),
+        heading("The network picture"),
+        Text(PICTURE),
+        two_columns(legend_rows(scenario)),
         Text(""),
         heading("Which weight is which"),
         Text(WEIGHTS),

@@ -13,7 +13,9 @@ whole: a long text scrolls inside its own panel, and the quantities keep their r
 The study commands (quiz, export, gradient check, edit, save, a page of the learner's own figures)
 open their boxes from here too; the boxes report back through their results, which the status line
 says. In quiz mode the moves that would show values without asking them go through `skip_move`: the
-first press says what it would skip, the second does it.
+first press says what it would skip, the second does it. The views of why (the chain rule, the
+matrix form, the decision boundary, a comparison: screens/why.py) take the step panel's or the error
+chart's place on their keys.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from ...engine.scenario import Scenario
 from ...engine.stepper import Stepper
 from ..commands import COMMANDS, KEY_ACTIONS, bindings, help_keys, palette_title, shown_key
 from ..frame import LARGE_ROUND, Frame
-from ..heights import FIXED_ROWS, QUIZ_ROWS, STEP_LINES, share_rows
+from ..heights import FIXED_ROWS, QUIZ_ROWS, STEP_LINES, picture_rows, share_rows
 from ..moves import BackgroundMoves
 from ..study import QUICK_RESUME_EPOCHS, Note, Study, apply_edit, position
 from ..widgets.diagram import Diagram
@@ -41,6 +43,9 @@ from ..widgets.formula import FormulaPanel
 from ..widgets.header import StatusHeader
 from ..widgets.quantities import QuantitiesPanel
 from ..widgets.status import StatusLine
+from .play import AutoPlay
+from .point import Pointing
+from .why import WhyViews
 
 # Moves and changes that would alter a question while it is asked: keys go to the answer box then, and
 # these stay out of the command palette. (The moves that skip it ask for a second press instead.)
@@ -49,7 +54,7 @@ AUTOSAVE_SECONDS = 60
 AHEAD_DELAY = 0.02  # seconds after a frame is shown before the next one is drawn ahead
 
 
-class StepperScreen(Screen):
+class StepperScreen(Pointing, AutoPlay, WhyViews, Screen):
     BINDINGS = bindings()
 
     frame: var[Frame | None] = var(None)  # what every panel shows; set by show() alone
@@ -98,7 +103,8 @@ class StepperScreen(Screen):
         """Push the stepper's position to every panel, then size them for it."""
         study = self.study
         self.frame = Frame.of(self.stepper, masked=study.asking, edited=tuple(study.edited.items()),
-                              quiz=study.quiz, figures=study.figures)
+                              quiz=study.quiz, figures=study.figures, selected=self.selected,
+                              playing=self.playing_text())
         if self.quiz_bar is None and self.study.quiz:
             self.mount(self.new_quiz_bar(), after="#formula")
         if self.quiz_bar is not None:
@@ -134,16 +140,22 @@ class StepperScreen(Screen):
         width, height = self.size
         if not width or not height:
             return
-        network, step = self.query_one(Diagram), self.query_one(FormulaPanel)
+        network, step = self.query_one(Diagram), self.step_panel()
         content = width - network.styles.gutter.width - 1  # (less the panels' padding and scrollbar)
         quiz = QUIZ_ROWS if self.quiz_bar is not None and self.study.quiz else 0
+        rows = height - FIXED_ROWS - quiz
+        network.offer(*picture_rows(rows))
         step_lines = max(STEP_LINES, step.wanted_height(content))
         # (Setting a height the panel already has costs nothing: Textual lays out only on a change.)
         network.styles.height, step.styles.height = share_rows(
-            height - FIXED_ROWS - quiz, 1 + network.wanted_height(content), 1 + step_lines)
+            rows, *self.panel_asks(rows, 1 + network.wanted_height(content), 1 + step_lines),
+            squeeze=network.squeezed(content))
 
     def on_resize(self) -> None:
         self.fit_panels()
+
+    def on_unmount(self) -> None:
+        self.stop_playing(redraw=False)
 
     def say(self, note: Note | str | None, timeout: float | None = None) -> None:
         """A line of news in the status line (a Note carries its severity)."""
@@ -211,6 +223,10 @@ class StepperScreen(Screen):
 
         self.moves.run(move, then)
 
+    def action_toggle_network(self) -> None:
+        self.say(self.query_one(Diagram).toggle())
+        self.fit_panels()
+
     def action_reset(self) -> None:
         self.stepper.reset()
         self.study.start_over()
@@ -246,13 +262,14 @@ class StepperScreen(Screen):
 
     def on_key(self, event: events.Key) -> None:
         """While a value is asked, keys are typed into the answer box before any binding sees them.
-        Any key but a skip's own ends the wait for its second press. While a move computes, any key
-        stops it and does nothing else."""
+        Any key but a skip's own ends the wait for its second press, and any but the play keys stops
+        playing. While a move computes, any key stops it and does nothing else."""
         if self.moves.busy:
             self.moves.stop()
             event.prevent_default()
             event.stop()
             return
+        self.key_stops_playing(event)
         if self.study.armed is not None and KEY_ACTIONS.get(event.key) != self.study.armed:
             self.study.armed = None
         if self.study.asking and self.quiz_bar.type_key(event):
@@ -273,12 +290,11 @@ class StepperScreen(Screen):
     # --- the other boxes -------------------------------------------------------------------------
 
     def action_fast_forward(self) -> None:
-        from .fast_forward import FastForwardPrompt  # (boxes are imported when first opened: start-up)
-
         if self.warned("fast_forward"):
             return
         before = position(self.stepper)
-        self.app.push_screen(FastForwardPrompt(self.stepper), lambda reached: self.fast_forward_done(reached, before))
+        # (boxes are imported when first opened: start-up)
+        self.app.push_screen(self.fast_forward_box(), lambda reached: self.fast_forward_done(reached, before))
 
     def fast_forward_done(self, reached: int | None, before: int | None = None) -> None:
         if reached is None:
@@ -298,6 +314,8 @@ class StepperScreen(Screen):
 
     def opened(self, scenario: Scenario | None) -> None:
         if scenario is not None:
+            self.stop_playing()
+            self.forget_selection()
             self.app.save_place()
             self.stepper = Stepper(scenario)
             self.study.start_over()
@@ -321,15 +339,17 @@ class StepperScreen(Screen):
             return
         self.app.push_screen(ExportScreen(self.stepper), self.say)
 
-    def too_large(self, done: str) -> bool:
-        """A whole round of millions of sub-steps cannot be written or checked here (a Markdown sub-step
-        takes about 0.4 ms, and the document would hold gigabytes): say where it can be, True then."""
+    def too_large(self, done: str, export: bool = True) -> bool:
+        """A whole round of millions of sub-steps cannot be read here (a Markdown sub-step takes about
+        0.4 ms to write, and the document would hold gigabytes): say so, and where a round can be
+        written (`export`); True then."""
         count = self.stepper.count
         if count < LARGE_ROUND:
             return False
-        self.say(Note(f"This round has {count:,} sub-steps: too many to be {done} here. `bp-tui export "
-                      f"{self.stepper.scenario.origin} --format csv -o FILE` writes one with a progress bar.",
-                      "warning"), timeout=15)
+        where = (f" `bp-tui export {self.stepper.scenario.origin} --format csv -o FILE` writes one with a "
+                 "progress bar.") if export else ""
+        self.say(Note(f"This round has {count:,} sub-steps: too many to be {done} here.{where}", "warning"),
+                 timeout=15)
         return True
 
     def action_gradcheck(self) -> None:
