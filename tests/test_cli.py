@@ -7,12 +7,8 @@ import sys
 
 import pytest
 
+from .helpers import bp_tui_process as bp
 from .scenario_factory import scenario_text
-
-
-def bp(*args, cwd=None, stdin=None):
-    return subprocess.run([sys.executable, "-m", "bp_tui", *args], capture_output=True, text=True,
-                          cwd=cwd, input=stdin, timeout=60)
 
 
 def test_run_json_is_one_object_at_full_precision():
