@@ -189,6 +189,24 @@ async def fast_forward(pilot, epochs: str, seconds: float = 60.0) -> None:
 # --- a child process on a pseudo-terminal ----------------------------------------------------------
 
 
+def answered(term, since: int, what: str, quiet: float = 0.05, seconds: float = 20.0) -> None:
+    """Wait until the program on `term` (bench/pty_bench.py's Terminal) has written something after
+    byte `since` of its output and then nothing for `quiet` seconds: it has drawn its answer to a key."""
+    end = time.monotonic() + seconds
+    while len(term.output) <= since or term.read_for(quiet):
+        if time.monotonic() > end:
+            raise waited_in_vain(what, seconds, lambda: term.output[-300:])
+        term.read_for(quiet)
+
+
+def press_on(term, keys: bytes, what: str) -> None:
+    """Type `keys` on `term` one at a time, each once the program has answered the one before."""
+    for key in keys:
+        since = len(term.output)
+        os.write(term.fd, bytes([key]))
+        answered(term, since, f"{what}: an answer to {bytes([key])!r}")
+
+
 def exit_status(pid: int, what: str, seconds: float = 20.0, while_waiting: Callable[[], object] | None = None,
                 state: Callable[[], object] | None = None) -> int:
     """Wait for child `pid` to end (calling `while_waiting` meanwhile, to read its terminal, say); its
