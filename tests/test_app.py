@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
 from bp_tui import load_scenario, parse_scenario
@@ -93,6 +94,7 @@ async def test_fast_forward_10000_epochs_shows_the_article_figures():
         assert app.stepper.completed == 10_000
 
 
+@pytest.mark.slow
 async def test_any_key_stops_a_fast_forward_and_keeps_what_was_done():
     app = BackpropApp(parse_scenario(long_run_text()))
     async with app.run_test(size=SMALL) as pilot:
@@ -203,6 +205,7 @@ async def test_too_small_terminal_says_so_and_recovers():
         assert "not started" in screen_text(app)
 
 
+@pytest.mark.slow
 async def test_resizing_in_every_state_never_crashes():
     sizes = [(20, 5), (200, 60), (1, 1), (60, 19), (59, 20), (120, 40), (60, 20), (80, 24)]
     states = [(), ("space",) * 5, ("right_square_bracket",) * 3, ("enter",), ("question_mark",)]
@@ -271,6 +274,7 @@ async def test_every_built_in_scenario_can_be_walked():
             assert "Traceback" not in text
 
 
+@pytest.mark.slow
 async def test_a_fast_forward_that_ends_under_the_too_small_message_still_lands():
     app = BackpropApp(load_scenario("mazur"))
     async with app.run_test(size=SMALL) as pilot:
@@ -286,6 +290,7 @@ async def test_a_fast_forward_that_ends_under_the_too_small_message_still_lands(
         assert f"round {target} · done" in screen_text(app)
 
 
+@pytest.mark.slow
 async def test_quantities_show_the_current_one_under_as_many_rows_above_it_as_fit():
     # Every position of round 1, whatever the step order: the current quantity is on screen, the rows
     # above it fill the panel as far as they exist, and a scrollbar shows only when they do not all fit.

@@ -268,12 +268,14 @@ def corrupted_bytes(draw):
 # --- properties ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=250, **SETTINGS)
 @given(documents, st.booleans())
 def test_random_toml_documents_give_a_scenario_or_a_one_line_error_naming_the_field(doc, sections):
     check_text(toml_document(doc, sections), doc)
 
 
+@pytest.mark.slow
 @settings(max_examples=500, **SETTINGS)
 @given(mutated_scenarios())
 def test_mutated_valid_scenarios_give_a_scenario_or_a_one_line_error_naming_the_field(case):
@@ -283,6 +285,7 @@ def test_mutated_valid_scenarios_give_a_scenario_or_a_one_line_error_naming_the_
         assert found.layers == tuple(doc["network"]["layers"])  # what was accepted is what was written
 
 
+@pytest.mark.slow
 @settings(max_examples=250, **SETTINGS)
 @given(corrupted_bytes())
 def test_corrupted_bytes_give_a_scenario_or_a_one_line_error(data):
@@ -310,6 +313,7 @@ _FILES = tempfile.TemporaryDirectory(prefix="bp-tui-hostile-")
 @settings(max_examples=150, **SETTINGS)
 @given(st.one_of(mutated_scenarios().map(lambda case: toml_document(case[0], case[1]).encode("utf-8")),
                  corrupted_bytes()))
+@pytest.mark.slow
 def test_validate_prints_ok_or_one_line_naming_file_and_field(data):
     path = Path(_FILES.name) / "scenario.toml"
     path.write_bytes(data)
@@ -464,6 +468,7 @@ def test_absurd_layer_sizes_fail_on_layers_before_weights_are_read(counted_numbe
     assert counted_numbers == []
 
 
+@pytest.mark.slow
 def test_oversized_arrays_fail_on_their_length_before_any_entry_is_read(counted_numbers):
     tall = BASE.replace("init = { seed = 1, scale = 0.8 }",
                         "biases = [0.1]\nweights = [[" + "[1,2]," * 100_000 + "]]")

@@ -94,6 +94,7 @@ def check_against_run(scenario, output: str, epochs: int):
         assert all(agrees(a, b) for a, b in zip(got, expected))
 
 
+@pytest.mark.slow
 def test_every_built_in_scenario_prints_the_errors_of_run(numpy_only, tmp_path):
     names = builtin_names()
     scenarios = [bp_tui.load_scenario(name) for name in names]
@@ -103,6 +104,7 @@ def test_every_built_in_scenario_prints_the_errors_of_run(numpy_only, tmp_path):
     assert outputs[names.index("mazur")].splitlines()[0] == "epoch 0: error 0.2983711087600027"
 
 
+@pytest.mark.slow
 def test_every_kind_of_network(numpy_only, tmp_path):
     cases = feature_grid()
     scenarios = [parse_scenario(scenario_text(**kwargs), case_id) for case_id, kwargs in cases]

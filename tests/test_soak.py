@@ -9,11 +9,15 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 from soak import soak  # noqa: E402
 
 from bp_tui.engine.scenario import builtin_names  # noqa: E402
+
+pytestmark = [pytest.mark.soak, pytest.mark.slow]
 
 SEED = int(os.environ.get("BP_TUI_SOAK_SEED") or 7_2024)
 KEYS_PER_SCENARIO = 12

@@ -98,6 +98,7 @@ async def test_quiz_mode_turned_on_later_asks_like_from_the_start():
         assert "✓" in flat(app) and "score 1 of 1" in flat(app)
 
 
+@pytest.mark.slow
 async def test_quiz_scores_round_one_by_phase():
     app = BackpropApp(load_scenario("mazur"), quiz=True)
     async with run(app) as pilot:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from bp_tui import load_scenario, parse_scenario
 from bp_tui.app.app import MIN_SIZE, BackpropApp
 from bp_tui.app.screens.fast_forward import FastForwardRun
@@ -13,6 +15,8 @@ from bp_tui.app.screens.too_small import TooSmallScreen
 
 from .helpers import on_stepper, screen_text, wait_until
 from .scenario_factory import long_run_text
+
+pytestmark = pytest.mark.slow
 
 SIZES = [(20, 6), (250, 80), (59, 20), (60, 19), (60, 20), (80, 24), (21, 79), (249, 7), (120, 40)]
 
