@@ -1,7 +1,7 @@
 """bp-tui benchmarks: each target is a ratio against a floor measured side by side in this run.
 
     python bench/run.py                # every benchmark (the soak alone takes five minutes)
-    python bench/run.py train keys     # only some: train, batch, memory, startup, keys, fastforward, soak
+    python bench/run.py train keys     # only some: train, batch, memory, startup, keys, fastforward, soak, serve
 
 Prints the measured figures, the ratio, the target, and PASS/FAIL; exits 1 if any target fails.
 Timings take the best of several repeats, which is what a noisy shared machine can measure.
@@ -100,6 +100,12 @@ def main(argv: list[str]) -> int:
         BENCHES["soak"] = soak.bench_soak
     except ImportError as exc:
         print(f"(terminal benchmarks unavailable: {exc})")
+    try:
+        import serve_load  # 20 browser tabs' sessions on bp-tui serve at once; see serve_load.py
+
+        BENCHES["serve"] = serve_load.bench_serve
+    except ImportError as exc:
+        print(f"(the serve benchmark is unavailable: {exc}; pip install '.[test]')")
     chosen = argv or list(BENCHES)
     print(f"python {sys.version.split()[0]} on {os.uname().machine}, {os.cpu_count()} cores")
     for name in chosen:

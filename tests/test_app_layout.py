@@ -12,7 +12,7 @@ from bp_tui.app.widgets.status import fit, shorten_path
 
 from .helpers import SMALL, panel_rows, screen_text
 
-FOOTER = "space next ← back ] phase enter round f fast-fwd r reset o open ? help q quit"
+FOOTER = "space next ← back ] phase enter round f fast-fwd t table o open ? help q quit"
 
 
 def assert_fits(app: BackpropApp, where: str) -> list[str]:
@@ -55,13 +55,19 @@ async def test_a_long_text_scrolls_in_the_step_panel_with_a_scrollbar_of_its_own
         assert "description:" in " ".join(rows)  # (the rest is in the help, and below)
 
 
-async def test_column_headings_keep_their_activation():
-    for name in ("mazur", "xor-batch", "softmax-cross-entropy"):
+async def test_the_network_panel_names_each_layer_s_activation():
+    # The picture's headings, or its title where the picture leaves the headings out for want of
+    # rows; the table's headings ("hidden · sigmoid", or "hidden" over "· sigmoid").
+    for name, size, keys in (("mazur", SMALL, []), ("relu", SMALL, []), ("xor-batch", SMALL, []),
+                             ("softmax-cross-entropy", SMALL, []), ("mazur", SMALL, ["t"]),
+                             ("mazur", (120, 40), [])):
         app = BackpropApp(load_scenario(name))
-        async with app.run_test(size=SMALL) as pilot:
-            await pilot.press("space")
-            network = " ".join(panel_rows(app, "#network"))
-            assert "sigmoid" in network, name  # "hidden · sigmoid", or "hidden" over "· sigmoid"
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("space", *keys)
+            panel = app.query_one("#network").region
+            network = " ".join(screen_text(app).splitlines()[panel.y:panel.bottom])
+            for activation in set(app.stepper.scenario.activations):
+                assert activation in network, (name, size, keys, network)
 
 
 def test_the_network_gets_what_it_asks_up_to_a_share_and_the_quantities_keep_their_rows():

@@ -14,7 +14,7 @@ import pytest
 from bp_tui import Stepper, load_scenario
 from bp_tui.app.app import BackpropApp
 from bp_tui.app.screens.stepper import StepperScreen
-from bp_tui.app.study import Study, go_to
+from bp_tui.app.study import Study
 from bp_tui.app.widgets.status import StatusLine
 
 from .helpers import screen_rows
@@ -56,7 +56,7 @@ async def check_keys(name: str, size: tuple[int, int], keys: list[str]) -> int:
         for number, (key, epoch, k, rows) in enumerate(seen, start=1):
             if (epoch, k) not in fresh:
                 stepper = Stepper(load_scenario(name))
-                go_to(stepper, epoch, k)
+                stepper.goto_step(epoch, k)
                 # Each new screen replaces the last one (popping it would redraw the app's own screen
                 # under it every time, for nothing).
                 new = StepperScreen(stepper, Study())

@@ -11,7 +11,8 @@ import pytest
 
 import bp_tui
 from bp_tui.app.frame import Frame
-from bp_tui.app.widgets.network_picture import Picture
+from bp_tui.app.widgets.table_values import TableValues
+from bp_tui.views.picture import state_of
 
 from .scenario_factory import scenario_text
 
@@ -129,17 +130,22 @@ def test_pending_values_belong_to_one_sample(hidden):
         assert stepper.pending(first.index + 1) == ()
 
 
-def test_the_network_picture_keeps_a_waiting_value_at_its_old_one():
+def test_the_network_table_marks_a_waiting_value_and_shows_the_old_one_where_it_is_read():
     stepper = bp_tui.Stepper(bp_tui.load_scenario("mazur"))
     index = {s.quantity: s.index for s in stepper.round_records(0)}
 
     def wire(name: str):
-        picture = Picture.of(Frame.of(stepper))
-        return next(w for layer in picture.wires for row in layer for w in row if w.name == name)
+        table = TableValues.of(Frame.of(stepper), state_of(stepper))
+        return next(w for layer in table.wires for row in layer for w in row if w.param == name)
 
     for _ in range(index["w5+"] + 1):
         stepper.next()
-    assert (wire("w5").value, wire("w5").updated) == (0.4, False)  # shown, not applied
+    new_w5 = stepper.round_records(0)[index["w5+"]].value
+    assert (wire("w5").value, wire("w5").pending) == (new_w5, True)  # shown, not applied: w5+ 0.358916…
+    stepper.next()
+    while stepper.current.quantity != "dE_o1/dout_h1":  # a step that reads w5 uses the old value
+        stepper.next()
+    assert (wire("w5").name, wire("w5").value, wire("w5").pending) == ("w5", 0.4, False)
     while stepper.current.quantity != "w4+":
         stepper.next()
     assert wire("w5").updated and wire("w5").value == stepper.round_records(0)[index["w5+"]].value

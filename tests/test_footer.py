@@ -11,7 +11,7 @@ from bp_tui.app.screens.help import HelpScreen
 
 from .helpers import SMALL, screen_text
 
-KEYS_LINE = "space next ← back ] phase enter round f fast-fwd r reset o open ? help q quit"
+KEYS_LINE = "space next ← back ] phase enter round f fast-fwd t table o open ? help q quit"
 
 
 async def test_footer_lists_the_footer_commands_in_the_table_order():

@@ -1,4 +1,4 @@
-"""bp_tui builds on Textual's and Rich's public API only.
+"""bp_tui builds on Textual's and Rich's public API only (and textual-serve's, for bp-tui serve).
 
 A private name of a framework (an import from `textual._*`, an attribute `widget._x`, an overridden
 `_on_key`) is a debt the next release collects without warning. The source is read with `ast`:
@@ -26,7 +26,7 @@ from pathlib import Path
 import bp_tui
 
 PACKAGE = Path(bp_tui.__file__).resolve().parent
-FRAMEWORKS = ("textual", "rich")
+FRAMEWORKS = ("textual", "rich", "textual_serve")
 NAMEDTUPLE_API = {"_replace", "_asdict", "_fields", "_make", "_field_defaults"}
 
 

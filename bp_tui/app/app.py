@@ -8,6 +8,7 @@ study state and pushes the stepper's position into its panels; every other scree
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from pathlib import Path
 from typing import Iterable
@@ -22,6 +23,7 @@ from ..engine.scenario import Scenario
 from ..engine.stepper import Stepper
 from . import hangup
 from .screens.stepper import StepperScreen
+from .served import Served
 from .study import Note, Study
 
 MIN_SIZE = (60, 20)  # below this the panels cannot be read; the too-small screen says so
@@ -30,11 +32,17 @@ MIN_SIZE = (60, 20)  # below this the panels cannot be read; the too-small scree
 class BackpropApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses elsewhere find it too
     TITLE = "bp-tui"
-    BINDINGS = [Binding("ctrl+c", "quit", show=False, priority=True)]  # as well as ctrl+q and q
+    BINDINGS = [Binding("ctrl+c", "interrupt", show=False, priority=True)]  # quits, as ctrl+q and q do
 
-    def __init__(self, scenario: Scenario, quiz: bool = False, remember: bool = False, fresh: bool = False):
-        """`quiz` starts in quiz mode; `remember` resumes the saved place (unless `fresh`) and saves it."""
+    def __init__(self, scenario: Scenario, quiz: bool = False, remember: bool = False, fresh: bool = False,
+                 served: Served | None = None):
+        """`quiz` starts in quiz mode; `remember` resumes the saved place (unless `fresh`) and saves it;
+        `served` (bp-tui serve) keeps the served mode's rules (app/served.py), and then no place is kept."""
         super().__init__()
+        if served is None and os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver"):
+            served = Served()  # published to a browser by another tool (textual serve): its rules all the same
+        self.served = served
+        remember = remember and served is None
         self.main = StepperScreen(Stepper(scenario), Study(quiz, remember), resume=remember and not fresh)
 
     @property
@@ -88,7 +96,28 @@ class BackpropApp(App):
         return self.study.save(self.stepper)
 
     async def action_quit(self) -> None:
+        if self.study.unsaved:  # edits not saved: ask first (the box's own keys, or ctrl+c again, go on)
+            from .screens.unsaved import UnsavedEditsScreen, ask_before
+
+            if not isinstance(self.screen, UnsavedEditsScreen):
+                ask_before(self.main, "quit", "q", self.quit_now)
+                return
+        self.quit_now()
+
+    def quit_now(self) -> None:
         self.exit(message=self.save_place())  # a warning, if any, is printed once the screen is gone
+
+    async def action_interrupt(self) -> None:
+        """ctrl+c quits in a terminal. In a browser it copies, as it does everywhere there: a student
+        copying a figure must not end the session (q does that)."""
+        if self.served is None:
+            await self.action_quit()
+            return
+        selected = self.screen.get_selected_text()
+        if selected:
+            self.copy_to_clipboard(selected)
+        else:
+            self.notify("ctrl+c copies the text selected with the mouse; q ends this session.")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -96,8 +125,8 @@ class BackpropApp(App):
             yield from self.main.system_commands()
 
 
-def run_app(scenario: Scenario, quiz: bool = False, fresh: bool = False) -> int:
-    app = BackpropApp(scenario, quiz=quiz, remember=True, fresh=fresh)
+def run_app(scenario: Scenario, quiz: bool = False, fresh: bool = False, served: Served | None = None) -> int:
+    app = BackpropApp(scenario, quiz=quiz, remember=True, fresh=fresh, served=served)
     hangup.install(app)  # losing the terminal saves the place, then exits
     # Until the first frame (on_ready) nothing made is garbage: the cyclic collector would only walk
     # the widgets being built (start-up).

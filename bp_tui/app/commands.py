@@ -24,7 +24,8 @@ COMMANDS = [
     Command("left_square_bracket", "[", "prev_phase", "phase back", "start of this phase, or of the one before", False),
     Command("enter", "enter", "finish", "round", "finish this round and show the new error (again: next round)"),
     Command("f", "f", "fast_forward", "fast-fwd", "fast-forward many epochs in the background"),
-    Command("r", "r", "reset", "reset", "back to the start, with the scenario's weights"),
+    Command("r", "r", "reset", "reset", "back to the start, with the scenario's weights", False),
+    Command("t", "t", "toggle_network", "table", "the network as a picture or as a table (again: back)"),
     Command("o", "o", "open", "open", "open another scenario: a built-in one or a file"),
     Command("k", "k", "quiz", "quiz", "quiz mode on or off: type each value before it is shown", False),
     Command("x", "x", "export", "export", "export this round as a worked example (md, tex, csv or json)", False),
@@ -33,16 +34,45 @@ COMMANDS = [
     Command("e", "e", "edit", "edit", "change the learning rate, the momentum, a weight or a bias", False),
     Command("w", "w", "save_scenario", "save", "save the network as it stands (with edits) as a scenario file",
             False),
+    Command("y", "y", "check_figures", "your figures",
+            "check your own figures: paste a page (or open a file), see each marked, go to the first wrong", False),
+    Command("d", "d", "chain_rule", "chain rule", "the chain rule written out for this sub-step (again or escape: "
+            "back)", False),
+    Command("m", "m", "matrix_form", "matrix", "this sub-step's whole layer in matrix form, numbers and shapes "
+            "(again: back)", False),
+    Command("b", "b", "boundary", "boundary", "the decision boundary in the error chart's place, for two inputs "
+            "(again: back)", False),
+    Command("l", "l", "boundary_lines", "lines", "the hidden neurons' lines on the decision boundary, on or off",
+            False),
+    Command("c", "c", "compare", "compare", "compare with a second scenario: its error curve over this one's "
+            "(again: close)", False),
+    Command("escape", "escape", "close_view", "close", "close the chain rule or matrix form, else the boundary "
+            "or comparison", False),
+    Command("pagedown", "pgdn", "view_page_down", "page down", "scroll the view opened (or the step panel) a "
+            "page down", False),
+    Command("pageup", "pgup", "view_page_up", "page up", "scroll the view opened (or the step panel) a page up",
+            False),
     Command("question_mark", "?", "help", "help", "help: every key, and how to read the names"),
     Command("q", "q", "quit", "quit", "quit"),
 ]
 
 
 # The study commands: the help lists them in a section of their own, after the scenario's description.
-STUDY_ACTIONS = frozenset({"quiz", "export", "gradcheck", "edit", "save_scenario"})
+STUDY_ACTIONS = frozenset({"quiz", "export", "gradcheck", "edit", "save_scenario", "check_figures"})
+# ... with the views of why (screens/why.py)
+STUDY_ACTIONS |= {"chain_rule", "matrix_form", "boundary", "boundary_lines", "compare", "close_view",
+                  "view_page_down", "view_page_up"}
 
 
 APP_ACTIONS = frozenset({"quit"})  # the app's own actions (the others are the stepper screen's)
+
+
+KEY_ACTIONS = {key: c.action for c in COMMANDS for key in c.keys.split(",")}  # Textual key name -> action
+
+
+def shown_key(action: str) -> str:
+    """The first key of an action as the help writes it ("]", "space")."""
+    return next(c.shown.split()[0] for c in COMMANDS if c.action == action)
 
 
 def palette_title(command: Command) -> str:

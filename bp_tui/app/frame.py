@@ -8,10 +8,13 @@ phase title are written, scenario prose.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..engine.records import Step, num, phase_label, value_text
 from ..engine.stepper import Stepper
+
+if TYPE_CHECKING:  # (the checker is loaded only when a page is checked)
+    from ..study.check import PageCheck
 
 # Marks that must survive NO_COLOR and monochrome terminals: a glyph plus reverse video.
 CURRENT_MARK = "▶"
@@ -36,14 +39,17 @@ class Frame(NamedTuple):
     masked: bool = False
     edits: int = 0  # how many edits the stepper has taken: an edit changes the values at one position
     edited: tuple[tuple[str, float], ...] = ()  # what the learner changed (name, new value), for titles
+    quiz: bool = False  # quiz mode: what the round has not shown yet stays hidden (the error before it)
+    figures: PageCheck | None = None  # the learner's own figures, checked, to mark in the quantities
 
     @classmethod
-    def of(cls, stepper: Stepper, masked: bool = False, edited: tuple[tuple[str, float], ...] = ()) -> Frame:
+    def of(cls, stepper: Stepper, masked: bool = False, edited: tuple[tuple[str, float], ...] = (),
+           quiz: bool = False, figures: PageCheck | None = None) -> Frame:
         current = stepper.current
         masked = masked and current is not None
         round_done = stepper.round_done and not masked
         return cls(stepper, stepper.epoch, stepper.k, stepper.count, current, stepper.diverged_at, round_done,
-                   stepper.epoch + int(round_done), masked, len(stepper.edits), edited)
+                   stepper.epoch + int(round_done), masked, len(stepper.edits), edited, quiz, figures)
 
     def predicted(self) -> Frame | None:
         """The frame one sub-step on, as space would show it: the next record of this round, its value

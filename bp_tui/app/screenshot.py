@@ -1,8 +1,10 @@
-"""Write the README's screenshot, drawn by the app itself: python -m bp_tui.app.screenshot [PATH].
+"""Write the README's screenshots, drawn by the app itself: python -m bp_tui.app.screenshot [PATH].
 
-The app runs headless on the article's example, steps to the gradient of w5 in round 1 (the
-backward pass, with the article's figures ticked) and exports the screen as SVG. A test checks that
-docs/screen.svg still matches, so the picture changes whenever the screen does.
+The main one: the app runs headless on the article's example, steps to the gradient of w5 in round 1
+(the backward pass, with the article's figures ticked) and exports the screen as SVG. With no PATH
+the pictures of the views are rewritten too (SHOTS): the decision boundary of XOR after 2,000 rounds
+with the hidden neurons' lines, and momentum compared with the same network without it. A test
+checks that each file in docs/ still matches, so the pictures change whenever the screen does.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
+from typing import Awaitable, Callable
 
 from ..engine.scenario import load_scenario
 from .app import BackpropApp
@@ -18,22 +21,59 @@ SIZE = (100, 30)
 # Two whole phases (forward pass, error), then seven sub-steps into the backward pass: dE_total/dw5.
 KEYS = ["right_square_bracket"] * 2 + ["space"] * 7
 DEFAULT_PATH = Path("docs/screen.svg")
+TITLE = "bp-tui · Mazur's example, round 1, backward pass"
 
 
-async def render_screen() -> str:
-    app = BackpropApp(load_scenario("mazur"))
+async def render_screen(name: str = "mazur", drive: Callable[..., Awaitable[None]] | None = None,
+                        title: str = TITLE) -> str:
+    """The screen of scenario `name` once `drive(pilot)` is done (by default: KEYS pressed), as SVG."""
+    app = BackpropApp(load_scenario(name))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*KEYS)
+        await (drive(pilot) if drive is not None else pilot.press(*KEYS))
         await pilot.pause()
-        return app.export_screenshot(title="bp-tui · Mazur's example, round 1, backward pass")
+        return app.export_screenshot(title=title)
+
+
+async def settle(pilot, done: Callable[[], bool]) -> None:
+    """Wait for work in the background (a fast-forward, the second run of a comparison) to end."""
+    while not done():
+        await pilot.pause(0.05)
+    await pilot.pause(0.3)
+
+
+async def fast_forward(pilot, epochs: str) -> None:
+    from .screens.fast_forward import FastForwardRun
+
+    await pilot.press("f", *epochs, "enter")
+    await settle(pilot, lambda: not isinstance(pilot.app.screen, FastForwardRun))
+
+
+async def boundary_shot(pilot) -> None:
+    await fast_forward(pilot, "2000")
+    await pilot.press("b", "l")
+
+
+async def comparison_shot(pilot) -> None:
+    await pilot.press("c", "tab", *"momentum-off", "enter")
+    await fast_forward(pilot, "1000")
+    panel = pilot.app.screen.query_one("#comparison")
+    await settle(pilot, lambda: panel.other.computed >= pilot.app.stepper.completed)
+
+
+SHOTS = {  # path: (scenario, drive, title)
+    DEFAULT_PATH: ("mazur", None, TITLE),
+    Path("docs/boundary.svg"): ("xor-online", boundary_shot, "bp-tui · XOR's decision boundary after 2,000 rounds"),
+    Path("docs/comparison.svg"): ("momentum", comparison_shot, "bp-tui · momentum compared with momentum-off"),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    path = Path(args[0]) if args else DEFAULT_PATH
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(asyncio.run(render_screen()), encoding="utf-8")
-    print(f"wrote {path}")
+    shots = {Path(args[0]): SHOTS[DEFAULT_PATH]} if args else SHOTS
+    for path, (name, drive, title) in shots.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(asyncio.run(render_screen(name, drive, title)), encoding="utf-8")
+        print(f"wrote {path}")
     return 0
 
 

@@ -17,15 +17,16 @@ from .common import USAGE_ERROR, new_parser
 
 # The subcommands, as `bp-tui --help` lists them. Each is defined (parser and handler) in a module of
 # this package, imported only when a subcommand is asked for: the app starts without them.
-COMMANDS = ("list", "show", "validate", "run", "trace", "check", "export", "gradcheck", "boundary", "compare")
+COMMANDS = ("list", "show", "validate", "run", "trace", "check", "export", "gradcheck", "boundary", "compare",
+            "serve")
 
 
 def build_parser():
-    from . import boundary, check, compare, export, gradcheck, run, scenarios, trace
+    from . import boundary, check, compare, export, gradcheck, run, scenarios, serve, trace
 
     parser = new_parser(prog="bp-tui", description="Backpropagation, one sub-step at a time.")
     sub = parser.add_subparsers(dest="command", parser_class=type(parser))
-    for module in (scenarios, run, trace, check, export, gradcheck, boundary, compare):
+    for module in (scenarios, run, trace, check, export, gradcheck, boundary, compare, serve):
         module.add_parsers(sub)
     return parser
 
@@ -50,15 +51,18 @@ def main(argv: list[str] | None = None) -> int:
 def start_app(argv: list[str]) -> int:
     if len(argv) <= 1 and not any(arg.startswith("-") for arg in argv):
         # `bp-tui` or `bp-tui SCENARIO`, what the parser below would read, without importing argparse
-        scenario_name, quiz, fresh = (argv[0] if argv else "mazur"), False, False
+        scenario_name, quiz, fresh, served = (argv[0] if argv else "mazur"), False, False, None
     else:
         args = app_parser().parse_args(argv)
         scenario_name, quiz, fresh = args.scenario, args.quiz, args.fresh
+        from ..app.served import Served  # (no Textual in it)
+
+        served = Served(args.scenarios) if args.served else None
     scenario = load_scenario(scenario_name)  # a bad file fails here, before the screen changes
     with long_lived_imports():
         from ..app.app import run_app  # Textual is imported only now
 
-    return run_app(scenario, quiz=quiz, fresh=fresh)
+    return run_app(scenario, quiz=quiz, fresh=fresh, served=served)
 
 
 @contextmanager
@@ -81,6 +85,10 @@ def long_lived_imports():
 
 
 def app_parser():
+    import argparse
+
+    from .common import folder_arg
+
     parser = new_parser(prog="bp-tui", description="Backpropagation, one sub-step at a time. "
                         f"Subcommands: {', '.join(COMMANDS)} (bp-tui COMMAND --help).")
     parser.add_argument("scenario", nargs="?", default="mazur",
@@ -89,6 +97,9 @@ def app_parser():
                         help="quiz mode: type each sub-step's value before it is shown (k toggles it)")
     parser.add_argument("--fresh", action="store_true",
                         help="start at the beginning, not where you stopped on this scenario last time")
+    # What `bp-tui serve` runs for each browser tab (cli/serve.py), not for people to type.
+    parser.add_argument("--served", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--scenarios", type=folder_arg, help=argparse.SUPPRESS)
     parser.epilog = ("bp-tui remembers, per scenario, the round, sub-step and quiz score where you quit "
                      "(in $XDG_STATE_HOME/bp-tui, default ~/.local/state/bp-tui) and resumes there; r "
                      "starts over. In the app, ? lists every key: k quiz, x export the round, g check "

@@ -88,7 +88,7 @@ def folded(lines: list[Line], width: int) -> list[Line]:
 
 def report(result, scenario) -> list[Line]:
     """The check as styled lines: a row per figure, then the first wrong one explained, then the rest."""
-    from ..study.check import CARRIED, RIGHT, ROUNDED
+    from ..study.check_text import explained, summary, verdict_words
 
     title = "".join(c if c.isprintable() else " " for c in scenario.display_title)  # no terminal escapes
     several = len(scenario.inputs) > 1
@@ -96,15 +96,7 @@ def report(result, scenario) -> list[Line]:
     rows = [("line", "figure", "yours", "right value", "")]
     for v in result.verdicts:
         name = v.quantity + (f" (sample {v.step.sample + 1})" if several and v.step.sample is not None else "")
-        if v.status == RIGHT:
-            verdict = "right"
-        elif v.status == ROUNDED:
-            verdict = f"right from your rounded {', '.join(v.upstream)}"
-        elif v.status == CARRIED:
-            verdict = f"wrong, but follows from your {', '.join(v.upstream)}"
-        else:
-            verdict = "WRONG" + (": first wrong figure" if v is result.first_wrong else ": a slip of its own")
-        rows.append((str(v.figure.line), name, v.figure.text, rec.num(v.exact), verdict))
+        rows.append((str(v.figure.line), name, v.figure.text, rec.num(v.exact), verdict_words(v, result)))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for index, row in enumerate(rows):
         cells = f"{row[0]:>{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]:<{widths[3]}}  "
@@ -113,15 +105,15 @@ def report(result, scenario) -> list[Line]:
     first = result.first_wrong
     if first is not None:
         lines += [(), (span(f"First wrong figure: {first.quantity} (line {first.figure.line})", "title"),)]
-        lines += _explained(first)
+        lines += explained(first)
     others = [v for v in result.slips if v is not first]
     if others:
         lines += [(), (span("Other figures with a slip of their own", "title"),)]
         for v in others:
-            lines += _explained(v)
+            lines += explained(v)
     if result.unchecked:
         lines += [()] + unchecked_lines(result)
-    lines += [(), (span(_summary(result)),)]
+    lines += [(), (span(summary(result)),)]
     return lines
 
 
@@ -130,39 +122,3 @@ def unchecked_lines(result) -> list[Line]:
         return []
     return [(span("Not checked", "title"),)] + [
         (span(f"  line {u.figure.line}: {u.figure.name}: {u.reason}"),) for u in result.unchecked]
-
-
-def _explained(verdict) -> list[Line]:
-    from ..study.check import CARRIED
-
-    if verdict.status == CARRIED:
-        return [(span(f"  {verdict.quantity}: you have {verdict.figure.text}, which is what your "
-                      f"{', '.join(verdict.upstream)} give{'s' if len(verdict.upstream) == 1 else ''}; "
-                      f"the right value is {rec.num(verdict.exact)}"),)]
-    d = verdict.diagnosis
-    lines: list[Line] = [(span(f"  {d.sentence}"),)]
-    lines += [(span(f"      {line}", "dim"),) for line in d.working]
-    if d.from_right_values:
-        lines.append((span("  (worked from the exact earlier values, not from the figures on your page)"),))
-    if d.slip is not None:
-        also = f"; {', '.join(d.also)} would also give it" if d.also else ""
-        lines.append((span(f"  The slip: {d.slip.title} ({d.slip.name}{also})."),))
-    if verdict.source is not None:  # the learner copied the source's own figure: say where it came from
-        lines.append((span(f"  The {verdict.source.text}: " + " ".join(verdict.source.note.split())),))
-    lines.append((span(f"  Right: {d.right}"),))
-    if rec.num(verdict.exact) not in d.right.rpartition(" = ")[2]:
-        lines.append((span(f"  (from the right earlier values: {rec.num(verdict.exact)})"),))
-    return lines
-
-
-def _summary(result) -> str:
-    count = len(result.verdicts)
-    right = sum(v.right for v in result.verdicts)
-    slips = len(result.slips)
-    carried = count - right - slips
-    text = f"{right} of {count} figure{'s' if count != 1 else ''} right"
-    if slips:
-        text += f"; {slips} wrong with a slip of {'its' if slips == 1 else 'their'} own"
-    if carried:
-        text += f"; {carried} wrong only because of {'an earlier one' if carried == 1 else 'earlier ones'}"
-    return text + "."

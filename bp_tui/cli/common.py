@@ -48,15 +48,34 @@ def add_size_options(parser, width: tuple[int, int, int], height: tuple[int, int
 
 def size_arg(low: int, high: int):
     """An argument type for a size in cells, `low` to `high`."""
+    return whole_arg(low, high, "number of cells")
+
+
+def whole_arg(low: int, high: int, what: str):
+    """An argument type for a whole number (`what` it counts, for the message), `low` to `high`."""
     import argparse
 
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number of cells, got {text!r}") from None
+            raise argparse.ArgumentTypeError(f"expected a whole {what}, got {text!r}") from None
         if not low <= value <= high:
             raise argparse.ArgumentTypeError(f"must be between {low} and {high}, got {value}")
         return value
 
     return parse
+
+
+def folder_arg(text: str):
+    """An argument type for an existing folder, as an absolute path (links resolved)."""
+    import argparse
+    from pathlib import Path
+
+    try:
+        path = Path(text).expanduser()
+    except RuntimeError:  # ~someone for a user this system does not know
+        path = Path(text)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text}: no such folder")
+    return path.resolve()

@@ -410,6 +410,17 @@ class Stepper:
             self.k = len(self.records)
         return reached
 
+    def goto_step(self, epoch: int, k: int) -> bool:
+        """Show sub-step k of round epoch + 1 (its first k records revealed; k is clipped to the
+        round). Where training diverged before that round, stop at the last round it reaches.
+        True when the stepper got there."""
+        reached = self.goto_epoch(epoch)  # the end of round `epoch`, or of the last reachable one
+        if reached != epoch or not self.can_enter(epoch):
+            return False
+        self.epoch, self.k = epoch, min(max(0, k), self.count)
+        self._shown()  # (the errors of the completed rounds, for the chart)
+        return self.k == k
+
     def reset(self) -> None:
         self.epoch, self.k = 0, 0
 

@@ -220,6 +220,50 @@ def rewrites(tree: tuple, change) -> list[tuple[tuple, object]]:
     return found
 
 
+def simplify_once(tree: tuple) -> tuple:
+    """The tree with every operation whose operands are all numbers worked out (one step of a
+    calculation by hand: `0.15*0.05 + 0.2*0.1` becomes `0.0075 + 0.02`). Names stay."""
+    kind = tree[0]
+    if kind in ("num", "name", "samples"):
+        return tree
+    children = tree[2] if kind == "call" else tree[1:]
+    if all(child[0] == "num" for child in children):
+        return ("num", evaluate(tree, lambda name: math.nan))
+    if kind == "call":
+        return ("call", tree[1], tuple(simplify_once(arg) for arg in children))
+    return (kind, *(simplify_once(child) for child in children))
+
+
+def signed_numbers(tree: tuple) -> tuple:
+    """The tree with each minus sign on a number made part of it: `(-0.3)*0.9` is one product."""
+    kind = tree[0]
+    if kind == "neg" and tree[1][0] == "num":
+        return ("num", -tree[1][1])
+    if kind in ("num", "name", "samples"):
+        return tree
+    if kind == "call":
+        return ("call", tree[1], tuple(signed_numbers(arg) for arg in tree[2]))
+    return (kind, *(signed_numbers(child) for child in tree[1:]))
+
+
+def partial_results(text: str) -> list[str]:
+    """The steps between a formula written with numbers and its value, each as it would be written
+    (`1/(1 + e^(-0.3775))` gives `1/(1 + 0.685626523)` and `1/1.685626523`); neither the formula
+    itself nor the value. Raises FormulaError for a shape the records do not write."""
+    tree = signed_numbers(parse(text))
+    written = [text.strip(), show(tree)]
+    found: list[str] = []
+    while tree[0] != "num":
+        simpler = simplify_once(tree)
+        if simpler == tree:
+            break  # (a name or a sum over samples: nothing more to work out)
+        tree = simpler
+        shown = show(tree)
+        if tree[0] != "num" and shown not in written and shown not in found:
+            found.append(shown)
+    return found
+
+
 # --- printing ---------------------------------------------------------------------------------
 
 _RANK = {"add": 1, "sub": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4}
@@ -230,7 +274,7 @@ def show(tree: tuple, value_of=None) -> str:
     """The tree written as the records write formulas; with `value_of`, names become their numbers."""
     kind = tree[0]
     if kind == "num":
-        return num(tree[1])
+        return term(tree[1])  # (negative only once worked out: a formula's own numbers are positive)
     if kind == "name":
         return tree[1] if value_of is None else term(value_of(tree[1]))
     if kind == "samples":
@@ -241,11 +285,13 @@ def show(tree: tuple, value_of=None) -> str:
         return f"1 if {show(tree[1], value_of)} > 0, else 0"
     if kind == "exp":
         inner = show(tree[1], value_of)
-        return f"e^{inner}" if tree[1][0] == "name" and value_of is None else f"e^({inner})"
+        return f"e^{inner}" if tree[1][0] == "num" or tree[1][0] == "name" and value_of is None else f"e^({inner})"
     if kind == "call":
         return f"{tree[1]}(" + ", ".join(show(arg, value_of) for arg in tree[2]) + ")"
     if kind == "neg":
         inner = show(tree[1], value_of)
+        if tree[1][0] == "num":
+            return f"-{inner}"
         return f"-({inner})" if _RANK.get(tree[1][0], 9) <= 2 else f"-{inner}"
     rank = _RANK[kind]
     left, right = show(tree[1], value_of), show(tree[2], value_of)

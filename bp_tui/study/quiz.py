@@ -1,8 +1,13 @@
 """Quiz mode's rules: is a typed answer right, what hint comes next, and the score by phase.
 
-The learner types each sub-step's value before it is revealed. An answer is accepted when it is
-within 1e-6 of the value (relative), or when every digit typed is correct and at least 4
-significant digits were typed (so 0.5933 is right for 0.593269992, and 0.59 is not enough).
+The learner types each sub-step's value before it is revealed. One rule for every value: an answer
+is right when it is within TOLERANCE (0.05%) of the value, relative to it. Four significant digits,
+rounded, are always close enough (0.5933 for 0.593269992), and so is any answer as close (0.3924
+for 0.3925, 0.5970 for 0.596884378); 0.59 is not. A value of exactly zero wants zero.
+
+A hint adds what the screen does not show yet: the formula's numbers worked one step further
+(`0.15*0.05 + 0.2*0.1 + 0.35*1` becomes `0.0075 + 0.02 + 0.35`), then a step further again; where
+the formula is a single operation, how the value begins.
 """
 
 from __future__ import annotations
@@ -10,13 +15,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal
 
 from ..engine.expectations import FigureLabel
 from ..engine.records import Step, num, phase_label
 
-RELATIVE_TOLERANCE = 1e-6
-MIN_SIGNIFICANT = 4
+TOLERANCE = 5e-4
+TOLERANCE_RULE = ("right within 0.05% of the value: 4 significant digits, rounded, are always enough "
+                  "(0.3924 counts for 0.3925, 0.5970 for 0.596884378; 0.59 does not)")
 MAX_TRIES = 3
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
@@ -25,40 +31,48 @@ class AnswerError(ValueError):
     """The text typed is not a number."""
 
 
-def significant_digits(text: str) -> int:
-    mantissa = text.lstrip("+-").split("e")[0].split("E")[0].replace(".", "")
-    return len(mantissa.lstrip("0")) or 1
-
-
 def is_correct(typed: str, value: float) -> bool:
-    """True when `typed` is the value to 1e-6 relative, or correct in every digit typed (>= 4 of them)."""
+    """True when `typed` is within TOLERANCE of the value, relative to it (see the module's rule)."""
     text = typed.strip().replace(" ", "")
     if not _NUMBER.fullmatch(text):
         raise AnswerError(f"{typed.strip()!r} is not a number")
     answer = float(text)
     if not math.isfinite(value):
         return False
-    if math.isclose(answer, value, rel_tol=RELATIVE_TOLERANCE, abs_tol=1e-12):
-        return True
-    if significant_digits(text) < MIN_SIGNIFICANT:
-        return False
+    return abs(answer - value) <= TOLERANCE * abs(value) or answer == value
+
+
+def hints(step: Step) -> list[str]:
+    """What each miss adds, in order: the formula's numbers worked a step further each time, then
+    how the value begins (never the value itself)."""
+    from . import expression  # (its parser is needed on a first miss only: the app's start-up)
+
     try:
-        exponent = Decimal(text).as_tuple().exponent
-    except InvalidOperation:
-        return False
-    step = 10.0 ** exponent
-    # every digit typed is right when the value, cut (not rounded) or rounded to those digits, matches
-    truncated = math.trunc(value / step) * step
-    return abs(answer - truncated) < step / 2 or abs(answer - value) <= step / 2
+        found = expression.partial_results(step.substituted)
+    except (expression.FormulaError, ArithmeticError, ValueError):
+        found = []
+    return [f"it comes to {text}" for text in found] + [f"it begins {leading_digits(step.value)}…"]
 
 
-def hint(step: Step, tries: int, label: FigureLabel | None = None) -> str:
-    """What to show after a miss: the formula with the known numbers, then (third miss) the answer."""
+def leading_digits(value: float, digits: int = 2) -> str:
+    """The value to its first `digits` significant digits, cut (not rounded): 0.298371109 -> 0.29."""
+    if value == 0 or not math.isfinite(value):
+        return num(value)
+    places = max(0, digits - 1 - math.floor(math.log10(abs(value))))
+    # (cut in decimal, from the shortest text of the float: -0.58 is not -0.5799999...)
+    return str(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)).lower()
+
+
+def hint(step: Step, tries: int, label: FigureLabel | None = None, slip: str | None = None) -> str:
+    """What to say after miss number `tries`: the slip that explains the answer when one does
+    (bp_tui.study.check.explain_answer), then the next hint; after the last miss, the answer."""
+    said = f"{slip[0].upper()}{slip[1:]}. " if slip else ""
     if tries < MAX_TRIES:
         left = MAX_TRIES - tries
-        return (f"Not quite ({left} {'try' if left == 1 else 'tries'} left). Hint: {step.formula}, "
-                f"with the numbers: {step.substituted}")
-    return f"The answer: {shown_with_label(step, label)}"
+        more = hints(step)
+        tip = more[min(tries, len(more)) - 1]
+        return f"Not quite ({left} {'try' if left == 1 else 'tries'} left). {said}Hint: {tip}"
+    return f"{said}The answer: {shown_with_label(step, label)}"
 
 
 def shown_with_label(step: Step, label: FigureLabel | None) -> str:
@@ -75,6 +89,7 @@ class Score:
     right: int = 0
     asked: int = 0
     by_phase: dict = field(default_factory=dict)  # phase -> [right, asked]
+    skipped: int = 0  # values shown without being asked (a skip confirmed by a second press)
 
     def record(self, phase: str, correct: bool) -> None:
         self.asked += 1
@@ -91,16 +106,21 @@ class Score:
             name, _, section = phase_label(phase).partition(" · ")
             groups.setdefault(name, []).append(f"{section} {right} of {asked}".strip())
         parts = [f"{name}: {', '.join(counts)}" for name, counts in groups.items()]
-        return f"{self.right} of {self.asked} right" + (" (" + "; ".join(parts) + ")" if parts else "")
+        return f"{self.counts}" + (" (" + "; ".join(parts) + ")" if parts else "")
+
+    @property
+    def counts(self) -> str:
+        """'3 of 4 right', and ', 42 skipped' when values were shown without being asked."""
+        return f"{self.right} of {self.asked} right" + (f", {self.skipped} skipped" if self.skipped else "")
 
     def as_dict(self) -> dict:
-        return {"right": self.right, "asked": self.asked, "by_phase": self.by_phase}
+        return {"right": self.right, "asked": self.asked, "by_phase": self.by_phase, "skipped": self.skipped}
 
     @classmethod
     def from_dict(cls, data: dict) -> "Score":
         try:
             by_phase = {str(k): [int(v[0]), int(v[1])] for k, v in dict(data.get("by_phase", {})).items()}
-            return cls(int(data.get("right", 0)), int(data.get("asked", 0)), by_phase)
+            return cls(int(data.get("right", 0)), int(data.get("asked", 0)), by_phase, int(data.get("skipped", 0)))
         except (TypeError, ValueError, IndexError, AttributeError):
             return cls()
 
@@ -114,13 +134,15 @@ class Question:
     misses: int = 0
     label: FigureLabel | None = None  # the label of the figure the scenario expects here, if any
 
-    def answer(self, typed: str, score: Score) -> tuple[bool, str]:
-        """(finished, message). Raises AnswerError when the text is not a number."""
+    def answer(self, typed: str, score: Score, slip=None) -> tuple[bool, str]:
+        """(finished, message). Raises AnswerError when the text is not a number. `slip(typed)` may
+        name the slip behind a wrong answer (one sentence, or None); it is said before the hint."""
         if is_correct(typed, self.step.value):
             score.record(self.step.phase, self.misses == 0)
             return True, f"Right: {shown_with_label(self.step, self.label)}"
         self.misses += 1
+        said = slip(typed) if slip is not None else None
         if self.misses >= MAX_TRIES:
             score.record(self.step.phase, False)
-            return True, hint(self.step, self.misses, self.label)
-        return False, hint(self.step, self.misses)
+            return True, hint(self.step, self.misses, self.label, said)
+        return False, hint(self.step, self.misses, slip=said)

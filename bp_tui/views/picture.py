@@ -43,6 +43,13 @@ LEGEND_WIDTH = 80  # the legend stays within a standard terminal, however wide t
 def legend(scenario) -> list[str]:
     """What the picture's marks mean, told with this network's own names and values (its last
     layer's first weight, its first bias) so that every example is something the picture shows."""
+    rows = legend_rows(scenario)
+    pad = max(10, max(len(mark) for mark, _ in rows) + 2)
+    return [f"{mark:<{pad}}{words}"[:LEGEND_WIDTH] for mark, words in rows]
+
+
+def legend_rows(scenario) -> list[tuple[str, str]]:
+    """The legend as (mark, what it means) pairs."""
     layout = scenario.layout
     weight = layout.weight_names[-1][0][0]
     example = f"{weight} {fmt(scenario.weights[-1][0][0])}"
@@ -57,8 +64,7 @@ def legend(scenario) -> list[str]:
         rows.append((f"{bias} {fmt(first)}", "a bias shared by a layer: a weight on an input that is always 1"))
     elif layout.bias_mode == "per-neuron":
         rows.append((f"1 {bias}", "a bias: a weight on an input that is always 1"))
-    pad = max(10, max(len(mark) for mark, _ in rows) + 2)
-    return [f"{mark:<{pad}}{words}"[:LEGEND_WIDTH] for mark, words in rows]
+    return rows
 
 
 @lru_cache(maxsize=8192)
@@ -72,7 +78,11 @@ def fmt(x: float) -> str:
             break  # too small to round honestly: e-notation below
         if len(text) <= 7:
             return "0" if text == "-0" else text
-    return f"{x:.0e}".replace("e-0", "e-").replace("e+0", "e+")
+    for decimals in (2, 1, 0):  # as many digits as fit: 3.51e-5, not 4e-5, for 3.510187783e-05
+        text = f"{x:.{decimals}e}".replace("e-0", "e-").replace("e+0", "e+")
+        if len(text) <= 7:
+            break
+    return text
 
 
 def shape_of(scenario) -> Shape:
@@ -116,6 +126,7 @@ def fitting(shape: Shape, width: int, height: int) -> Geometry | None:
     return None
 
 
+@lru_cache(maxsize=64)
 def needed(shape: Shape) -> tuple[int, int]:
     """The fewest columns and the fewest rows the picture of `shape` takes (its tightest layout)."""
     sizes = [size(shape, options) for options in OPTIONS]
@@ -130,12 +141,27 @@ def on_paper(scenario) -> Geometry | None:
     return fitting(shape_of(scenario), *PAPER)
 
 
+@lru_cache(maxsize=64)
+def tightest(shape: Shape, width: int) -> Options:
+    """The options of the layout of `shape` with the fewest rows within `width` columns, or of the
+    narrowest one when none fits (the app draws it anyway when the learner asks for the picture,
+    scrolled or cut). `size` says how large it is before `geometry` lays it out."""
+    sizes = [(size(shape, options), options) for options in OPTIONS]  # (roomiest first: min keeps the first)
+    within = [(rows, options) for (columns, rows), options in sizes if columns <= width]
+    if within:
+        return min(within, key=lambda found: found[0])[1]
+    return min(sizes, key=lambda found: found[0][0])[1]
+
+
 def draw(shape: Shape, state: PictureState, width: int, height: int) -> list[Line] | None:
     found = fitting(shape, width, height)
-    if found is None:
-        return None
-    step_lit = lit(found, state.step)
-    return render(found, state.params, step_lit.edges, step_lit.flow,
+    return None if found is None else draw_layout(found, state)
+
+
+def draw_layout(geo: Geometry, state: PictureState) -> list[Line]:
+    """The picture in a given layout (one of `fitting` or `tightest`)."""
+    step_lit = lit(geo, state.step)
+    return render(geo, state.params, step_lit.edges, step_lit.flow,
                   lambda slot, fill, tags: slot_text(slot, fill, tags, state, step_lit))
 
 
@@ -229,20 +255,31 @@ def _value(state: PictureState, key: str, focus: str) -> tuple[str, frozenset]:
 
 def _param(state: PictureState, name: str, step: Lit) -> tuple[str, str, frozenset]:
     """A weight's or bias's name (w5, or w5+ once its new value is shown), value and tags."""
-    value = state.params.get(name)
-    pending = name in state.pending
-    if step.quantity in (f"{name}+", f"v_{name}") or step.quantity.endswith(f"/d{name}"):
+    if about(step.quantity, name):
         light = "focus"
     else:
         light = "hot" if any(e == name or e.startswith(name + ">") for e in step.edges) else ""
-    if pending and light == "hot" and name in state.in_force:
-        # a step that reads this weight uses its old value: the new one is not applied yet
-        pending, new, value = False, False, state.in_force[name]
-    else:
-        new = pending or name in state.updated
+    shown, value, pending = shown_param(state, name, light == "hot")
     text = MISSING if value is None else fmt(value) + (PENDING if pending else "")
-    mark = "pending" if pending else ("updated" if new else "")
-    return name + ("+" if new else ""), text, tags_of(*weight_tags(value, ""), mark, light)
+    mark = "pending" if pending else ("updated" if shown != name else "")
+    return shown, text, tags_of(*weight_tags(value, ""), mark, light)
+
+
+def about(quantity: str, name: str) -> bool:
+    """Whether a sub-step's quantity is about parameter `name`: its gradient, running gradient or new value."""
+    return quantity in (f"{name}+", f"v_{name}") or quantity.endswith(f"/d{name}")
+
+
+def shown_param(state: PictureState, name: str, read: bool) -> tuple[str, float | None, bool]:
+    """How a weight or bias is written at this moment: (w5, or w5+ once its new value is shown; the
+    value; whether that new value waits to be applied). `read`: the current sub-step reads it
+    (through its line), and so uses the old value while the new one waits. The picture and the
+    table both write parameters this way, so they agree."""
+    value = state.params.get(name)
+    pending = name in state.pending
+    if pending and read and name in state.in_force:
+        return name, state.in_force[name], False
+    return name + ("+" if pending or name in state.updated else ""), value, pending
 
 
 # --- from a stepper ------------------------------------------------------------------------------
@@ -285,12 +322,19 @@ def state_of(stepper, pending=None) -> PictureState:
     stepper says, `Stepper.pending()`)."""
     if pending is None:
         pending = stepper.pending()
+    return state_at(stepper, stepper.window(0, stepper.k), stepper.current, pending)
+
+
+def state_at(stepper, shown, current: Step | None, pending) -> PictureState:
+    """What the picture shows when the sub-steps `shown` of the stepper's round have their values
+    on screen and `current` is lit: the app's frame drawn ahead, or a quiz question whose value is
+    not shown yet (a new weight not shown is not pending either)."""
     params = params_by_name(stepper.layout, stepper.params_before_round())
     values: dict[str, float] = {}
     updated = set()
     in_force = {}
     sample, phase = 0, ""
-    for step in stepper.window(0, stepper.k):
+    for step in shown:
         evaluating = phase_kind(step.phase) == "evaluate"
         if (step.sample is not None and step.sample != sample) or (evaluating and phase != step.phase):
             values = {}  # a new sample, or the new error's forward pass: the values start over
@@ -306,4 +350,4 @@ def state_of(stepper, pending=None) -> PictureState:
         else:
             values[step.quantity] = step.value
     values.update(sample_values(stepper.scenario, sample))
-    return PictureState(values, params, frozenset(updated), frozenset(pending), stepper.current, in_force)
+    return PictureState(values, params, frozenset(updated), frozenset(pending) & updated, current, in_force)

@@ -8,6 +8,7 @@ the neuron it feeds, bias last; each box as tall as the lanes into it. See pictu
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 from ..engine.layout import Layout
@@ -100,6 +101,7 @@ def param_label_width(name: str, shape: Shape) -> int:
 
 
 
+@lru_cache(maxsize=1024)
 def size(shape: Shape, options: Options) -> tuple[int, int]:
     """(columns, rows) a layout takes, without laying it out (to skip what cannot fit)."""
     sizes = Sizes(shape, options)
@@ -116,9 +118,15 @@ class Sizes:
         self.wnames = shape.layout.weight_names
         self.shared = shape.layout.bias_mode == "shared"
         self.top = 1 if options.headings else 0
+        self._lanes: dict[int, list[list[Edge]]] = {}  # lanes_into, by weight layer (asked for often)
 
     def lanes_into(self, l: int) -> list[list[Edge]]:
         """The edges into each neuron of layer l + 1, in the article's order, bias last."""
+        if l not in self._lanes:
+            self._lanes[l] = self._lanes_into(l)
+        return self._lanes[l]
+
+    def _lanes_into(self, l: int) -> list[list[Edge]]:
         found = []
         for j, target in enumerate(self.names[l + 1]):
             row = [Edge(w, w, self.names[l][k], target, l) for k, w in enumerate(self.wnames[l][j])]

@@ -53,3 +53,6 @@ class ExportScreen(SaveFileScreen):
 
     def saved(self, path) -> str:
         return f"Round {self.round} exported ({self.format}) to {shown_path(path)}"
+
+    def delivered(self, name: str) -> str:
+        return f"Round {self.round} exported ({self.format}): your browser downloads {name}"

@@ -4,10 +4,14 @@ The file is written atomically (bp_tui.files). An existing file is never replace
 enter: the screen says so, and a second enter on the same name (and the same document) replaces it.
 A name without a folder goes in the folder bp-tui was started from. Failures are one line under
 the name, and the screen stays open so the learner can pick another name.
+
+Served (bp-tui serve) nothing is written on the server: the document goes to the learner's browser
+as a download (`App.deliver_text`), and the name typed is only the download's (app/served.py).
 """
 
 from __future__ import annotations
 
+from io import StringIO
 from pathlib import Path
 
 from rich.text import Text
@@ -15,6 +19,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Static
 
 from ...study.files import FileExists, WriteError, write_atomically
+from ..served import download_name
 from .modal import Modal
 
 
@@ -55,14 +60,25 @@ class SaveFileScreen(Modal[str | None]):
     def saved(self, path: Path) -> str:
         return f"Saved {shown_path(path)}"
 
+    def delivered(self, name: str) -> str:
+        """Served: what the status line says once the download is on its way."""
+        return f"Your browser downloads {name}"
+
     # --- the prompt ----------------------------------------------------------------------------
+
+    @property
+    def served(self) -> bool:
+        return getattr(self.app, "served", None) is not None
 
     def compose_box(self) -> ComposeResult:
         yield from self.compose_choices()
-        yield Static(f"File name (without a folder, it goes in {Path.cwd()}):", markup=False)
+        if self.served:
+            yield Static("Name of the download (your browser saves it where you choose):", markup=False)
+        else:
+            yield Static(f"File name (without a folder, it goes in {Path.cwd()}):", markup=False)
         yield Input(self.file_name, id="file-name")
         yield Static("", markup=False, id="save-error")
-        yield Static("enter: save · escape: cancel", markup=False, classes="hint")
+        yield Static(f"enter: {'download' if self.served else 'save'} · escape: cancel", markup=False, classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -75,6 +91,9 @@ class SaveFileScreen(Modal[str | None]):
         name = self.query_one("#file-name", Input).value.strip()
         if not name:
             self.complain(("Type a file name first.", "bold"))
+            return
+        if self.served:
+            self.deliver(name)
             return
         try:
             path = Path(name).expanduser()
@@ -97,3 +116,9 @@ class SaveFileScreen(Modal[str | None]):
             self.complain(("✗ Not saved:", "bold reverse"), f" {exc}")
         else:
             self.dismiss(self.saved(path))
+
+    def deliver(self, typed: str) -> None:
+        """Served: send the document to the browser under a safe version of the name typed."""
+        name = download_name(typed, self.file_name)
+        self.app.deliver_text(StringIO(self.document()), save_filename=name)
+        self.dismiss(self.delivered(name))

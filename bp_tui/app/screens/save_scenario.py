@@ -22,3 +22,6 @@ class SaveScenarioScreen(SaveFileScreen):
     def saved(self, path: Path) -> str:
         shown = shown_path(path)
         return f"Network saved to {shown}; bp-tui {shown} opens it"
+
+    def delivered(self, name: str) -> str:
+        return f"Network saved: your browser downloads {name}; bp-tui {name} opens it"

@@ -10,8 +10,12 @@ error chart, the status line, the footer. `fit_panels` gives the network and the
 their text asks for, within the terminal's height (app/heights.py), so the screen never scrolls as a
 whole: a long text scrolls inside its own panel, and the quantities keep their rows.
 
-The study commands (quiz, export, gradient check, edit, save) open their boxes from here too; the
-boxes report back through their results, which the status line says.
+The study commands (quiz, export, gradient check, edit, save, a page of the learner's own figures)
+open their boxes from here too; the boxes report back through their results, which the status line
+says. In quiz mode the moves that would show values without asking them go through `skip_move`: the
+first press says what it would skip, the second does it. The views of why (the chain rule, the
+matrix form, the decision boundary, a comparison: screens/why.py) take the step panel's or the error
+chart's place on their keys.
 """
 
 from __future__ import annotations
@@ -28,25 +32,26 @@ from textual.widgets import Footer
 
 from ...engine.scenario import Scenario
 from ...engine.stepper import Stepper
-from ..commands import COMMANDS, bindings, help_keys, palette_title
+from ..commands import COMMANDS, KEY_ACTIONS, bindings, help_keys, palette_title, shown_key
 from ..frame import Frame
-from ..heights import FIXED_ROWS, QUIZ_ROWS, STEP_LINES, share_rows
-from ..study import QUICK_RESUME_EPOCHS, Note, Study, apply_edit
+from ..heights import FIXED_ROWS, QUIZ_ROWS, STEP_LINES, picture_rows, share_rows
+from ..study import QUICK_RESUME_EPOCHS, Note, Study, apply_edit, position
 from ..widgets.diagram import Diagram
 from ..widgets.error_chart import ErrorChart
 from ..widgets.formula import FormulaPanel
 from ..widgets.header import StatusHeader
 from ..widgets.quantities import QuantitiesPanel
 from ..widgets.status import StatusLine
+from .why import WhyViews
 
-# Moves and changes that would skip or alter a question while it is asked: keys go to the answer box
-# then, and these stay out of the command palette.
-BLOCKED_WHILE_ASKING = frozenset({"next", "back", "next_phase", "prev_phase", "finish", "fast_forward", "edit"})
+# Moves and changes that would alter a question while it is asked: keys go to the answer box then, and
+# these stay out of the command palette. (The moves that skip it ask for a second press instead.)
+BLOCKED_WHILE_ASKING = frozenset({"back", "prev_phase", "edit", "check_figures"})
 AUTOSAVE_SECONDS = 60
 AHEAD_DELAY = 0.02  # seconds after a frame is shown before the next one is drawn ahead
 
 
-class StepperScreen(Screen):
+class StepperScreen(WhyViews, Screen):
     BINDINGS = bindings()
 
     frame: var[Frame | None] = var(None)  # what every panel shows; set by show() alone
@@ -83,6 +88,8 @@ class StepperScreen(Screen):
         self.show()
         if self.resume:
             self.resume_place()
+        else:
+            self.ask_at_once()
         if self.study.remember:
             self.set_interval(AUTOSAVE_SECONDS, self.autosave)
 
@@ -90,7 +97,9 @@ class StepperScreen(Screen):
 
     def show(self) -> None:
         """Push the stepper's position to every panel, then size them for it."""
-        self.frame = Frame.of(self.stepper, masked=self.study.asking, edited=tuple(self.study.edited.items()))
+        study = self.study
+        self.frame = Frame.of(self.stepper, masked=study.asking, edited=tuple(study.edited.items()),
+                              quiz=study.quiz, figures=study.figures)
         if self.quiz_bar is None and self.study.quiz:
             self.mount(self.new_quiz_bar(), after="#formula")
         if self.quiz_bar is not None:
@@ -126,13 +135,16 @@ class StepperScreen(Screen):
         width, height = self.size
         if not width or not height:
             return
-        network, step = self.query_one(Diagram), self.query_one(FormulaPanel)
+        network, step = self.query_one(Diagram), self.step_panel()
         content = width - network.styles.gutter.width - 1  # (less the panels' padding and scrollbar)
         quiz = QUIZ_ROWS if self.quiz_bar is not None and self.study.quiz else 0
+        rows = height - FIXED_ROWS - quiz
+        network.offer(*picture_rows(rows))
         step_lines = max(STEP_LINES, step.wanted_height(content))
         # (Setting a height the panel already has costs nothing: Textual lays out only on a change.)
         network.styles.height, step.styles.height = share_rows(
-            height - FIXED_ROWS - quiz, 1 + network.wanted_height(content), 1 + step_lines)
+            rows, *self.panel_asks(rows, 1 + network.wanted_height(content), 1 + step_lines),
+            squeeze=network.squeezed(content))
 
     def on_resize(self) -> None:
         self.fit_panels()
@@ -156,6 +168,9 @@ class StepperScreen(Screen):
             self.say("Already at the very start." if self.stepper.k == 0 else "Nothing further this way.")
 
     def action_next(self) -> None:
+        if self.study.asking:  # (space with the box empty: show this value unasked, on a second press)
+            self.skip_move("next", lambda: True)
+            return
         moved = self.stepper.next()
         if moved:
             self.study.ask(self.stepper)  # in quiz mode, the value waits for the learner's answer
@@ -165,13 +180,38 @@ class StepperScreen(Screen):
         self.moved(self.stepper.back())
 
     def action_next_phase(self) -> None:
-        self.moved(self.stepper.next_phase())
+        self.skip_move("next_phase", self.stepper.next_phase)
 
     def action_prev_phase(self) -> None:
         self.moved(self.stepper.prev_phase())
 
     def action_finish(self) -> None:
-        self.moved(self.stepper.finish_round())
+        self.skip_move("finish", self.stepper.finish_round)
+
+    def warned(self, action: str) -> bool:
+        """In quiz mode, the first press of a move that would show values unasked: say what it would
+        skip (under the answer box, where the learner looks) and do nothing; True then."""
+        warning = self.study.skip_warning(action, shown_key(action), self.stepper)
+        if warning is None:
+            return False
+        self.study.feedback = warning
+        self.quiz_bar.show_study(self.study)
+        return True
+
+    def skip_move(self, action: str, move) -> None:
+        """A move that shows values without asking them: in quiz mode on its second press only, and
+        what it shows counts as skipped."""
+        if self.warned(action):
+            return
+        before, asking = position(self.stepper), self.study.asking
+        moved = move()
+        if self.study.quiz and (moved or asking):
+            self.study.skipped(self.stepper, before)
+        self.moved(moved or asking)
+
+    def action_toggle_network(self) -> None:
+        self.say(self.query_one(Diagram).toggle())
+        self.fit_panels()
 
     def action_reset(self) -> None:
         self.stepper.reset()
@@ -196,11 +236,21 @@ class StepperScreen(Screen):
     # --- quiz ------------------------------------------------------------------------------------
 
     def action_quiz(self) -> None:
-        self.say(self.study.toggle_quiz())
+        self.say(self.study.toggle_quiz(self.stepper))
         self.show()
+        self.ask_at_once()
+
+    def ask_at_once(self) -> None:
+        """In quiz mode, when nothing is asked: step on to the next value and ask it."""
+        if self.study.quiz and not self.study.asking and self.stepper.next():
+            self.study.ask(self.stepper)
+            self.show()
 
     def on_key(self, event: events.Key) -> None:
-        """While a value is asked, keys are typed into the answer box before any binding sees them."""
+        """While a value is asked, keys are typed into the answer box before any binding sees them.
+        Any key but a skip's own ends the wait for its second press."""
+        if self.study.armed is not None and KEY_ACTIONS.get(event.key) != self.study.armed:
+            self.study.armed = None
         if self.study.asking and self.quiz_bar.type_key(event):
             event.prevent_default()
             event.stop()  # (it never reaches the app, whose handler runs the bindings)
@@ -219,22 +269,27 @@ class StepperScreen(Screen):
     # --- the other boxes -------------------------------------------------------------------------
 
     def action_fast_forward(self) -> None:
-        from .fast_forward import FastForwardPrompt  # (boxes are imported when first opened: start-up)
+        if self.warned("fast_forward"):
+            return
+        before = position(self.stepper)
+        # (boxes are imported when first opened: start-up)
+        self.app.push_screen(self.fast_forward_box(), lambda reached: self.fast_forward_done(reached, before))
 
-        self.app.push_screen(FastForwardPrompt(self.stepper), self.fast_forward_done)
-
-    def fast_forward_done(self, reached: int | None) -> None:
+    def fast_forward_done(self, reached: int | None, before: int | None = None) -> None:
         if reached is None:
             return  # cancelled
         reached = self.stepper.goto_epoch(reached)
+        if self.study.quiz and before is not None:
+            self.study.skipped(self.stepper, before)
         self.show()
         if self.stepper.diverged_at is not None and reached >= self.stepper.diverged_at:
             self.say(Note(f"Stopped: training diverged at epoch {self.stepper.diverged_at}.", "warning"))
 
     def action_open(self) -> None:
         from .open import OpenScreen
+        from .unsaved import ask_before
 
-        self.app.push_screen(OpenScreen(), self.opened)
+        ask_before(self, "open another scenario", "o", lambda: self.app.push_screen(OpenScreen(), self.opened))
 
     def opened(self, scenario: Scenario | None) -> None:
         if scenario is not None:
@@ -242,6 +297,7 @@ class StepperScreen(Screen):
             self.stepper = Stepper(scenario)
             self.study.start_over()
             self.study.edited.clear()
+            self.study.unsaved, self.study.figures = False, None
             self.show()
             self.say(f"Opened {scenario.display_title}")
             self.resume_place()
@@ -254,11 +310,15 @@ class StepperScreen(Screen):
     def action_export(self) -> None:
         from .export import ExportScreen
 
+        if self.warned("export"):  # (in quiz mode: the document holds values not asked yet)
+            return
         self.app.push_screen(ExportScreen(self.stepper), self.say)
 
     def action_gradcheck(self) -> None:
         from .gradcheck import GradcheckScreen
 
+        if self.warned("gradcheck"):  # (in quiz mode: the table holds gradients not asked yet)
+            return
         stepper = self.stepper
         where = f"after {stepper.completed} round(s)" if stepper.completed else "at the starting weights"
         self.app.push_screen(GradcheckScreen(stepper.net, stepper.params, where))
@@ -272,13 +332,28 @@ class StepperScreen(Screen):
         """Change one thing (ValueError with the reason when the stepper refuses); say what happened."""
         message = apply_edit(self.stepper, name, value)
         self.study.edited[name] = value
+        # (A page checked before the edit was checked against other numbers: its marks go.)
+        self.study.unsaved, self.study.figures = True, None
         self.show()
         return message
 
-    def action_save_scenario(self) -> None:
+    def action_save_scenario(self, then=None) -> None:
+        """Save the network as a scenario file; `then` runs once it is saved (not when cancelled)."""
         from .save_scenario import SaveScenarioScreen
 
-        self.app.push_screen(SaveScenarioScreen(self.stepper), self.say)
+        def saved(message: str | None) -> None:
+            self.say(message)
+            if message is not None:
+                self.study.unsaved = False
+                if then is not None:
+                    then()
+
+        self.app.push_screen(SaveScenarioScreen(self.stepper), saved)
+
+    def action_check_figures(self) -> None:
+        from .figures import FiguresScreen, show_figures
+
+        self.app.push_screen(FiguresScreen(self.stepper, self.study), lambda result: show_figures(self, result))
 
     # --- the saved place -------------------------------------------------------------------------
 
@@ -287,10 +362,12 @@ class StepperScreen(Screen):
         place, warning = self.study.saved_place(self.stepper)
         self.say(warning, timeout=10)
         if place is None:
+            self.ask_at_once()
             return
         if place.epoch <= QUICK_RESUME_EPOCHS:
             self.say(self.study.resumed(self.stepper, place), timeout=10)
             self.show()
+            self.ask_at_once()
             return
         from .fast_forward import FastForwardRun
 
@@ -299,6 +376,7 @@ class StepperScreen(Screen):
             target = place if epochs >= place.epoch else place._replace(epoch=epochs, k=0)
             self.say(self.study.resumed(self.stepper, target), timeout=10)
             self.show()
+            self.ask_at_once()
 
         self.study.resuming = place
         self.app.push_screen(FastForwardRun(self.stepper, place.epoch), reached)

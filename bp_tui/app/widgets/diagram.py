@@ -1,307 +1,207 @@
-"""The network: layers as columns of neurons, with columns of weights between them.
+"""The network panel: the network drawn as a picture where it fits, else as a table; t switches.
 
-Every weight is written with both of its ends, "w2 i2→h1 0.2", because which weight joins which
-neurons is what readers of the article asked about most. Each neuron shows its net input and output
-once the current round has computed them (for the current sample). A weight whose update has been
-shown this round is written w5+ with its new value, as the article names it.
+The picture (bp_tui/views/picture.py) draws each neuron as a box and each weight as a line of its
+own with its name and value, the current sub-step's path heavy with an arrow for the direction of
+flow. The table (network_table.py) lists the same facts in columns. Both are made from one state per
+frame (`state_at`), so they agree on every value.
 
-What the current sub-step touches is drawn in reverse video, which survives NO_COLOR. When the
-columns do not fit the width (or would be very tall), the same facts are drawn as one table per
-layer, each neuron followed by the weights into it; the panel scrolls to the current neuron's table.
+Which one shows: the picture, where one of its layouts fits the panel's width and the rows the
+screen can give it (`offer`): the roomiest, with a row of headings, where it leaves the step panel
+its usual lines, else the one with the fewest rows (the title then names the activations the
+headings would). Where none fits, the table, and the title says why and that t toggles. Resizing
+switches back and forth. Once the learner presses t, the panel shows what they
+asked for at any size: the table, or the picture in its tightest layout, which scrolls when it is
+too tall and is cut at the right (the title says so) when it is too wide.
+
+A key costs little: the picture's layout is made once per network and size and its rows once per
+distinct content (views/picture*.py); the panel renders each distinct row once into Strips and
+refreshes only the rows that changed (panel.py); the frame the space bar leads to is drawn ahead.
 """
 
 from __future__ import annotations
 
-import math
+from typing import TYPE_CHECKING
 
-from rich.cells import cell_len
 from rich.text import Text
 
-from ...engine.records import num
-from ..frame import HOT, Frame
-from .network_picture import Picture, Wire
+from ...views.picture import PictureState, draw_layout, fitting, needed, shape_of, state_at, tightest
+from ...views.picture_layout import geometry
+from ...views.picture_shape import Geometry, Shape, size
+from ...views.styled import Line
+from ..frame import Frame
 from .panel import LinePanel
 
-MISSING = "·"  # a value not computed yet in this round
-GRID_MAX_ROWS = 14  # taller than this, the per-layer tables read better than long columns
+if TYPE_CHECKING:
+    from .table_values import TableValues
 
-
-def fmt(x: float | None, decimals: int) -> str:
-    """A value rounded for the diagram (the formula and quantities panels keep all 9 decimals)."""
-    if x is None:
-        return MISSING
-    if decimals >= 9 or not math.isfinite(x) or abs(x) >= 1e9:
-        return num(x)
-    text = f"{x:.{decimals}f}".rstrip("0").rstrip(".")
-    if text in ("0", "-0") and x != 0:
-        return f"{x:.1e}"  # too small to round to zero honestly
-    return text
-
-
-# A line is described before it is drawn: a tuple of cells, each (own style, parts, padding), where
-# own is a style for the whole cell and its padding ("" for none) and parts are (text, style) pairs.
-# Steps change a few cells, so most lines are described the same as on the last key and their Text
-# (and the Diagram's strips) come from a cache.
-Part = tuple[str, str]
-Cell = tuple[str, tuple[Part, ...]]
-EMPTY: Cell = ("", ())
-_TEXTS: dict[tuple, Text] = {}
-
-
-def width_of(cell: Cell) -> int:
-    return sum(cell_len(text) for text, _style in cell[1])
-
-
-def text_of(line: tuple) -> Text:
-    """The Text a described line stands for (shared: do not change it)."""
-    text = _TEXTS.get(line)
-    if text is None:
-        if len(_TEXTS) >= 8192:
-            _TEXTS.clear()
-        text = _TEXTS[line] = Text(no_wrap=True)
-        for own, parts, pad in line:
-            cell = Text("".join(part for part, _style in parts), style=own) if own else Text.assemble(*parts)
-            if pad > 0:
-                cell.pad_right(pad)
-            text.append_text(cell)
-    return text
-
-
-class Drawing:
-    """Draws a Picture as lines at a given number of decimals, remembering the first hot line."""
-
-    def __init__(self, picture: Picture, decimals: int, activations: bool = True):
-        self.p, self.decimals, self.activations = picture, decimals, activations
-        self.focus: tuple[int, int] = (0, 0)  # first line and line count of the current neuron's block
-
-    def heading(self, L: int) -> Cell:
-        text = self.p.headings[L]
-        return "bold", ((text if self.activations else text.split(" · ")[0], ""),)
-
-    def headings(self, L: int, weights: bool = False) -> list[Cell]:
-        """A column's heading: one line ("hidden · sigmoid"), or, where that is too wide, the
-        activation on a line of its own under the layer's name (never dropped)."""
-        if weights:
-            return [("bold", (("weights", ""),))] + ([] if self.activations else [EMPTY])
-        text = self.p.headings[L]
-        if self.activations or " · " not in text:
-            return [self.heading(L)] + ([] if self.activations else [EMPTY])
-        return [self.heading(L), ("", (("· " + text.split(" · ", 1)[1], ""),))]
-
-    @staticmethod
-    def hot(text: str, is_hot: bool) -> Part:
-        return text, HOT if is_hot else ""
-
-    def neuron(self, L: int, j: int) -> list[Cell]:
-        p = self.p
-        name = p.names[L][j]
-        label = self.hot(name, name in p.hot_neurons)
-        if L == 0:
-            return [("", (label, (" ", ""), (fmt(p.inputs[j], self.decimals), ""))), EMPTY]
-        net = self.hot(fmt(p.nets[L][j], self.decimals), p.quantity == f"net_{name}")
-        out = self.hot(fmt(p.outs[L][j], self.decimals), p.quantity == f"out_{name}")
-        return [("", (label, (" net ", ""), net)), ("", ((" " * len(name), ""), (" out ", ""), out))]
-
-    def wire(self, wire: Wire, name_width: int, ends_width: int) -> Cell:
-        shown = wire.name + ("+" if wire.updated else "")
-        label = self.hot(shown + " " * (name_width - len(shown)), wire.name in self.p.hot_params)
-        value = self.hot(fmt(wire.value, self.decimals), self.p.quantity == f"{wire.name}+")
-        return "", (label, (" ", ""), (wire.ends.ljust(ends_width), ""), (" ", ""), value)
-
-    def wire_cells(self, l: int) -> dict[str, Cell]:
-        """The weights of weight layer l, then its biases, by name, in the order the article numbers them."""
-        every = [w for row in self.p.wires[l] for w in row] + list(self.p.bias_wires[l])
-        name_width = max(len(w.name) + 1 for w in every)
-        ends_width = max(len(w.ends) for w in every)
-        return {w.name: self.wire(w, name_width, ends_width) for w in every}
-
-    def into(self, l: int, j: int) -> list[str]:
-        """Names of the weights and the bias that feed neuron j of layer l + 1."""
-        biases = self.p.bias_wires[l]
-        bias = [] if not biases else [biases[0].name if len(biases) == 1 else biases[j].name]
-        return [w.name for w in self.p.wires[l][j]] + bias
-
-    # --- the two layouts -----------------------------------------------------------------
-
-    def columns(self) -> list[list[Cell]]:
-        p = self.p
-        columns = []
-        for L in range(len(p.names)):
-            if L:
-                columns.append([*self.headings(L, weights=True), *self.wire_cells(L - 1).values()])
-            cells = [line for j in range(len(p.names[L])) for line in self.neuron(L, j)]
-            columns.append([*self.headings(L), *cells])
-        return columns
-
-    def column_widths(self) -> tuple[int, ...]:
-        return tuple(max(width_of(cell) for cell in column) for column in self.columns())
-
-    def grid(self, width: int, least: tuple[int, ...]) -> list[tuple] | None:
-        """The columns side by side, or None when they do not fit.
-
-        Columns are at least as wide as `least` (those of the same network with every value at its
-        longest), so they stay put while the round fills in values.
-        """
-        columns = self.columns()
-        cell_widths = [[width_of(cell) for cell in column] for column in columns]
-        widths = [max(max(column), other) for column, other in zip(cell_widths, least)]
-        rows = max(len(column) for column in columns)
-        room = width - sum(widths)
-        if room < len(columns) - 1 or rows > GRID_MAX_ROWS + 1:
-            return None
-        gap = min(4, room // max(1, len(columns) - 1))
-        last = len(columns) - 1
-        lines = []
-        for r in range(rows):
-            line = []
-            for c, column in enumerate(columns):
-                own, parts = column[r] if r < len(column) else EMPTY
-                used = cell_widths[c][r] if r < len(column) else 0
-                line.append((own, parts, widths[c] - used + gap if c < last else 0))
-            lines.append(tuple(line))
-        return lines
-
-    def tables(self, width: int) -> list[tuple]:
-        """One block per layer: each neuron, then the weights into it, flowed across the width."""
-        p = self.p
-        inputs = [self.neuron(0, j)[0] for j in range(len(p.names[0]))]
-        lines = [(("bold", (("inputs", ""),), 0),), *self.flow(inputs, width, indent=2)]
-        for L in range(1, len(p.names)):
-            own, parts = self.heading(L)
-            lines.append(((own, parts, 0),))
-            cells = self.wire_cells(L - 1)
-            for j, name in enumerate(p.names[L]):
-                net, out = self.neuron(L, j)
-                start = len(lines)
-                # "  h1 net 0.3775  out 0.5933": the out cell without its indent under the name
-                lines.append((("", (("  ", ""), *net[1], (" ", ""), *out[1][1:]), 0),))
-                lines.extend(self.flow([cells[w] for w in self.into(L - 1, j)], width, indent=6))
-                if name == p.own:
-                    self.focus = (start, len(lines) - start)
-        return lines
-
-    @staticmethod
-    def flow(cells: list[Cell], width: int, indent: int) -> list[tuple]:
-        widths = [width_of(cell) for cell in cells]
-        cell_width = max(widths) + 2
-        per_line = max(1, (width - indent) // cell_width)
-        lines = []
-        for start in range(0, len(cells), per_line):
-            line = [("", ((" " * indent, ""),), 0)]
-            for (own, parts), used in zip(cells[start:start + per_line], widths[start:start + per_line]):
-                line.append((own, parts, cell_width - used))
-            lines.append(tuple(line))
-        return lines
-
-
-def draw(picture: Picture, width: int) -> tuple[list[Text], tuple[int, int]]:
-    """The most precise layout that fits: columns at 9, 6 or 4 decimals, else per-layer tables.
-
-    Returns the lines and where the current neuron's block is (to scroll it into view).
-
-    Where a column heading's activation name ("hidden · sigmoid") is what makes it too wide, it goes
-    on a line of its own under the heading before precision is lost.
-    """
-    for decimals in (9, 6, 4):
-        for activations in (True, False):
-            least = _least_widths(picture, decimals, activations)
-            if sum(least) + len(least) - 1 > width:
-                continue  # even the template does not fit: no need to draw the real thing
-            lines = Drawing(picture, decimals, activations).grid(width, least)
-            if lines is not None:
-                return [text_of(line) for line in lines], _hot_rows(lines)
-    drawing = Drawing(picture, 9 if width >= 100 else 6)
-    lines = drawing.tables(width)
-    return [text_of(line) for line in lines], drawing.focus
-
-
-def _hot_rows(lines: list[tuple]) -> tuple[int, int]:
-    """First line and line count of the highlighted part of a grid (to scroll a tall one to it)."""
-    hot = [y for y, line in enumerate(lines) if any(style == HOT for _own, parts, _pad in line for _t, style in parts)]
-    return (hot[0], hot[-1] - hot[0] + 1) if hot else (0, 0)
-
-
-_TEMPLATES: dict[tuple, tuple[int, ...]] = {}
-
-
-def _least_widths(picture: Picture, decimals: int, activations: bool) -> tuple[int, ...]:
-    """Column widths of the template picture (the same for every step of a network and sample)."""
-    key = (picture.shape, picture.inputs, decimals, activations)
-    widths = _TEMPLATES.get(key)
-    if widths is None:
-        if len(_TEMPLATES) >= 256:
-            _TEMPLATES.clear()
-        widths = _TEMPLATES[key] = Drawing(_widest(picture), decimals, activations).column_widths()
-    return widths
-
-
-def _widest(picture: Picture) -> Picture:
-    """The picture with every computed value and weight at its longest (-0.333333333), marked updated.
-
-    Nothing is highlighted in it, so every step of a network gives the same template.
-    """
-    longest = -1 / 3
-    return picture._replace(
-        hot_neurons=frozenset(),
-        hot_params=frozenset(),
-        quantity="",
-        own="",
-        nets=tuple(tuple(longest for _ in layer) for layer in picture.nets),
-        outs=tuple(tuple(longest for _ in layer) for layer in picture.outs),
-        wires=tuple(tuple(tuple(w._replace(value=longest, updated=True) for w in row) for row in layer)
-                    for layer in picture.wires),
-        bias_wires=tuple(tuple(w._replace(value=longest, updated=True) for w in layer)
-                         for layer in picture.bias_wires),
-    )
+AUTO, PICTURE, TABLE = "auto", "picture", "table"  # what the panel shows: AUTO until the learner presses t
+MOST_ROWS = 80  # a picture taller than the tallest terminal is not drawn, even when asked for (the table is)
+LIT = frozenset({"hot", "focus"})  # the tags of what the current sub-step lights in the picture
 
 
 class Diagram(LinePanel):
-    """The network panel. It takes the height the drawing asks for, up to a share of the screen (see
-    StepperScreen.fit_panels), and scrolls beyond that, keeping the current neuron in view."""
+    """The network panel. It takes the height its drawing asks for, within a share of the screen (see
+    StepperScreen.fit_panels), and scrolls beyond that, keeping what the current sub-step lights in view."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._drawings: dict[tuple[Picture, int], tuple[list[Text], tuple[int, int]]] = {}  # the last few
-        self._picture: Picture | None = None
-        self._next: tuple = (None, None)  # (frame, picture) drawn ahead
+        self.choice = AUTO
+        # Rows of picture the screen can give the panel (heights.picture_rows): leaving the step panel
+        # its usual lines, within the network's share, and with a line of the step panel's (`squeezed`).
+        self.room = (0, 0, 0)
+        self._shape: tuple[object, Shape] | None = None  # (scenario, the picture's shape), per scenario
+        self._states: dict[Frame, PictureState] = {}  # the frame on screen and the one drawn ahead
+        self._pictures: dict[tuple[Frame, int], tuple[Geometry, list[Line]]] = {}  # by frame and layout
+        self._tables: dict[tuple[TableValues, int], tuple[list[Text], tuple[int, int]]] = {}
+        self._title = ""
 
-    def picture(self, frame: Frame | None) -> Picture | None:
-        """What the network looks like at `frame` (kept for the frame drawn ahead)."""
-        if frame is None:
+    # --- which view, and its size ----------------------------------------------------------------
+
+    def shape(self, frame: Frame) -> Shape:
+        scenario = frame.stepper.scenario
+        if self._shape is None or self._shape[0] is not scenario:
+            self._shape = (scenario, shape_of(scenario))
+        return self._shape[1]
+
+    def layout(self, frame: Frame | None, width: int) -> Geometry | None:
+        """The picture's layout for `frame` at `width` columns, or None when the panel shows the table."""
+        if frame is None or self.choice == TABLE:
             return None
-        if self._next[0] == frame:
-            return self._next[1]
-        return Picture.of(frame)
+        shape = self.shape(frame)
+        roomy = fitting(shape, width, self.room[0])
+        if roomy is not None:
+            return roomy
+        tight = tightest(shape, width)
+        columns, rows = size(shape, tight)  # (known before laying it out, which takes long for a large network)
+        fits = columns <= width and rows <= self.room[2]
+        drawable = self.choice == PICTURE and rows <= MOST_ROWS
+        return geometry(shape, tight) if fits or drawable else None
 
-    def prepare(self, frame: Frame) -> None:
-        self._next = (frame, Picture.of(frame))
-        super().prepare(frame)
+    def squeezed(self, width: int) -> bool:
+        """Whether the picture takes the line of the step panel's that the screen may give it."""
+        found = self.layout(self.frame, width)
+        return found is not None and found.width <= width and self.room[1] < found.rows <= self.room[2]
 
-    def watch_frame(self, old: Frame | None, frame: Frame | None) -> None:
-        edited = () if frame is None else frame.edited
-        if old is None or old.edited != edited:  # (the title lists what the learner changed)
-            changes = ", ".join(f"{name} {value:g}" for name, value in edited)
-            self.border_title = f" network · edited: {changes} " if changes else " network "
-        picture = self.picture(frame)
-        if picture != self._picture:  # (most frames differ; an equal picture draws the same)
-            self._picture = picture
-            self.redraw()
+    def offer(self, roomy: int, share: int, squeezed: int) -> None:
+        """The rows of picture the screen can give the panel (see `room`)."""
+        if (roomy, share, squeezed) != self.room:
+            self.room = (roomy, share, squeezed)
+            self.update_title()
+            self.redraw_all()
 
-    def lines_for(self, frame: Frame | None, width: int) -> list[Text]:
-        return self.drawn(self._picture if frame is self.frame else self.picture(frame), width)[0]
+    def toggle(self) -> str:
+        """Switch between the picture and the table (t); say what shows now."""
+        showing_picture = self.layout(self.frame, self.content_width) is not None
+        self.choice = TABLE if showing_picture else PICTURE
+        self.update_title()
+        self.redraw_all()
+        if self.layout(self.frame, self.content_width) is None and self.choice == PICTURE:
+            return "This network is too large to draw as a picture: the table stays."
+        if self.choice == TABLE:
+            return "The network as a table; t: back to the picture."
+        return "The network as a picture; t: the table."
+
+    # --- the title -------------------------------------------------------------------------------
+
+    def hint(self, width: int) -> str:
+        """What the title adds about the view: why the table shows, or how the picture is cut."""
+        if self.frame is None or width <= 0:
+            return ""
+        if self.choice == TABLE:
+            return "table (t: picture)"
+        found = self.layout(self.frame, width)
+        if found is None:
+            columns, rows = needed(self.shape(self.frame))
+            if rows > MOST_ROWS:
+                return "too large to draw as a picture"
+            wide, tall = columns > width, rows > self.room[2]
+            what = "small" if wide and tall else "wide" if wide else "tall"
+            return f"too {what} for the picture at this size: t toggles"
+        if found.width > width:
+            return f"picture cut at the right: it needs {found.width} columns (t: table)"
+        if not any(slot.kind == "heading" for slot in found.row_slots[0]):
+            return self.activations()
+        return ""
+
+    def activations(self) -> str:
+        """The layers' activations, as the picture's headings name them ("hidden sigmoid, outputs sigmoid")."""
+        activations = self.frame.stepper.scenario.activations
+        hidden = len(activations) - 1
+        names = ["hidden" if hidden == 1 else f"hidden {L}" for L in range(1, hidden + 1)] + ["outputs"]
+        return ", ".join(f"{name} {activation}" for name, activation in zip(names, activations))
+
+    def update_title(self) -> None:
+        edited = () if self.frame is None else self.frame.edited
+        parts = ["network"]
+        if edited:  # (what the learner changed)
+            parts.append("edited: " + ", ".join(f"{name} {value:g}" for name, value in edited))
+        hint = self.hint(self.content_width if self.is_mounted else 0)
+        parts += [hint] if hint else []
+        title = f" {' · '.join(parts)} "
+        if title != self._title:  # (a new title repaints the panel's border)
+            self._title = self.border_title = title
+
+    # --- drawing ---------------------------------------------------------------------------------
+
+    def state(self, frame: Frame) -> PictureState:
+        """What the network shows at `frame` (kept for the frame on screen and the one drawn ahead)."""
+        found = self._states.get(frame)
+        if found is None:
+            if len(self._states) >= 4:
+                self._states = {key: value for key, value in self._states.items() if key == self.frame}
+            stepper = frame.stepper
+            found = self._states[frame] = state_at(stepper, frame.revealed, frame.current, stepper.pending(frame.k))
+        return found
+
+    def lines_for(self, frame: Frame | None, width: int) -> list[Text | Line]:
+        if frame is None or width <= 0:
+            return []
+        found = self.layout(frame, width)
+        if found is not None:
+            return self.picture(frame, found)
+        return self.table(frame, width)[0]
+
+    def picture(self, frame: Frame, geo: Geometry) -> list[Line]:
+        """The picture's lines at `frame` in layout `geo` (kept for a few frames)."""
+        key = (frame, id(geo))  # (a layout is one cached object per network and size)
+        found = self._pictures.get(key)
+        if found is None:
+            if len(self._pictures) >= 4:
+                self._pictures.clear()
+            found = self._pictures[key] = (geo, draw_layout(geo, self.state(frame)))  # (geo kept: its id stays its own)
+        return found[1]
+
+    def table(self, frame: Frame, width: int) -> tuple[list[Text], tuple[int, int]]:
+        """The table's lines at `frame` and where its current neuron is (kept for a few frames)."""
+        from .network_table import draw  # (imported when the table is first shown: start-up)
+        from .table_values import TableValues
+
+        values = TableValues.of(frame, self.state(frame))
+        found = self._tables.get((values, width))
+        if found is None:
+            if len(self._tables) >= 4:
+                self._tables.clear()
+            found = self._tables[(values, width)] = draw(values, width)
+        return found
 
     def rows_to_keep_in_view(self) -> tuple[int, int]:
-        _lines, (start, count) = self.drawn(self._picture, self.content_width)
-        return (start, count) if count else (0, 1)  # (nothing current: the top)
-
-    def drawn(self, picture: Picture | None, width: int) -> tuple[list[Text], tuple[int, int]]:
-        """The picture's lines at this width and where its current neuron is (kept for a few
-        pictures: the one on screen and the one drawn ahead)."""
-        if picture is None or width <= 0:
-            return [], (0, 0)
-        found = self._drawings.get((picture, width))
+        """The rows of what the current sub-step lights (the top when nothing is lit)."""
+        frame, width = self.frame, self.content_width
+        if frame is None or width <= 0:
+            return 0, 1
+        found = self.layout(frame, width)
         if found is None:
-            if len(self._drawings) >= 4:
-                self._drawings = {key: value for key, value in self._drawings.items() if key[0] == self._picture}
-            found = self._drawings[(picture, width)] = draw(picture, width)
-        return found
+            start, count = self.table(frame, width)[1]
+        else:
+            lit = [y for y, line in enumerate(self.picture(frame, found)) if any(s.tags & LIT for s in line)]
+            start, count = (lit[0], lit[-1] - lit[0] + 1) if lit else (0, 0)
+        return (start, count) if count else (0, 1)
+
+    def watch_frame(self, old: Frame | None, frame: Frame | None) -> None:
+        if old is None or frame is None or old.edited != frame.edited or old.stepper is not frame.stepper:
+            self.update_title()
+        self.redraw()
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        self.update_title()

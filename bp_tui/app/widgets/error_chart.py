@@ -1,115 +1,98 @@
-"""The training-set error per epoch as bars, with its numbers written above them.
+"""The training-set error per epoch: the first and the current error written out, then a small chart.
 
-A sparkline stretches its data from the lowest bar to the highest, so a bare one would
-show a fall from 0.2984 to 0.2910 as dramatically as a fall to 0.00004. Here the bars are the log
-of the error and both ends of the scale are labelled; the first and the current error are written
-out to 9 decimals, so the numbers, not the bar heights, carry the precision.
+The chart is bp_tui.views.chart's compact one: its axis is logarithmic only when the errors span a
+decade or more, and otherwise linear over at least 5% of the largest error, so a change in the sixth
+digit (softmax-cross-entropy's first round, 1.105732 to 1.105631) looks as small as it is. The line
+under the bars gives the axis's bounds to the digits in which they differ; the numbers above them,
+to 9 decimals, carry the precision.
 
-A long run is plotted from at most MAX_POINTS evenly spaced epochs (always the first and the last):
-the bars are a few dozen columns wide anyway, and redrawing 100,000 points several times a second
-during a fast-forward would slow the run it is showing.
+In quiz mode nothing here gives a value away before it is asked: the error before training is
+written only once round 1 has shown a sub-step with that value (E_total, for the article's network),
+and the error after a round only once the round is done (Frame.completed).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-
-from fractions import Fraction
 
 from rich.text import Text
 
 from ..frame import Frame, shown
 from .panel import LinePanel
 
-MAX_POINTS = 512
+HIDDEN = "?"  # an error the quiz has not shown yet
+NO_CURVE = "the curve starts after round 1"
+MAX_POINTS = 512  # a long run is charted from this many evenly spaced epochs (the chart is narrower)
 
 
 def sample(errors: Sequence[float], count: int) -> list[float]:
-    """The errors after 0 .. count-1 epochs, thinned to at most MAX_POINTS, first and last kept."""
+    """The errors after 0 .. count-1 epochs, thinned to at most MAX_POINTS, first and last kept (so
+    a run that diverged still ends on its first value that is not finite)."""
     if count <= MAX_POINTS:
         return list(errors[:count])
-    stride = count / (MAX_POINTS - 1)
-    return [errors[min(count - 1, round(i * stride))] for i in range(MAX_POINTS)]
+    stride = (count - 1) / (MAX_POINTS - 1)
+    return [errors[round(i * stride)] for i in range(MAX_POINTS)]
 
 
-def chart_labels(errors: Sequence[float], count: int, plotted: list[float]) -> tuple[Text, Text, Text]:
-    """(first error, current error, what the bar heights mean)."""
-    last = count - 1
-    width = len(str(last))
-    first = Text.assemble(f"epoch {0:<{width}}  ", (shown(errors[0]), "bold"))
-    now = Text.assemble(f"epoch {last:<{width}}  ", (shown(errors[last]), "bold")) if last else Text("")
-    finite = [e for e in plotted if math.isfinite(e) and e > 0]
-    if len(finite) < 2:
-        scale = Text("the curve starts after round 1", style="italic")
-    else:
-        scale = Text(f"log scale: ▁ {min(finite):.3g} … █ {max(finite):.3g}", style="italic")
-        if len(finite) < len(plotted):
-            scale.append(" (stops where values became inf/NaN)")
-    return first, now, scale
+def first_error_index(frame: Frame) -> int | None:
+    """The sub-step of round 1 whose value is the error before training (None: no sub-step is)."""
+    first = frame.stepper.errors[0]
+    return next((step.index for step in frame.window(0, frame.count) if step.value == first), None)
 
 
-BARS = "▁▂▃▄▅▆▇█"
-MAX_BAR_ROWS = 8
-
-
-def bar_rows(values: Sequence[float], width: int, height: int) -> list[str]:
-    """The values as bars `height` rows tall in `width` columns, scaled from the least value to the
-    greatest (as Textual's Sparkline draws them): each column is the greatest value of its share of
-    the data."""
-    if width <= 0 or height <= 0 or len(values) < 2:
-        return []
-    low, high = min(values), max(values)
-    extent, levels = high - low or 1, len(BARS) * height - 1
-    step = Fraction(len(values), width)
-    heights = []
-    for column in range(width):
-        share = values[int(step * column):max(int(step * column) + 1, int(step * (column + 1)))]
-        heights.append(int((max(share) - low) / extent * levels))
-    rows = []
-    for row in reversed(range(height)):
-        bottom = row * len(BARS)
-        rows.append("".join(" " if h < bottom else "█" if h >= bottom + len(BARS) else BARS[h - bottom]
-                            for h in heights))
-    return rows
+def epoch_line(epoch: int, width: int, value: str) -> Text:
+    return Text.assemble(f"epoch {epoch:<{width}}  ", (value, "bold"), no_wrap=True, overflow="ellipsis")
 
 
 class ErrorChart(LinePanel):
-    """Three lines of numbers, then the bars of the log of the error in the rows left (at most
-    MAX_BAR_ROWS; on a short terminal the bars are what gets squeezed out)."""
-
-    COMPONENT_CLASSES = {"error-chart--bars"}
-    DEFAULT_CSS = "ErrorChart > .error-chart--bars { color: $primary; }"
+    """Two lines of numbers, then the chart in the rows left (at least COMPACT_MIN's height; on a
+    short terminal the chart is what gets left out)."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._plotted: tuple | None = None
-        self._shown: tuple = ((), [])  # (the three lines of numbers, the log errors the bars show)
+        self._shown: tuple[list[Text], Sequence[float]] = ([], [])  # (lines of numbers, errors charted)
+        self._first_at: tuple | None = None  # (stepper, edits, index): where round 1 shows the first error
+
+    def first_hidden(self, frame: Frame) -> bool:
+        """In quiz mode, before the value of the error before training has been shown in round 1."""
+        if not frame.quiz or frame.completed:
+            return False
+        key = (frame.stepper, frame.edits)
+        if self._first_at is None or self._first_at[:2] != key:
+            self._first_at = (*key, first_error_index(frame))
+        index = self._first_at[2]
+        return index is None or index >= frame.shown_count
 
     def watch_frame(self, frame: Frame | None) -> None:
         if frame is None:
             return
         stepper = frame.stepper
-        key = (stepper, frame.completed, frame.diverged_at)
+        # (An edit recomputes the errors from the epoch it applies at: the chart follows it.)
+        key = (stepper, frame.completed, frame.diverged_at, frame.edits, self.first_hidden(frame))
         if key != self._plotted:  # (most keys leave the chart as it is)
             self._plotted = key
-            self.plot(stepper.errors, frame.completed + 1)
+            self.plot(stepper.errors, frame.completed + 1, hide_first=key[-1])
 
-    def plot(self, errors: Sequence[float], count: int) -> None:
-        """Plot the first `count` errors (the list may be growing in a worker: it is not copied)."""
-        plotted = sample(errors, count)
-        logs = [math.log10(e) for e in plotted if math.isfinite(e) and e > 0]
-        self._shown = (chart_labels(errors, count, plotted), logs)
+    def plot(self, errors: Sequence[float], count: int, hide_first: bool = False) -> None:
+        """Plot the first `count` errors (the list may be growing in a worker: it is not copied whole)."""
+        last = count - 1
+        width = len(str(last))
+        lines = [epoch_line(0, width, HIDDEN if hide_first else shown(errors[0]))]
+        if last:
+            lines.append(epoch_line(last, width, shown(errors[last])))
+        self._shown = (lines, sample(errors, count))
         self.redraw()
 
-    def lines_for(self, frame: Frame | None, width: int) -> list[Text]:
-        labels, logs = self._shown
-        bars = bar_rows(logs, width, min(MAX_BAR_ROWS, self.scrollable_content_region.height - len(labels)))
-        style = self.get_component_rich_style("error-chart--bars")
+    def lines_for(self, frame: Frame | None, width: int) -> list:
+        labels, errors = self._shown
         lines = [line.copy() for line in labels]
-        for line in lines:
-            line.no_wrap, line.overflow = True, "ellipsis"
-        return lines + [Text(row, style=style, no_wrap=True) for row in bars]
+        if len(errors) < 2:  # (the first frame: the chart's module waits until there is a curve)
+            return lines + [Text(NO_CURVE, style="dim", no_wrap=True, overflow="ellipsis")]
+        from ...views.chart import COMPACT_MIN, compact_lines
+
+        rows = self.scrollable_content_region.height - len(labels)
+        return lines + (compact_lines(errors, width, rows) if rows >= COMPACT_MIN[1] else [])
 
     def prepare(self, frame: Frame) -> None:
         pass  # (the chart changes at a round's end only)

@@ -5,18 +5,23 @@
            = 0.377500000
     h1's net input: ... (one sentence)
 
-then, when the scenario gives a figure for it, whether the article's figure agrees, and at the end of
-a round, what the round did to the error and what to press next. Formulas contain brackets, so
-everything is a rich Text, never markup.
+then, when the scenario gives a figure for it, the figure's label (bp_tui.engine.expectations:
+`✓ article 0.593269992`, `article prints 0.291027924`, a check labelled as a check, or after an
+edit "from the unedited scenario") with its note at the end; when the learner's own page of figures
+has this one, their figure and its verdict, and for a wrong one the slip that explains it; and at the
+end of a round, what the round did to the error. Formulas contain brackets, so everything is a rich
+Text, never markup.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
 
-from ...engine.records import num
-from ..frame import BAD_MARK, OK_MARK, Frame, paragraphs, shown
+from ...engine.expectations import MISMATCH, UNEDITED_KIND
+from ..frame import Frame, paragraphs, shown
 from .panel import LinePanel
+
+LABEL_STYLES = {MISMATCH: "bold reverse", UNEDITED_KIND: "italic"}  # the others: bold
 
 
 def welcome(frame: Frame) -> Text:
@@ -40,17 +45,21 @@ def step_text(frame: Frame) -> Text:
     value = ("?", "bold reverse") if frame.masked else (shown(step.value), "bold")
     text = Text.assemble((step.formula, "bold"), "\n", indent, step.substituted, "\n", indent, value)
     check = None if frame.masked else stepper.expectation(step)
-    if check is not None:
-        if check.ok:
-            text.append(f"   {OK_MARK} matches the scenario's figure {num(check.expect.value)}", style="bold")
-        else:
-            text.append(f"   {BAD_MARK} the scenario's figure is {num(check.expect.value)}", style="bold reverse")
+    label = None if check is None else check.label
+    if label is not None:
+        text.append(f"   {label.text}", style=LABEL_STYLES.get(label.kind, "bold"))
+    if frame.figures is not None and not frame.masked:  # (the learner's page, checked: its verdict here)
+        from .figures import verdict_lines
+
+        for line in verdict_lines(frame, step):
+            text.append("\n")
+            text.append_text(line)
     text.append(f"\n{step.explanation}.", style="italic")
     if frame.round_done:  # (before a note: in a short panel the note is what scrolls out of view)
         text.append("\n")
         text.append_text(round_summary(frame))
-    if check is not None and check.expect.note:
-        text.append("\nNote: " + check.expect.note)
+    if label is not None and label.note:
+        text.append("\nNote: " + label.note)
     return text
 
 

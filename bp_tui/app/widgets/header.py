@@ -1,7 +1,8 @@
 """One line at the top: the scenario's title on the left, where the learner is on the right.
 
 The position (round, sample, phase, step k of n) matters more than the title, so on a narrow
-terminal the title is the part that gets shortened. The title is scenario text: it is drawn as a
+terminal the title is the part that gets shortened. After an edit (e) the position starts with
+"edited network": what is on screen is no longer the scenario as written. The title is scenario text: it is drawn as a
 rich Text, never parsed as markup, so a title like "x[i] and [W]" shows exactly as written.
 """
 
@@ -26,8 +27,9 @@ def positions(frame: Frame) -> tuple[str, str]:
         where = "done" if frame.diverged_at is not None else "done, space: next round"
     else:
         where = phase_title(step, frame.samples)
-    full = f"round {frame.epoch + 1} · {where} · step {frame.k} of {frame.count}"
-    return full, f"round {frame.epoch + 1} · step {frame.k}/{frame.count}"
+    edited = "edited network · " if frame.edits else ""  # (the scenario's figures no longer apply)
+    full = f"{edited}round {frame.epoch + 1} · {where} · step {frame.k} of {frame.count}"
+    return full, f"{'edited · ' if frame.edits else ''}round {frame.epoch + 1} · step {frame.k}/{frame.count}"
 
 
 def header_line(frame: Frame | None, width: int) -> Text:

@@ -135,13 +135,15 @@ class LinePanel(ScrollView, can_focus=False):
 
     def wrapped(self, line: Text | Line, width: int) -> list[Strip]:
         """One line of text as the rows it takes at `width` (more than one when it wraps)."""
-        text = line if isinstance(line, Text) else styled_text(line)
-        key = (text.plain, tuple(text.spans), str(text.style), text.no_wrap, width)
+        if isinstance(line, Text):
+            text, key = line, (line.plain, tuple(line.spans), str(line.style), line.no_wrap, width)
+        else:  # (a styled line is its own key: made into Text only when first rendered)
+            text, key = None, (line, width)
         found = self._strips.get(key)
         if found is None:
             if len(self._strips) >= CACHE_LIMIT:
                 self._strips.clear()
-            found = self._strips[key] = self.render_text(text, width)
+            found = self._strips[key] = self.render_text(styled_text(line) if text is None else text, width)
         return found
 
     @property
@@ -186,6 +188,12 @@ class LinePanel(ScrollView, can_focus=False):
         keep = self.rows_to_keep_in_view()
         if keep is not None:
             self.keep_in_view(*keep)
+
+    def redraw_all(self) -> None:
+        """Redraw after a change to what lines_for gives for the same frame (rows drawn ahead are
+        forgotten too)."""
+        self._ahead = None
+        self.redraw()
 
     def set_scroll_height(self, rows: int) -> bool:
         """Make `rows` rows of text scrollable; True when the scrollbar changed (and so every row).

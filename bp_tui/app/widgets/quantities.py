@@ -1,8 +1,13 @@
 """Every quantity the current round has revealed, grouped under its phase, the current one marked.
 
-Quantities with a figure from the scenario's [[expect]] list get ✓ when the figure agrees, ✗ and the
-figure when it does not. The figure's note goes underneath when the panel is tall enough to keep
-several quantities in view around it; otherwise the step panel shows the current step's note.
+A quantity with a figure from the scenario's [[expect]] list carries that figure's label
+(bp_tui.engine.expectations): whole when the row has room (`✓ article 0.593269992`), else in short
+(`✓ article`), with the whole label on the line under it when it says more than agreement (`article
+prints 0.291027924`, or what was expected when the run does not give it). After an edit the figures
+describe the file as written, not this run: the quantities leave them out (the step panel says
+"from the unedited scenario"). The figure's note goes underneath when the panel is tall enough to
+keep several quantities in view around it; otherwise the step panel shows the current step's note.
+A figure from the learner's own page gets a line of its own under the quantity, with its verdict.
 
 Only revealed quantities are listed, so the current one is always the last: the panel shows the last
 rows that fit, the rows above the current one filling it as far as they exist, and scrolls no more
@@ -20,7 +25,7 @@ from typing import NamedTuple
 from rich.text import Text
 from textual.strip import Strip
 
-from ...engine.records import num
+from ...engine.expectations import CHECK, MISMATCH, SOURCE, SOURCE_DIFFERS, FigureLabel
 from ..frame import BAD_MARK, CURRENT_MARK, HOT, OK_MARK, Frame, phase_title, shown
 from .panel import LinePanel
 
@@ -31,11 +36,27 @@ class Line(NamedTuple):
     text: str  # heading or note text; for a quantity, its name
     value: str = ""
     mark: str = ""
+    style: str = "italic"  # of a note
 
 
 NOTES_MIN_HEIGHT = 12  # rows of panel needed before notes are written under their quantities
 NAME_WIDTH = 16  # names are padded to this (or to the longest one so far), so the values line up
 VALUE_WIDTH = 12
+
+
+def label_parts(label: FigureLabel | None, room: int) -> tuple[str, list[str]]:
+    """(what the row carries after the value, the lines under it) for a figure's label."""
+    if label is None or label.kind not in (SOURCE, SOURCE_DIFFERS, CHECK, MISMATCH):
+        return "", []  # (none, or from the unedited scenario: the step panel says so)
+    if len(label.text) <= room:
+        return label.text, []
+    if label.kind == CHECK:
+        return f"{OK_MARK} check", []
+    if label.kind == SOURCE:
+        return label.text.rsplit(" ", 1)[0], []  # "✓ article": the figure is the value on the row
+    if label.kind == MISMATCH:
+        return BAD_MARK, [label.text]
+    return f"≠ {label.text.split(' prints ')[0]}", [label.text]  # "≠ article" over "article prints 0.291027924"
 
 
 def step_lines(frame: Frame, index: int, step, heading: str | None, width: int, with_notes: bool) -> list[Line]:
@@ -45,13 +66,19 @@ def step_lines(frame: Frame, index: int, step, heading: str | None, width: int, 
     if title != heading:
         lines.append(Line(index, "heading", title))
     check = frame.stepper.expectation(step)
-    mark = "" if check is None else (OK_MARK if check.ok else BAD_MARK)
+    label = None if check is None else check.label
+    mark, under = label_parts(label, width - (NAME_WIDTH + VALUE_WIDTH + 4))
     lines.append(Line(index, "quantity", step.quantity, shown(step.value), mark))
-    if check is not None:
-        notes = [] if check.ok else [f"{BAD_MARK} expected {num(check.expect.value)}"]
-        notes += [check.expect.note] if check.expect.note and with_notes else []
-        for note in notes:
-            lines += [Line(index, "note", "    " + part) for part in textwrap.wrap(note, max(10, width - 4))]
+    notes = [(text, "bold") for text in under]
+    if mark and label.note and with_notes:
+        notes.append((label.note, "italic"))
+    if frame.figures is not None:  # (the learner's page: its module is loaded with the first one)
+        from .figures import mark_text
+
+        yours = mark_text(frame, step)
+        notes += [] if yours is None else [(yours, "bold")]
+    for note, style in notes:
+        lines += [Line(index, "note", "    " + part, style=style) for part in textwrap.wrap(note, max(10, width - 4))]
     return lines
 
 
@@ -77,7 +104,7 @@ class QuantitiesPanel(LinePanel):
 
     def build(self, frame: Frame, width: int, with_notes: bool) -> None:
         """Make the lines of the round's records up to the current one (once per round and size)."""
-        key = (frame.stepper, frame.epoch, frame.edits, width, with_notes)
+        key = (frame.stepper, frame.epoch, frame.edits, width, with_notes, frame.figures)
         if key != self._round:
             self._round, self._lines, self._starts, self._built, self._heading = key, [], [], 0, None
             self._name_width, self._drawn = NAME_WIDTH, {}
@@ -117,7 +144,8 @@ class QuantitiesPanel(LinePanel):
     def prepare(self, frame: Frame) -> None:
         """Make the next record's lines, and draw the rows that will be on screen then."""
         width, height = self.content_width, self.scrollable_content_region.height
-        if width <= 0 or self._round is None or self._round[:3] != (frame.stepper, frame.epoch, frame.edits):
+        if width <= 0 or self._round is None or self._round[:3] != (frame.stepper, frame.epoch, frame.edits) \
+                or self._round[-1] is not frame.figures:
             return
         self.build(frame, width, height >= NOTES_MIN_HEIGHT)
         visible = bisect_left(self._starts, frame.k)
@@ -151,7 +179,7 @@ class QuantitiesPanel(LinePanel):
         if line.kind == "heading":
             text.append(line.text, style="bold underline")
         elif line.kind == "note":
-            text.append("" if masked else line.text, style="italic")
+            text.append("" if masked else line.text, style=line.style)
         else:
             text.append(f"{CURRENT_MARK} " if current else "  ")
             value = "?" if masked else line.value

@@ -2,9 +2,10 @@
 score, and what the last answer earned (right, a hint, or the value after the last miss).
 
 While a value is asked, the app hands every key to the answer box (`type_key`) before its key
-bindings see it: space, the arrows and the letters do not move the stepper, backspace deletes,
-ctrl+u clears and enter checks the answer. With the box empty, k still leaves quiz mode, q quits
-and ? opens the help.
+bindings see it: the letters and digits are typed, backspace deletes, ctrl+u clears and enter checks
+the answer. With the box empty, k still leaves quiz mode, q quits and ? opens the help, and the keys
+that move on (space, →, ], f) reach the screen, which asks for a second press before it shows the
+value unasked.
 
 The box takes no focus on purpose: a change of focus changes the keys the footer lists, and
 redrawing the footer costs more than the rest of a key press. The bar keeps one size while quiz
@@ -21,13 +22,14 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from ...study.quiz import MAX_TRIES, MIN_SIGNIFICANT
+from ...study.quiz import MAX_TRIES
 from ..study import Study
 
-RULE = (f"Type the value, then enter: {MIN_SIGNIFICANT} significant digits are enough, {MAX_TRIES} "
-        "tries. With the box empty, k leaves quiz mode and q quits.")
+RULE = (f"Type the value, then enter: within 0.05% is right (4 digits, rounded), {MAX_TRIES} tries. "
+        "Box empty: space twice skips it, k leaves quiz mode, q quits.")
 IDLE = "Each space asks the next value before it is shown; k leaves quiz mode."
-COMMAND_KEYS = frozenset({"k", "q", "question_mark"})  # with the box empty, these stay commands
+# With the box empty, these stay commands: k, q, ?, and the moves that would skip the value.
+COMMAND_KEYS = frozenset({"k", "q", "question_mark", "space", "right", "right_square_bracket", "f"})
 MAX_LENGTH = 40
 
 
@@ -111,7 +113,8 @@ class QuizBar(Vertical):
         question = study.question
         prompt = "quiz mode ·" if question is None else f"{question.step.quantity} ="
         self._prompt.update(Text(prompt, overflow="ellipsis"), layout=False)
-        score = Text(f"score {study.score.right} of {study.score.asked}")
+        skipped = f" · {study.score.skipped} skipped" if study.score.skipped else ""
+        score = Text(f"score {study.score.right} of {study.score.asked}{skipped}")
         self._score.update(score, layout=False)
         feedback = study.feedback or (RULE if question is not None else IDLE)
         self._feedback.update(Text(feedback, style="" if study.feedback else "italic"), layout=False)

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
 
-IDLE = "k quiz · x export · g grad check · e edit · w save · ctrl+p every command"
+IDLE = "k quiz · y figures · x export · g grad check · e edit · w save · ctrl+p more"
 DEFAULT_TIMEOUT = 8.0  # seconds a message stays when nothing replaces it
 MARKS = {"warning": "⚠ ", "error": "✗ "}
 

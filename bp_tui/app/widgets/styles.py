@@ -22,7 +22,11 @@ TAG_STYLES = {
     "ok": Style(color="green", bold=True), "bad": Style(color="red", bold=True, reverse=True),
     "shade1": Style(color="blue"), "shade2": Style(color="cyan"), "shade3": Style(color="yellow"),
     "shade4": Style(color="red"),
-    "hot": Style(reverse=True, bold=True), "focus": Style(reverse=True, bold=True),
+    # hot (the current sub-step's path) is bold colour, not reverse video: reverse video would turn a
+    # lit line into a solid bar and hide its heavy glyphs (━ ┃ ▶), which carry the highlight without
+    # colour. focus (the one value or name the sub-step is about) is reverse video. Cyan, because
+    # Textual's dark ANSI palette (Monokai) draws magenta as red, the colour of a negative weight.
+    "hot": Style(color="cyan", bold=True), "focus": Style(reverse=True, bold=True),
 }
 
 _STYLES: dict[frozenset[str], Style] = {}
