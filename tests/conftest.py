@@ -1,5 +1,7 @@
 """Fixtures shared by the test modules (keep this file small; shared helpers live in helpers.py)."""
 
+import os
+
 import pytest
 
 from .helpers import brisk_pilot
@@ -16,6 +18,9 @@ def steady_cursor(monkeypatch):
 @pytest.fixture(autouse=True)
 def brisk_keys():
     """Pilot's keys and pauses wait for the app to fall idle in 4 ms steps rather than 20 ms ones."""
+    if os.environ.get("BP_TUI_TEST_PILOT") == "textual":
+        yield
+        return
     with brisk_pilot():
         yield
 

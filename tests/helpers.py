@@ -7,6 +7,7 @@ waited for and the last state it saw, so a failure on a busy machine says what d
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import pty
@@ -31,6 +32,14 @@ def bp_tui_process(*args: str, input: str | bytes | None = None, env: dict | Non
     return subprocess.run([sys.executable, "-m", "bp_tui", *args], capture_output=True, text=text, input=input,
                           env=None if env is None else {**os.environ, **env}, cwd=cwd, timeout=timeout,
                           **options)
+
+
+def python_code(code: str, *args: str, flags: tuple[str, ...] = (), input: str | None = None,
+                timeout: float = 120, check: bool = False) -> subprocess.CompletedProcess:
+    """`python FLAGS -c CODE ARGS` in a fresh interpreter (what a module imports, warnings as errors,
+    a script on its own), its output captured as text."""
+    return subprocess.run([sys.executable, *flags, "-c", code, *args], capture_output=True, text=True,
+                          input=input, timeout=timeout, check=check)
 
 
 def bp_tui_here(*args: str) -> tuple[int, str, str]:
@@ -81,13 +90,15 @@ def waited_in_vain(what: str, seconds: float, state: Callable[[], object] | None
 
 
 def wait_for(condition: Callable[[], object], what: str, seconds: float = 20.0,
-             state: Callable[[], object] | None = None, poll: float = 0.01) -> None:
-    """Poll `condition` (outside an event loop: a child process, a file) until it holds."""
+             state: Callable[[], object] | None = None, poll: float = 0.01,
+             sleep: Callable[[float], object] = time.sleep) -> None:
+    """Poll `condition` (outside an event loop: a child process, a file) until it holds, pausing with
+    `sleep` between tries (a browser page's own wait, so that it handles its events meanwhile)."""
     end = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > end:
             raise waited_in_vain(what, seconds, state)
-        time.sleep(poll)
+        sleep(poll)
 
 
 async def wait_until(pilot, condition: Callable[[], object], what: str, seconds: float = 20.0,
@@ -102,15 +113,31 @@ async def wait_until(pilot, condition: Callable[[], object], what: str, seconds:
     await pilot.pause()
 
 
+async def refreshed(app, seconds: float = 5.0) -> None:
+    """Until the app's screen has laid out and painted what was pending when this was called, by
+    Textual's public call_after_refresh (a resize or a panel's new height is laid out on the screen's
+    next idle, after the messages Pilot waits for)."""
+    try:
+        screen = app.screen
+    except Exception:  # no screen (the app has ended)
+        return
+    done = asyncio.get_running_loop().create_future()
+    if screen.call_after_refresh(lambda: done.done() or done.set_result(None)):
+        await asyncio.wait({done}, timeout=seconds)
+
+
 @contextmanager
 def brisk_pilot():
     """Pilot waits after every key and pause until the process looks idle: it sleeps 20 ms at a time
     until a sleep costs less than 1 ms of CPU, and up to a second while a thread (a fast-forward) keeps
     the process busy. Poll every 4 ms with the same 5% threshold, and wait at most 0.2 s: the same
-    check in a fraction of the time. A test that needs a running fast-forward to end waits for that
-    on a condition (wait_until). This sets Textual's private test timing (textual._wait, and the
-    names app.py and pilot.py import from it), the one place the tests do so; if a release renames
-    them, nothing is changed and the tests run at Textual's own pace."""
+    check in a fraction of the time. Then wait for the screen's next refresh (refreshed), so a layout
+    the key asked for is done even when a loaded machine made the process look idle too soon. A test
+    that needs a running fast-forward to end waits for that on a condition (wait_until).
+
+    This sets Textual's private test timing (textual._wait, and the names app.py and pilot.py import
+    from it), the one place the tests do so; if a release renames them, nothing is changed and the
+    tests run at Textual's own pace."""
     try:
         import textual._wait as wait
         import textual.app
@@ -125,16 +152,28 @@ def brisk_pilot():
         yield
         return
     original, saved = wait.wait_for_idle, {name: getattr(wait, name) for name in constants}
+    Pilot = textual.pilot.Pilot
+    press, pause = Pilot.press, Pilot.pause
 
     async def brisk(min_sleep: float = 0.0, max_sleep: float = 1.0) -> None:
         await original(min_sleep, min(max_sleep, 0.2))
 
+    async def press_then_refresh(pilot, *keys: str) -> None:
+        await press(pilot, *keys)
+        await refreshed(pilot.app)
+
+    async def pause_then_refresh(pilot, delay: float | None = None) -> None:
+        await pause(pilot, delay)
+        await refreshed(pilot.app)
+
     wait.SLEEP_GRANULARITY, wait.SLEEP_IDLE = 0.004, 0.0002
     for module in modules:
         module.wait_for_idle = brisk
+    Pilot.press, Pilot.pause = press_then_refresh, pause_then_refresh
     try:
         yield
     finally:
+        Pilot.press, Pilot.pause = press, pause
         for module in modules:
             module.wait_for_idle = original
         for name, value in saved.items():

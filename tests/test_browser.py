@@ -14,6 +14,7 @@ from .serving import ServerProcess
 pytest.importorskip("playwright", reason="the browser tests need playwright: pip install -c constraints.txt '.[test]'")
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,
     pytest.mark.skipif(find_chromium() is None, reason="no Chromium found (apt-get install chromium, or set "
                                                        "BP_TUI_CHROMIUM to its path)"),
 ]
