@@ -31,3 +31,8 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "snap_compare" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.snapshot)
+    # The modules holding slow tests first, each module's tests together and in order: under -n 2 a
+    # test of 10 s drawn last would leave the other core idle meanwhile; drawn first, the quick ones
+    # fill in around it (xdist's worksteal).
+    slow_modules = {item.module.__name__ for item in items if item.get_closest_marker("slow") and item.module}
+    items.sort(key=lambda item: item.module is None or item.module.__name__ not in slow_modules)

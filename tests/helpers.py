@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Callable
@@ -116,14 +117,25 @@ async def wait_until(pilot, condition: Callable[[], object], what: str, seconds:
 async def refreshed(app, seconds: float = 5.0) -> None:
     """Until the app's screen has laid out and painted what was pending when this was called, by
     Textual's public call_after_refresh (a resize or a panel's new height is laid out on the screen's
-    next idle, after the messages Pilot waits for)."""
+    next idle, after the messages Pilot waits for). An app that is exiting, or a screen that has
+    gone, refreshes no more: then this returns at once."""
     try:
         screen = app.screen
     except Exception:  # no screen (the app has ended)
         return
     done = asyncio.get_running_loop().create_future()
-    if screen.call_after_refresh(lambda: done.done() or done.set_result(None)):
-        await asyncio.wait({done}, timeout=seconds)
+    if not screen.call_after_refresh(lambda: done.done() or done.set_result(None)):
+        return
+    end = time.monotonic() + seconds
+    while not done.done() and app.return_code is None and time.monotonic() < end:
+        await asyncio.wait({done}, timeout=0.005)
+        try:
+            if app.screen is not screen:
+                return
+        except Exception:
+            return
+    if not done.done() and app.return_code is None:  # (a wait that costs seconds should be seen)
+        warnings.warn(f"the screen did not refresh within {seconds:g} s", stacklevel=2)
 
 
 @contextmanager
