@@ -26,6 +26,16 @@ COMMANDS = [
     Command("f", "f", "fast_forward", "fast-fwd", "fast-forward many epochs in the background"),
     Command("r", "r", "reset", "reset", "back to the start, with the scenario's weights", False),
     Command("t", "t", "toggle_network", "table", "the network as a picture or as a table (again: back)"),
+    Command("p", "p", "play", "play", "play the sub-steps on their own to the end of the round (again, or any "
+            "other key: pause)", False),
+    Command("n", "n", "play_on", "play on", "play on through the rounds, without stopping at the end of each", False),
+    Command("plus,equals_sign", "+", "faster", "faster", "play faster (the header shows the pace)", False),
+    Command("minus", "-", "slower", "slower", "play slower", False),
+    Command("s", "s", "select", "select", "select a neuron, weight or bias (or click one) to read its story this "
+            "round (again or escape: back)", False),
+    Command("tab", "tab", "select_next", "next one", "select the next neuron, weight or bias, in reading order",
+            False),
+    Command("shift+tab", "shift+tab", "select_previous", "previous one", "select the one before", False),
     Command("o", "o", "open", "open", "open another scenario: a built-in one or a file"),
     Command("k", "k", "quiz", "quiz", "quiz mode on or off: type each value before it is shown", False),
     Command("x", "x", "export", "export", "export this round as a worked example (md, tex, csv or json)", False),
@@ -62,6 +72,10 @@ STUDY_ACTIONS = frozenset({"quiz", "export", "gradcheck", "edit", "save_scenario
 # ... with the views of why (screens/why.py)
 STUDY_ACTIONS |= {"chain_rule", "matrix_form", "boundary", "boundary_lines", "compare", "close_view",
                   "view_page_down", "view_page_up"}
+
+
+# ... with playing and pointing (screens/play.py, point.py)
+STUDY_ACTIONS |= {"play", "play_on", "faster", "slower", "select", "select_next", "select_previous"}
 
 
 APP_ACTIONS = frozenset({"quit"})  # the app's own actions (the others are the stepper screen's)

@@ -41,15 +41,18 @@ class Frame(NamedTuple):
     edited: tuple[tuple[str, float], ...] = ()  # what the learner changed (name, new value), for titles
     quiz: bool = False  # quiz mode: what the round has not shown yet stays hidden (the error before it)
     figures: PageCheck | None = None  # the learner's own figures, checked, to mark in the quantities
+    selected: str = ""  # the neuron, weight or bias whose story is open (s, tab, a click), or ""
+    playing: str = ""  # while the sub-steps play on their own, the pace as the header says it, else ""
 
     @classmethod
     def of(cls, stepper: Stepper, masked: bool = False, edited: tuple[tuple[str, float], ...] = (),
-           quiz: bool = False, figures: PageCheck | None = None) -> Frame:
+           quiz: bool = False, figures: PageCheck | None = None, selected: str = "", playing: str = "") -> Frame:
         current = stepper.current
         masked = masked and current is not None
         round_done = stepper.round_done and not masked
         return cls(stepper, stepper.epoch, stepper.k, stepper.count, current, stepper.diverged_at, round_done,
-                   stepper.epoch + int(round_done), masked, len(stepper.edits), edited, quiz, figures)
+                   stepper.epoch + int(round_done), masked, len(stepper.edits), edited, quiz, figures, selected,
+                   playing)
 
     def predicted(self) -> Frame | None:
         """The frame one sub-step on, as space would show it: the next record of this round, its value

@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..engine import records as rec
 from ..views.styled import Line, span
 from .check import CARRIED, RIGHT, ROUNDED, WRONG, PageCheck, Verdict
+from .diagnose import MIN_SIGNIFICANT
 
 # A glyph per verdict, so that the marks read the same without colour (NO_COLOR, a plain terminal).
 MARKS = {RIGHT: "✓", ROUNDED: "≈", CARRIED: "↳", WRONG: "✗"}
@@ -17,12 +18,21 @@ def verdict_words(verdict: Verdict, result: PageCheck) -> str:
     """'right', 'right from your rounded out_h1', 'wrong, but follows from your out_h2',
     'WRONG: first wrong figure' or 'WRONG: a slip of its own'."""
     if verdict.status == RIGHT:
+        if too_few_digits(verdict):
+            digits = verdict.figure.significant
+            return f"right to {digits} digit{'s' if digits > 1 else ''} only: too few to tell"
         return "right"
     if verdict.status == ROUNDED:
         return f"right from your rounded {', '.join(verdict.upstream)}"
     if verdict.status == CARRIED:
         return f"wrong, but follows from your {', '.join(verdict.upstream)}"
     return "WRONG" + (": first wrong figure" if verdict is result.first_wrong else ": a slip of its own")
+
+
+def too_few_digits(verdict: Verdict) -> bool:
+    """A figure right only because it has so few digits that many wrong workings round to it too
+    (0.4 for w5+ = 0.35891648 is also w5 before its update)."""
+    return verdict.figure.significant < MIN_SIGNIFICANT and verdict.figure.value != verdict.exact
 
 
 def explained(verdict: Verdict) -> list[Line]:
@@ -59,4 +69,8 @@ def summary(result: PageCheck) -> str:
         text += f"; {slips} wrong with a slip of {'its' if slips == 1 else 'their'} own"
     if carried:
         text += f"; {carried} wrong only because of {'an earlier one' if carried == 1 else 'earlier ones'}"
+    vague = sum(too_few_digits(v) for v in result.verdicts)
+    if vague:
+        text += (f"; {vague} right only to fewer than {MIN_SIGNIFICANT} digits: write more to tell a slip "
+                 "from rounding")
     return text + "."

@@ -28,6 +28,7 @@ from typing import Mapping, NamedTuple
 
 from ..engine.phases import phase_kind
 from ..engine.records import Step
+from ..engine.stuck import DEAD_MARK, SATURATED_MARK, Stuck, stuck_at
 from .picture_layout import geometry
 from .picture_shape import ERROR, Geometry, Options, Shape, Slot, bar_id, size
 from .picture_render import NO_TAGS, render, tags_of, weight_tags
@@ -36,6 +37,7 @@ from .styled import Line, plain
 MISSING = "·"  # a value the round has not computed yet
 ABOUT_THE_ERROR = ("E_", "dE_", "delta_")  # quantities that reach the error through the outputs
 PENDING = "…"  # after a new value that is computed but not applied yet
+SELECTED = ("▸", "◂")  # around what the learner selected (glyphs: they survive NO_COLOR)
 
 LEGEND_WIDTH = 80  # the legend stays within a standard terminal, however wide the picture
 
@@ -57,7 +59,9 @@ def legend_rows(scenario) -> list[tuple[str, str]]:
             ("─ ╌", "a positive, a negative weight"),
             ("━ ╍ ┃", "the current sub-step's path and neuron"),
             ("▶ ◀", "the step's direction: forward, backward"),
-            ("┼", "lines crossing without joining (┬ ┤ ┴ ┘ join)")]
+            ("┼", "lines crossing without joining (┬ ┤ ┴ ┘ join)"),
+            (f"{SATURATED_MARK} {DEAD_MARK}", "a saturated, a dead neuron: the error barely, or never, gets through it"),
+            (f"{SELECTED[0]}{weight}{SELECTED[1]}", "what you selected (s, tab or a click): its story below")]
     bias = layout.bias_name(0, 0)
     if layout.bias_mode == "shared":
         first = scenario.biases[0]
@@ -106,6 +110,8 @@ class PictureState(NamedTuple):
     pending: frozenset = frozenset()  # ... whose new value is not applied yet
     step: Step | None = None
     in_force: Mapping[str, float] = {}  # a pending parameter's old value, which the round still uses
+    stuck: Mapping[str, Stuck] = {}  # saturated and dead neurons, at the weights in force (engine/stuck.py)
+    selected: str = ""  # the neuron, weight or bias the learner selected (marked with SELECTED)
 
 
 # From roomiest to tightest: a row of headings, each output's target, trunks two columns apart,
@@ -224,7 +230,11 @@ def slot_text(slot: Slot, fill: str, line_tags: frozenset, state: PictureState, 
         return [(key, tags_of("title"))]
     if kind == "neuron":
         focus = key == step.own and not step.shown
-        return [(key, tags_of("hot" if key in step.neurons else "", "focus" if focus else ""))]
+        stuck = state.stuck.get(key)
+        text = key if stuck is None else f"{key} {stuck.mark}"
+        chosen = key == state.selected
+        tags = tags_of("hot" if key in step.neurons else "", "focus" if focus else "", "selected" if chosen else "")
+        return [(text + SELECTED[1] if chosen else text, tags)]
     if kind in ("net", "out", "target"):
         return [(f"{kind} ", NO_TAGS), _value(state, f"{kind}_{key}", step.quantity)]
     if kind == "input":
@@ -236,14 +246,17 @@ def slot_text(slot: Slot, fill: str, line_tags: frozenset, state: PictureState, 
     if kind == "error":
         return [_value(state, key, step.quantity)]
     name, value, tags = _param(state, key, step)
+    chosen = key == state.selected
+    if chosen:
+        tags = tags_of(*tags, "selected")
     if kind == "bias-name":
-        return [(name, tags)]
+        return [(name + SELECTED[1] if chosen else name, tags)]
     if kind == "bias-value":
         return [(value, tags)]
     if kind == "bias":
-        return [(f"{name} {value}", tags)]
-    text = f" {name} {value} "  # a label on its lane, the lane going on after it
-    return [(text, tags), (fill * (slot.width - len(text)), line_tags)]
+        return [(f"{name} {value}" + (SELECTED[1] if chosen else ""), tags)]
+    text = f"{SELECTED[0]}{name} {value}{SELECTED[1]}" if chosen else f" {name} {value} "  # a label on its lane
+    return [(text, tags), (fill * (slot.width - len(text)), line_tags)]  # ... the lane going on after it
 
 
 def _value(state: PictureState, key: str, focus: str) -> tuple[str, frozenset]:
@@ -325,7 +338,7 @@ def state_of(stepper, pending=None) -> PictureState:
     return state_at(stepper, stepper.window(0, stepper.k), stepper.current, pending)
 
 
-def state_at(stepper, shown, current: Step | None, pending) -> PictureState:
+def state_at(stepper, shown, current: Step | None, pending, selected: str = "") -> PictureState:
     """What the picture shows when the sub-steps `shown` of the stepper's round have their values
     on screen and `current` is lit: the app's frame drawn ahead, or a quiz question whose value is
     not shown yet (a new weight not shown is not pending either)."""
@@ -350,4 +363,7 @@ def state_at(stepper, shown, current: Step | None, pending) -> PictureState:
         else:
             values[step.quantity] = step.value
     values.update(sample_values(stepper.scenario, sample))
-    return PictureState(values, params, frozenset(updated), frozenset(pending) & updated, current, in_force)
+    pending = frozenset(pending) & updated
+    in_use = {name: in_force[name] if name in pending else value for name, value in params.items()}
+    return PictureState(values, params, frozenset(updated), pending, current, in_force,
+                        stuck_at(stepper.net, in_use), selected)

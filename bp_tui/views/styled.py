@@ -17,6 +17,7 @@ Tags in use (a surface ignores tags it does not know):
     updated   a value that has been replaced this round
     ok, bad   agrees / disagrees with an expected figure
     title     a heading
+    selected  what the learner selected to read its story (drawn with ▸ ◂ around it too)
     axis      a chart's axes and their labels
     series1, series2   the first and second curve of a chart
     shade1 .. shade4   a value's level on a four-step scale (boundary pictures)
@@ -55,7 +56,7 @@ ANSI_CODES = {
     "pos": "34", "neg": "31", "series1": "36", "series2": "35",
     "pending": "33", "updated": "32", "ok": "32", "bad": "31",
     "shade1": "34", "shade2": "36", "shade3": "33", "shade4": "31",
-    "hot": "1;35", "focus": "1;7",
+    "hot": "1;35", "focus": "1;7", "selected": "4;7",
 }
 # hot is bold colour, not reverse video: on a line drawing reverse video turns a lit line into a
 # solid block and hides the heavy line that marks it; focus (one value) keeps reverse video.

@@ -42,6 +42,8 @@ from ..widgets.formula import FormulaPanel
 from ..widgets.header import StatusHeader
 from ..widgets.quantities import QuantitiesPanel
 from ..widgets.status import StatusLine
+from .play import AutoPlay
+from .point import Pointing
 from .why import WhyViews
 
 # Moves and changes that would alter a question while it is asked: keys go to the answer box then, and
@@ -51,7 +53,7 @@ AUTOSAVE_SECONDS = 60
 AHEAD_DELAY = 0.02  # seconds after a frame is shown before the next one is drawn ahead
 
 
-class StepperScreen(WhyViews, Screen):
+class StepperScreen(Pointing, AutoPlay, WhyViews, Screen):
     BINDINGS = bindings()
 
     frame: var[Frame | None] = var(None)  # what every panel shows; set by show() alone
@@ -99,7 +101,8 @@ class StepperScreen(WhyViews, Screen):
         """Push the stepper's position to every panel, then size them for it."""
         study = self.study
         self.frame = Frame.of(self.stepper, masked=study.asking, edited=tuple(study.edited.items()),
-                              quiz=study.quiz, figures=study.figures)
+                              quiz=study.quiz, figures=study.figures, selected=self.selected,
+                              playing=self.playing_text())
         if self.quiz_bar is None and self.study.quiz:
             self.mount(self.new_quiz_bar(), after="#formula")
         if self.quiz_bar is not None:
@@ -148,6 +151,9 @@ class StepperScreen(WhyViews, Screen):
 
     def on_resize(self) -> None:
         self.fit_panels()
+
+    def on_unmount(self) -> None:
+        self.stop_playing(redraw=False)
 
     def say(self, note: Note | str | None, timeout: float | None = None) -> None:
         """A line of news in the status line (a Note carries its severity)."""
@@ -248,7 +254,9 @@ class StepperScreen(WhyViews, Screen):
 
     def on_key(self, event: events.Key) -> None:
         """While a value is asked, keys are typed into the answer box before any binding sees them.
-        Any key but a skip's own ends the wait for its second press."""
+        Any key but a skip's own ends the wait for its second press, and any but the play keys stops
+        playing."""
+        self.key_stops_playing(event)
         if self.study.armed is not None and KEY_ACTIONS.get(event.key) != self.study.armed:
             self.study.armed = None
         if self.study.asking and self.quiz_bar.type_key(event):
@@ -293,6 +301,8 @@ class StepperScreen(WhyViews, Screen):
 
     def opened(self, scenario: Scenario | None) -> None:
         if scenario is not None:
+            self.stop_playing()
+            self.forget_selection()
             self.app.save_place()
             self.stepper = Stepper(scenario)
             self.study.start_over()

@@ -27,6 +27,7 @@ STEP_VIEWS = {
                                        "scroll"),
     "matrix": (" matrix form: the whole layer ", "The matrix form: m or escape goes back · d the chain rule · pgdn "
                                                  "pgup scroll"),
+    "story": (" what you selected, this round ", ""),  # (screens/point.py; it keeps the network's rows)
 }
 CHART_VIEWS = ("boundary", "comparison")
 PLACES = {"step": ("formula", STEP_VIEWS), "chart": ("chart", CHART_VIEWS)}  # the usual panel, the views
@@ -50,7 +51,13 @@ class WhyViews:
             self.made = {}
         if view in self.made:
             return self.made[view]
-        if view in STEP_VIEWS:
+        if view == "story":
+            from ..widgets.story import StoryPanel
+
+            panel = StoryPanel(id=view)
+            panel.border_title = STEP_VIEWS[view][0]
+            self.mount(panel, before="#formula")
+        elif view in STEP_VIEWS:
             from ..widgets.chain_rule import ChainRulePanel
             from ..widgets.matrix_form import MatrixPanel
 
@@ -78,6 +85,8 @@ class WhyViews:
         the lower row, given the views open: the views get their room before the network, which
         keeps at least VIEW_NETWORK_ROWS (or what it asks, if less)."""
         step_view = self.shown_view("step")
+        if step_view == "story" and not self.chart_view:
+            return network, step  # (a story is about what the picture shows: the network keeps its rows)
         if not (step_view or self.chart_view):
             return network, step
         lower = QUANTITY_ROWS + 1  # (what share_rows keeps for the lower row anyway)

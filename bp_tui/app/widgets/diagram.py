@@ -23,6 +23,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import events
+from textual.message import Message
 
 from ...views.picture import PictureState, draw_layout, fitting, needed, shape_of, state_at, tightest
 from ...views.picture_layout import geometry
@@ -37,11 +39,32 @@ if TYPE_CHECKING:
 AUTO, PICTURE, TABLE = "auto", "picture", "table"  # what the panel shows: AUTO until the learner presses t
 MOST_ROWS = 80  # a picture taller than the tallest terminal is not drawn, even when asked for (the table is)
 LIT = frozenset({"hot", "focus"})  # the tags of what the current sub-step lights in the picture
+PICKABLE = frozenset({"neuron", "net", "out", "target", "param", "bias", "bias-name", "bias-value"})
+NAME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def word_at(text: str, x: int) -> str | None:
+    """The name around column x of a line of the table (w5 of "w5+ h1→o1", h1 of "h1 net")."""
+    if not 0 <= x < len(text) or text[x] not in NAME_CHARACTERS:
+        return None
+    start, end = x, x
+    while start > 0 and text[start - 1] in NAME_CHARACTERS:
+        start -= 1
+    while end < len(text) and text[end] in NAME_CHARACTERS:
+        end += 1
+    return text[start:end]
 
 
 class Diagram(LinePanel):
     """The network panel. It takes the height its drawing asks for, within a share of the screen (see
     StepperScreen.fit_panels), and scrolls beyond that, keeping what the current sub-step lights in view."""
+
+    class Picked(Message):
+        """A click on a neuron's, weight's or bias's name (or a weight's value) in the picture or the table."""
+
+        def __init__(self, name: str):
+            super().__init__()
+            self.name = name
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -150,7 +173,8 @@ class Diagram(LinePanel):
             if len(self._states) >= 4:
                 self._states = {key: value for key, value in self._states.items() if key == self.frame}
             stepper = frame.stepper
-            found = self._states[frame] = state_at(stepper, frame.revealed, frame.current, stepper.pending(frame.k))
+            found = self._states[frame] = state_at(stepper, frame.revealed, frame.current, stepper.pending(frame.k),
+                                                   frame.selected)
         return found
 
     def lines_for(self, frame: Frame | None, width: int) -> list[Text | Line]:
@@ -196,6 +220,32 @@ class Diagram(LinePanel):
             lit = [y for y, line in enumerate(self.picture(frame, found)) if any(s.tags & LIT for s in line)]
             start, count = (lit[0], lit[-1] - lit[0] + 1) if lit else (0, 0)
         return (start, count) if count else (0, 1)
+
+    def name_at(self, x: int, y: int) -> str | None:
+        """The name drawn at column x of row y of the text: in the picture, of the slot there (a
+        weight's label, a box, a bias); in the table, the word there."""
+        frame, width = self.frame, self.content_width
+        if frame is None or width <= 0:
+            return None
+        found = self.layout(frame, width)
+        if found is not None:
+            slots = found.row_slots[y] if 0 <= y < len(found.row_slots) else ()
+            for slot in slots:
+                if slot.col <= x < slot.col + slot.width and slot.kind in PICKABLE:
+                    return slot.key
+            return None
+        lines = self.table(frame, width)[0]
+        if not 0 <= y < len(lines):
+            return None
+        return word_at(lines[y].plain, x)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        name = self.name_at(offset.x, offset.y + self.scroll_offset.y)
+        if name:
+            self.post_message(self.Picked(name))
 
     def watch_frame(self, old: Frame | None, frame: Frame | None) -> None:
         if old is None or frame is None or old.edited != frame.edited or old.stepper is not frame.stepper:

@@ -37,6 +37,9 @@ def header_line(frame: Frame | None, width: int) -> Text:
         return Text("")
     title, (full, short), diverged = frame.stepper.scenario.display_title, positions(frame), divergence_text(frame)
     right = Text()
+    if frame.playing:  # (auto-play and its pace: screens/play.py)
+        right.append(f" {frame.playing} ", style="reverse bold")
+        right.append(" ")
     if diverged:
         right.append(f" {diverged} ", style="reverse bold")
         right.append("  ")

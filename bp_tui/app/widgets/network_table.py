@@ -20,12 +20,14 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from ...engine.records import num
+from ...views.picture import SELECTED
 from ..frame import HOT, Frame
 from .table_values import TableValues, Wire
 
 MISSING = "·"  # a value not computed yet in this round
 PENDING = "…"  # after a new value shown but not applied yet
 GRID_MAX_ROWS = 14  # taller than this, the per-layer tables read better than long columns
+CHOSEN = "reverse underline"  # what the learner selected (with ◂ after it: the picture's mark)
 
 
 def fmt(x: float | None, decimals: int) -> str:
@@ -97,15 +99,20 @@ class Drawing:
     def neuron(self, L: int, j: int) -> list[Cell]:
         p = self.p
         name = p.names[L][j]
-        label = self.hot(name, name in p.hot_neurons)
+        mark = dict(p.marks).get(name)
+        label = self.hot(name if mark is None else f"{name} {mark}", name in p.hot_neurons)
+        if name == p.selected:
+            label = (label[0] + SELECTED[1], CHOSEN)
         if L == 0:
             return [("", (label, (" ", ""), (fmt(p.inputs[j], self.decimals), ""))), EMPTY]
         net = self.hot(fmt(p.nets[L][j], self.decimals), p.quantity == f"net_{name}")
         out = self.hot(fmt(p.outs[L][j], self.decimals), p.quantity == f"out_{name}")
-        return [("", (label, (" net ", ""), net)), ("", ((" " * len(name), ""), (" out ", ""), out))]
+        return [("", (label, (" net ", ""), net)), ("", ((" " * cell_len(label[0]), ""), (" out ", ""), out))]
 
     def wire(self, wire: Wire, name_width: int, ends_width: int) -> Cell:
         label = self.hot(wire.name + " " * (name_width - len(wire.name)), wire.param in self.p.hot_params)
+        if wire.param == self.p.selected:
+            label = ((wire.name + SELECTED[1]).ljust(name_width), CHOSEN)
         value = fmt(wire.value, self.decimals) + (PENDING if wire.pending else "")
         value = self.hot(value, self.p.quantity == f"{wire.param}+")
         return "", (label, (" ", ""), (wire.ends.ljust(ends_width), ""), (" ", ""), value)

@@ -26,6 +26,7 @@ from rich.text import Text
 from textual.strip import Strip
 
 from ...engine.expectations import CHECK, MISMATCH, SOURCE, SOURCE_DIFFERS, FigureLabel
+from ...engine.stuck import flat_slope
 from ..frame import BAD_MARK, CURRENT_MARK, HOT, OK_MARK, Frame, phase_title, shown
 from .panel import LinePanel
 
@@ -67,10 +68,12 @@ def step_lines(frame: Frame, index: int, step, heading: str | None, width: int, 
         lines.append(Line(index, "heading", title))
     check = frame.stepper.expectation(step)
     label = None if check is None else check.label
-    mark, under = label_parts(label, width - (NAME_WIDTH + VALUE_WIDTH + 4))
+    flat = flat_slope(step.quantity, step.value, frame.stepper.scenario.activations[step.layer - 1]) if step.layer else ""
+    figure, under = label_parts(label, width - (NAME_WIDTH + VALUE_WIDTH + 4 + 2 * bool(flat)))
+    mark = f"{flat} {figure}".rstrip() if flat else figure  # (a slope that barely lets the error through: ≈, or ⊘)
     lines.append(Line(index, "quantity", step.quantity, shown(step.value), mark))
     notes = [(text, "bold") for text in under]
-    if mark and label.note and with_notes:
+    if figure and label.note and with_notes:
         notes.append((label.note, "italic"))
     if frame.figures is not None:  # (the learner's page: its module is loaded with the first one)
         from .figures import mark_text

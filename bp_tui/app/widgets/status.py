@@ -17,6 +17,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 IDLE = "k quiz · y figures · x export · g grad check · e edit · w save · ctrl+p more"
+IDLE_WIDE = "p play · s select · " + IDLE  # where the row has room (the help lists every key)
 DEFAULT_TIMEOUT = 8.0  # seconds a message stays when nothing replaces it
 MARKS = {"warning": "⚠ ", "error": "✗ "}
 
@@ -88,7 +89,7 @@ class StatusLine(Widget):
     def render(self) -> Text:
         width = self.size.width
         if not self.message:
-            return Text(fit(IDLE, width), style="italic")
+            return Text(fit(IDLE_WIDE if len(IDLE_WIDE) <= width else IDLE, width), style="italic")
         mark = MARKS.get(self.severity, "")
         style = "bold reverse" if self.severity == "error" else "bold" if self.severity == "warning" else ""
         return Text(mark + fit(self.message, width - len(mark)), style=style, no_wrap=True, overflow="crop")

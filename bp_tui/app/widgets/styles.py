@@ -27,6 +27,8 @@ TAG_STYLES = {
     # colour. focus (the one value or name the sub-step is about) is reverse video. Cyan, because
     # Textual's dark ANSI palette (Monokai) draws magenta as red, the colour of a negative weight.
     "hot": Style(color="cyan", bold=True), "focus": Style(reverse=True, bold=True),
+    # selected (what the learner pointed at) is underlined reverse video, and ▸ ◂ mark it in the text.
+    "selected": Style(reverse=True, underline=True),
 }
 
 _STYLES: dict[frozenset[str], Style] = {}

@@ -78,6 +78,8 @@ class TableValues(NamedTuple):
     hot_params: frozenset[str]
     quantity: str
     own: str  # the neuron the current quantity belongs to (the first it touches)
+    marks: tuple[tuple[str, str], ...] = ()  # (neuron, mark) of the saturated and dead ones (engine/stuck.py)
+    selected: str = ""  # what the learner selected (s, tab, a click)
 
     @property
     def names(self) -> tuple[tuple[str, ...], ...]:
@@ -112,6 +114,8 @@ class TableValues(NamedTuple):
             hot_params=frozenset(current.params if current else ()),
             quantity=current.quantity if current else "",
             own=current.neurons[0] if current and current.neurons else "",
+            marks=tuple((name, stuck.mark) for name, stuck in state.stuck.items()),
+            selected=state.selected,
         )
 
 
