@@ -10,8 +10,9 @@ from packaging.requirements import Requirement
 from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[1]
-REQUIREMENTS = [Requirement(text) for text in
-                tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]]
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+# What a learner installs: the dependencies, and the serve extra a teacher adds (bp-tui serve).
+REQUIREMENTS = [Requirement(text) for text in PROJECT["dependencies"] + PROJECT["optional-dependencies"]["serve"]]
 
 
 def pins(name: str) -> dict[str, Version]:
