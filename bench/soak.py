@@ -111,9 +111,15 @@ class Soak:
     async def back_and_forth(self, pilot) -> None:
         app = pilot.app
         stepper = app.stepper
-        before = (stepper.epoch, stepper.k)
-        if not self.plain(app) or before == (0, 0) or app.size.width < 60 or app.size.height < 20:
+        if not self.plain(app) or app.size.width < 60 or app.size.height < 20:
             return
+        if (stepper.epoch, stepper.k) == (0, 0):  # nothing to go back to yet: take the first sub-step
+            await pilot.press("space")
+            self.recent.append("space")
+            self.check(app)
+        before = (stepper.epoch, stepper.k)
+        if before == (0, 0):
+            return  # (the key went elsewhere)
         step = stepper.current
         await pilot.press("left")
         if (stepper.epoch, stepper.k) == before:

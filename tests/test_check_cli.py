@@ -68,7 +68,7 @@ def test_every_figure_right_exits_0_and_reads_standard_input():
 
 def test_a_figure_with_too_few_digits_to_tell_is_right_but_says_so():
     # 0.4 rounds w5+ = 0.35891648 to one digit, and it is also w5 before its update
-    out = bp("check", "mazur", "-", stdin="w5+ = 0.4\nnet_h1 = 0.3775\n")
+    out = bp("check", "mazur", "-", input="w5+ = 0.4\nnet_h1 = 0.3775\n")
     assert out.returncode == 0
     rows = {line.split()[1]: line for line in out.stdout.splitlines() if line[:6].strip().isdigit()}
     assert rows["w5+"].endswith("right to 1 digit only: too few to tell")
