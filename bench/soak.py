@@ -23,7 +23,6 @@ fast-forward runs in a thread, so how far it gets can differ from run to run).
 from __future__ import annotations
 
 import asyncio
-import io
 import math
 import os
 import random
@@ -31,18 +30,17 @@ import string
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from rich.console import Console  # noqa: E402
 from textual.widgets import Input  # noqa: E402
 
 from bp_tui.app.app import BackpropApp  # noqa: E402
 from bp_tui.app.commands import COMMANDS  # noqa: E402
 from bp_tui.engine.scenario import builtin_names, load_scenario  # noqa: E402
+from tests.helpers import brisk_pilot, screen_text  # noqa: E402  (how the tests drive and read the app)
 
 QUIT_KEYS = {"q", "ctrl+q", "ctrl+c"}
 TABLE_KEYS = [key for c in COMMANDS if c.action != "quit" for key in c.keys.split(",")]
@@ -53,36 +51,6 @@ SIZES = [(80, 24), (120, 40), (100, 30), (60, 20), (250, 80), (59, 20), (20, 6),
 
 class SoakFailure(AssertionError):
     pass
-
-
-@contextmanager
-def brisk_pilot():
-    """Pilot waits after every key until the process looks idle, polling every 20 ms, and up to a
-    second while a fast-forward keeps a thread busy. Poll every 4 ms and wait at most 0.2 s: the
-    same check, five times as many keys in the time. (Patches Textual's private `wait_for_idle`.)"""
-    import textual._wait as wait
-    import textual.app
-
-    original = textual.app.wait_for_idle
-    granularity, idle = wait.SLEEP_GRANULARITY, wait.SLEEP_IDLE
-
-    async def brisk(min_sleep: float = 0.0, max_sleep: float = 1.0) -> None:
-        await original(min_sleep, min(max_sleep, 0.2))
-
-    wait.SLEEP_GRANULARITY, wait.SLEEP_IDLE = 0.004, 0.0002
-    textual.app.wait_for_idle = brisk
-    try:
-        yield
-    finally:
-        textual.app.wait_for_idle = original
-        wait.SLEEP_GRANULARITY, wait.SLEEP_IDLE = granularity, idle
-
-
-def screen_text(app: BackpropApp) -> str:
-    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(), record=True,
-                      color_system=None, legacy_windows=False)
-    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    return console.export_text(styles=False)
 
 
 def random_key(rng: random.Random, app: BackpropApp) -> str:
@@ -143,9 +111,15 @@ class Soak:
     async def back_and_forth(self, pilot) -> None:
         app = pilot.app
         stepper = app.stepper
-        before = (stepper.epoch, stepper.k)
-        if not self.plain(app) or before == (0, 0) or app.size.width < 60 or app.size.height < 20:
+        if not self.plain(app) or app.size.width < 60 or app.size.height < 20:
             return
+        if (stepper.epoch, stepper.k) == (0, 0):  # nothing to go back to yet: take the first sub-step
+            await pilot.press("space")
+            self.recent.append("space")
+            self.check(app)
+        before = (stepper.epoch, stepper.k)
+        if before == (0, 0):
+            return  # (the key went elsewhere)
         step = stepper.current
         await pilot.press("left")
         if (stepper.epoch, stepper.k) == before:

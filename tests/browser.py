@@ -15,11 +15,11 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+from .helpers import wait_for
 from .serving import ServerProcess, TerminalScreen
 
 # Quiet and alone: no sandbox (CI runs as root), no GPU, nothing fetched from the internet.
@@ -82,11 +82,8 @@ class BrowserTab:
 
     def until(self, condition, seconds: float = 30) -> str:
         """Wait until `condition(screen text)` holds; that text."""
-        deadline = time.monotonic() + seconds
-        while not condition(self.text()):
-            if time.monotonic() > deadline:
-                raise AssertionError(f"the page never showed it:\n{self.text()}")
-            self.page.wait_for_timeout(50)
+        wait_for(lambda: condition(self.text()), "the page to show it", seconds, state=self.text, poll=0.05,
+                 sleep=lambda pause: self.page.wait_for_timeout(pause * 1000))
         return self.text()
 
     def press(self, *keys: str) -> None:

@@ -1,6 +1,10 @@
-"""Fixtures shared by the test modules (keep this file small; app helpers live in test_app*.py)."""
+"""Fixtures shared by the test modules (keep this file small; shared helpers live in helpers.py)."""
+
+import os
 
 import pytest
+
+from .helpers import brisk_pilot
 
 
 @pytest.fixture(autouse=True)
@@ -9,3 +13,26 @@ def steady_cursor(monkeypatch):
     from textual.widgets import Input
 
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+
+
+@pytest.fixture(autouse=True)
+def brisk_keys():
+    """Pilot's keys and pauses wait for the app to fall idle in 4 ms steps rather than 20 ms ones."""
+    if os.environ.get("BP_TUI_TEST_PILOT") == "textual":
+        yield
+        return
+    with brisk_pilot():
+        yield
+
+
+def pytest_collection_modifyitems(items):
+    # Every snapshot test, marked by what it uses rather than by hand: `-m "not snapshot"` leaves them
+    # out where another Textual release may draw a pixel differently (constraints-oldest.txt).
+    for item in items:
+        if "snap_compare" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.snapshot)
+    # The modules holding slow tests first, each module's tests together and in order: under -n 2 a
+    # test of 10 s drawn last would leave the other core idle meanwhile; drawn first, the quick ones
+    # fill in around it (xdist's worksteal).
+    slow_modules = {item.module.__name__ for item in items if item.get_closest_marker("slow") and item.module}
+    items.sort(key=lambda item: item.module is None or item.module.__name__ not in slow_modules)

@@ -64,10 +64,11 @@ def feature_grid():
 
 
 def long_run_text() -> str:
-    """A network whose 1,000,000 epochs take minutes on any machine (2-32-32-2, ~0.5 ms an epoch here).
+    """A network whose 1,000,000 epochs take minutes on any machine (2-16-16-2, ~0.15 ms an epoch
+    here; wider layers only make every redraw of its table slower).
 
     Tests that press a key while a fast-forward runs need a run still going when the key arrives:
     mazur's million epochs take under two seconds on a fast machine, and Pilot's press waits for the
-    app to go quiet, up to a second, before it returns.
+    app to go quiet (up to 0.2 s with conftest's brisk_keys, a second without) before it returns.
     """
-    return scenario_text(layers=(2, 32, 32, 2), title="a long run")
+    return scenario_text(layers=(2, 16, 16, 2), title="a long run")

@@ -22,6 +22,8 @@ import time
 import unicodedata
 from pathlib import Path
 
+from .helpers import wait_for
+
 ESCAPE = re.compile(r"\x1b\[([0-?]*)[ -/]*([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[^\[\]]")
 UNFINISHED = re.compile(r"\x1b(\[[0-?]*[ -/]*|\][^\x07\x1b]*|\x1b?)$")
 
@@ -87,7 +89,8 @@ class ServerProcess:
         self.process = subprocess.Popen([sys.executable, "-m", "bp_tui", "serve", "--port", str(self.port), *args],
                                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
         self.lines: list[str] = []
-        threading.Thread(target=self.collect, daemon=True).start()
+        self.reader = threading.Thread(target=self.collect, daemon=True)
+        self.reader.start()
         self.wait_for("open http://", 30)
 
     def __enter__(self) -> "ServerProcess":
@@ -105,13 +108,14 @@ class ServerProcess:
         return "\n".join(self.lines)
 
     def wait_for(self, text: str, seconds: float = 20) -> None:
-        deadline = time.monotonic() + seconds
-        while text not in self.output:
-            if self.process.poll() is not None and text not in self.output:
-                raise AssertionError(f"the server ended ({self.process.returncode}):\n{self.output}")
-            if time.monotonic() > deadline:
-                raise AssertionError(f"the server never said {text!r}:\n{self.output}")
-            time.sleep(0.05)
+        def said() -> bool:
+            if text not in self.output and self.process.poll() is not None:
+                self.reader.join(5)  # (its last lines)
+                if text not in self.output:
+                    raise AssertionError(f"the server ended ({self.process.returncode}):\n{self.output}")
+            return text in self.output
+
+        wait_for(said, f"the server to say {text!r}", seconds, state=lambda: self.output, poll=0.02)
 
     def app_processes(self) -> list[int]:
         """The server's children: one app process per open session."""
@@ -129,7 +133,7 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 raise
-        time.sleep(0.1)  # (the reader thread takes the last lines)
+        self.reader.join(5)  # (it takes the last lines, up to the end of the output)
         return self.process.returncode
 
 

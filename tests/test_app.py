@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import io
 from pathlib import Path
 
-from rich.console import Console
+import pytest
 from textual.widgets import Input
 
 from bp_tui import load_scenario, parse_scenario
@@ -18,28 +17,8 @@ from bp_tui.app.screens.too_small import TooSmallScreen
 from bp_tui.engine.records import phase_label
 from bp_tui.engine.scenario import builtin_dir, builtin_names
 
+from .helpers import SMALL, fast_forward, on_stepper, panel_rows, screen_text, wait_until
 from .scenario_factory import long_run_text
-
-SMALL = (80, 24)
-
-
-def screen_text(app: BackpropApp) -> str:
-    """The characters on screen, as a terminal would show them (modal screens over the stepper)."""
-    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(), record=True,
-                      color_system=None, legacy_windows=False)
-    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    return console.export_text(styles=False)
-
-
-async def fast_forward(pilot, epochs: str) -> None:
-    await pilot.press("f")
-    await pilot.press(*epochs, "enter")
-    for _ in range(400):  # the worker runs in a thread: wait for its screen to close
-        await pilot.pause(0.05)
-        if not isinstance(pilot.app.screen, FastForwardRun):
-            await pilot.pause()
-            return
-    raise AssertionError("fast-forward did not finish")
 
 
 async def test_first_sub_step_shows_net_h1():
@@ -116,18 +95,17 @@ async def test_fast_forward_10000_epochs_shows_the_article_figures():
         assert app.stepper.completed == 10_000
 
 
+@pytest.mark.slow
 async def test_any_key_stops_a_fast_forward_and_keeps_what_was_done():
     app = BackpropApp(parse_scenario(long_run_text()))
     async with app.run_test(size=SMALL) as pilot:
         await pilot.press("f")
         assert "▊  1000 " in screen_text(app)  # the default epochs, replaced by what is typed
         await pilot.press(*"1000000", "enter")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, FastForwardRun)
+        await wait_until(pilot, lambda: isinstance(app.screen, FastForwardRun) and app.stepper.computed > 0,
+                         "the run to start")
         await pilot.press("x")
-        while isinstance(app.screen, FastForwardRun):
-            await pilot.pause(0.05)
-        await pilot.pause()
+        await wait_until(pilot, lambda: on_stepper(app), "the run to stop after a key")
         reached = app.stepper.completed
         assert 0 < reached < 1_000_000
         assert f"round {reached} · done" in screen_text(app)
@@ -228,6 +206,7 @@ async def test_too_small_terminal_says_so_and_recovers():
         assert "not started" in screen_text(app)
 
 
+@pytest.mark.slow
 async def test_resizing_in_every_state_never_crashes():
     sizes = [(20, 5), (200, 60), (1, 1), (60, 19), (59, 20), (120, 40), (60, 20), (80, 24)]
     states = [(), ("space",) * 5, ("right_square_bracket",) * 3, ("enter",), ("question_mark",)]
@@ -296,31 +275,25 @@ async def test_every_built_in_scenario_can_be_walked():
             assert "Traceback" not in text
 
 
+@pytest.mark.slow
 async def test_a_fast_forward_that_ends_under_the_too_small_message_still_lands():
     app = BackpropApp(load_scenario("mazur"))
     async with app.run_test(size=SMALL) as pilot:
-        # Long enough to be usually still running when the message covers it; a fast machine may
-        # finish first, and what the learner sees afterwards must be the same either way.
-        target = 2_000_000
+        # Long enough to be usually still running when the message covers it (about a second here,
+        # and the resize returns within 0.2 s: conftest's brisk_keys); a fast machine may finish
+        # first, and what the learner sees afterwards must be the same either way.
+        target = 700_000
         app.push_screen(FastForwardRun(app.stepper, target), app.main.fast_forward_done)
         await pilot.resize_terminal(40, 10)
-        while app.stepper.computed < target:
-            await pilot.pause(0.05)
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: app.stepper.computed == target, f"the run to reach epoch {target}")
         assert isinstance(app.screen, TooSmallScreen)
         await pilot.resize_terminal(*SMALL)
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: on_stepper(app), "the stepper's screen back on top")
         assert not isinstance(app.screen, (TooSmallScreen, FastForwardRun))
         assert f"round {target} · done" in screen_text(app)
 
 
-def panel_rows(app: BackpropApp, selector: str) -> list[str]:
-    """The rows of text inside a panel (below its title), as the terminal shows them."""
-    region = app.query_one(selector).content_region
-    lines = screen_text(app).splitlines()
-    return [line[region.x:region.right] for line in lines[region.y:region.bottom]]
-
-
+@pytest.mark.slow
 async def test_quantities_show_the_current_one_under_as_many_rows_above_it_as_fit():
     # Every position of round 1, whatever the step order: the current quantity is on screen, the rows
     # above it fill the panel as far as they exist, and a scrollbar shows only when they do not all fit.

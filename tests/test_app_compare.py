@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bp_tui import load_scenario
 from bp_tui.app.app import BackpropApp
 from bp_tui.app.screens.open import OpenScreen
 from bp_tui.app.widgets.comparison import run_label
 from bp_tui.engine.scenario import builtin_dir
 
-from .test_app import SMALL, fast_forward, panel_rows, screen_text
+from .helpers import SMALL, fast_forward, panel_rows, screen_text, wait_until
 from .test_app_layout import assert_fits
-from .test_app_why import until, view_text
+from .test_app_why import view_text
 from .test_compare import first_epoch_below, run_errors
 
 
@@ -26,9 +28,11 @@ async def open_comparison(pilot, name_or_path: str) -> None:
 
 
 def caught_up(app: BackpropApp) -> bool:
-    """The second run has been trained as far as this one shows."""
+    """The second run has been trained as far as this one shows, and the panel says so (no line
+    "training NAME: epoch N of M…" left from the worker's last redraw)."""
     panel = app.query_one("#comparison")
-    return panel.other.computed >= app.stepper.completed or panel.other.diverged_at is not None
+    trained = panel.other.computed >= app.stepper.completed or panel.other.diverged_at is not None
+    return trained and not any(row.startswith("training ") for row in view_text(app, "#comparison"))
 
 
 def threshold_rows(app: BackpropApp) -> dict[str, list[str]]:
@@ -41,14 +45,14 @@ def threshold_rows(app: BackpropApp) -> dict[str, list[str]]:
     return found
 
 
+@pytest.mark.slow
 async def test_the_threshold_epochs_are_those_of_run_json():
     epochs = 1500
     app = BackpropApp(load_scenario("momentum"))
     async with app.run_test(size=(120, 40)) as pilot:
         await open_comparison(pilot, "momentum-off")
         await fast_forward(pilot, str(epochs))
-        await until(pilot, lambda: caught_up(app))
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: caught_up(app), "the second run trained as far as this one")
         shown = threshold_rows(app)
     for name in ("momentum", "momentum-off"):
         errors = run_errors(name, epochs)
@@ -66,15 +70,13 @@ async def test_the_second_curve_follows_this_runs_length_and_c_closes_it():
         rows = " ".join(view_text(app, "#comparison"))
         assert "Both curves start after round 1" in rows
         await pilot.press("enter")
-        await until(pilot, lambda: caught_up(app))
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: caught_up(app), "the second run trained as far as this one")
         rows = view_text(app, "#comparison")
         assert rows[0].startswith("● xor-online  ○ xor-batch  ◉ both")
         axis = rows[rows.index(next(row for row in rows if row.startswith("first below"))) - 1]
         assert axis.split()[0] == "0" and axis.split()[-1] == "1", axis  # the x axis: epochs 0 to 1
         await fast_forward(pilot, "300")
-        await until(pilot, lambda: caught_up(app))
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: caught_up(app), "the second run trained as far as this one")
         assert app.query_one("#comparison").other.computed == 301
         rows = view_text(app, "#comparison")
         axis = rows[rows.index(next(row for row in rows if row.startswith("first below"))) - 1]
@@ -85,6 +87,7 @@ async def test_the_second_curve_follows_this_runs_length_and_c_closes_it():
         assert "training error" in screen_text(app) and "Comparison closed." in screen_text(app)
 
 
+@pytest.mark.slow
 async def test_a_scenario_file_can_be_compared_and_a_broken_one_is_refused(tmp_path: Path):
     good = tmp_path / "slower.toml"
     good.write_text((builtin_dir() / "momentum-off.toml").read_text(encoding="utf-8"), encoding="utf-8")

@@ -10,10 +10,9 @@ from bp_tui import load_scenario
 from bp_tui.app.app import BackpropApp
 from bp_tui.app.screens.figures import FiguresScreen
 
-from .test_app import SMALL, screen_text
+from .helpers import SMALL, panel_rows, screen_text
+from .helpers import flat_text as flat
 from .test_app_labels_edits import step_panel_text
-from .test_app_layout import panel_rows
-from .test_study_app import flat
 
 # A reader's slip from the article's comments (b1 = 0.65 for h2), carried on (as README's example).
 PAGE = """# round 1 by hand

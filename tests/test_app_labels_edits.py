@@ -12,9 +12,8 @@ from bp_tui.app.screens.open import OpenScreen
 from bp_tui.app.screens.save_scenario import SaveScenarioScreen
 from bp_tui.app.screens.unsaved import UnsavedEditsScreen
 
-from .test_app import SMALL, screen_text
-from .test_app_layout import panel_rows
-from .test_study_app import flat
+from .helpers import SMALL, on_stepper, panel_rows, screen_text, wait_until
+from .helpers import flat_text as flat
 
 
 def step_panel_text(app: BackpropApp) -> str:
@@ -76,6 +75,7 @@ async def test_after_an_edit_the_figures_the_error_and_the_header_say_so():
         assert not any("article" in row for row in panel_rows(app, "#quantities"))  # left out there
 
 
+@pytest.mark.slow
 async def test_quitting_with_unsaved_edits_asks_first(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     app = BackpropApp(load_scenario("mazur"))
@@ -126,10 +126,7 @@ async def test_a_change_in_the_sixth_digit_looks_small_and_the_bounds_say_so(siz
     app = BackpropApp(load_scenario("mazur"))
     async with app.run_test(size=size) as pilot:
         await pilot.press("f", *"10000", "enter")
-        for _ in range(200):
-            await pilot.pause(0.05)
-            if app.stepper.completed == 10000:
-                break
-        await pilot.pause()
+        await wait_until(pilot, lambda: app.stepper.completed == 10000 and on_stepper(app),
+                         "a fast-forward of 10000 epochs to finish")
         rows = [row.strip() for row in panel_rows(app, "#chart")]
         assert rows[-1] == "log ▁ 3.51e-05 … █ 0.298"  # a fall over four decades: a log axis

@@ -10,7 +10,7 @@ from bp_tui.app.app import BackpropApp
 from bp_tui.app.heights import QUANTITY_ROWS, share_rows
 from bp_tui.app.widgets.status import fit, shorten_path
 
-from .test_app import SMALL, panel_rows, screen_text
+from .helpers import SMALL, panel_rows, screen_text
 
 FOOTER = "space next ← back ] phase enter round f fast-fwd t table o open ? help q quit"
 

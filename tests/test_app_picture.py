@@ -13,7 +13,7 @@ from bp_tui.app.app import BackpropApp
 from bp_tui.app.heights import QUANTITY_ROWS
 from bp_tui.app.widgets.styles import tag_style
 
-from .test_app import SMALL, panel_rows, screen_text
+from .helpers import SMALL, panel_rows, screen_text
 
 AT_80 = ["mazur", "mazur-biases", "mazur-per-neuron-bias", "xor-online", "xor-batch", "momentum",
          "momentum-off", "relu", "tanh"]
@@ -112,6 +112,7 @@ async def test_the_footer_and_the_help_name_the_toggle():
         assert "the network as a picture or as a table" in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["mazur", "mazur-per-neuron-bias"])
 async def test_the_picture_and_the_table_agree_on_every_weight_at_every_sub_step_of_round_1(name):
     app = BackpropApp(load_scenario(name))

@@ -10,22 +10,17 @@ from bp_tui.app.app import BackpropApp
 from bp_tui.app.screens import play
 from bp_tui.app.widgets.status import StatusLine
 
-from .test_app import SMALL, screen_text
+from .helpers import SMALL, screen_text, wait_until
 
 
 @pytest.fixture
 def quick(monkeypatch):
     """Paces a test need not wait for (the same timer, ticking faster)."""
-    monkeypatch.setattr(play, "PACES", (5.0, 10.0, 20.0, 40.0, 80.0))
+    monkeypatch.setattr(play, "PACES", (20.0, 40.0, 80.0, 160.0, 320.0))  # (starts at the third: 80 a second)
 
 
 async def wait_until_stopped(pilot, seconds: float = 30.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        await pilot.pause(0.05)
-        if not pilot.app.main.playing:
-            await pilot.pause()
-            return
-    raise AssertionError("still playing")
+    await wait_until(pilot, lambda: not pilot.app.main.playing, "play to stop on its own", seconds)
 
 
 def index_of(name: str, quantity: str) -> int:
@@ -52,10 +47,7 @@ async def test_n_plays_on_into_the_next_round_and_any_other_key_stops_it(quick):
     async with app.run_test(size=SMALL) as pilot:
         await pilot.press("n")
         assert "▶▶ " in screen_text(app).splitlines()[0]
-        for _ in range(600):
-            await pilot.pause(0.05)
-            if app.stepper.epoch >= 1:
-                break
+        await wait_until(pilot, lambda: app.stepper.epoch >= 1, "play to reach round 2", 30)
         assert app.stepper.epoch >= 1 and app.main.playing  # past the end of round 1, still going
         await pilot.press("t")  # any other key: stops, then does what it does (the table)
         assert not app.main.playing

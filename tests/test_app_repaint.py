@@ -9,10 +9,7 @@ and sub-step.
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from rich.console import Console
 
 from bp_tui import Stepper, load_scenario
 from bp_tui.app.app import BackpropApp
@@ -20,16 +17,16 @@ from bp_tui.app.screens.stepper import StepperScreen
 from bp_tui.app.study import Study
 from bp_tui.app.widgets.status import StatusLine
 
+from .helpers import screen_rows
+
+pytestmark = pytest.mark.slow
+
 
 def styled_screen(app: BackpropApp) -> list[str]:
     """The screen's rows with their styles (as ANSI codes), without the status line (news of keys) and
     the footer (Textual's, the same on every key)."""
-    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(), record=True,
-                      color_system="truecolor", legacy_windows=False)
-    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    rows = console.export_text(styles=True).splitlines()
     status = app.query_one(StatusLine).region.y
-    return rows[:status]
+    return screen_rows(app, styles=True)[:status]
 
 
 async def settled_screen(pilot) -> list[str]:
@@ -60,9 +57,11 @@ async def check_keys(name: str, size: tuple[int, int], keys: list[str]) -> int:
             if (epoch, k) not in fresh:
                 stepper = Stepper(load_scenario(name))
                 stepper.goto_step(epoch, k)
-                await app.push_screen(StepperScreen(stepper, Study()))
+                # Each new screen replaces the last one (popping it would redraw the app's own screen
+                # under it every time, for nothing).
+                new = StepperScreen(stepper, Study())
+                await (app.push_screen(new) if not fresh else app.switch_screen(new))
                 fresh[epoch, k] = await settled_screen(pilot)
-                await app.pop_screen()
             for y, (row, expected) in enumerate(zip(rows, fresh[epoch, k])):
                 assert row == expected, (f"after {key!r} (key {number}, at round {epoch + 1} step {k}), row {y} "
                                          f"is\n{row!r}\na new screen there shows\n{expected!r}")

@@ -11,7 +11,8 @@ import pytest
 
 from bp_tui import load_scenario
 from bp_tui.app.app import BackpropApp
-from bp_tui.app.screens.fast_forward import FastForwardRun
+
+from .helpers import fast_forward
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 
@@ -27,10 +28,7 @@ STATES = {
 
 
 async def fast_forward_10000(pilot) -> None:
-    await pilot.press("f", *"10000", "enter")
-    while isinstance(pilot.app.screen, FastForwardRun):
-        await pilot.pause(0.05)
-    await pilot.pause()
+    await fast_forward(pilot, "10000")
 
 
 def mazur_app() -> BackpropApp:

@@ -20,8 +20,8 @@ from bp_tui.study.explain import matrix_lines
 from bp_tui.study.matrix import matrix_form
 from bp_tui.study.matrix_parts import Matrix
 
+from .helpers import SMALL, panel_rows, screen_text, wait_until
 from .scenario_factory import scenario_text
-from .test_app import SMALL, panel_rows, screen_text
 from .test_app_layout import assert_fits
 from .test_app_repaint import settled_screen
 
@@ -38,17 +38,10 @@ def minus(text: str) -> str:
     return text.replace("−", "-")
 
 
-async def until(pilot, condition, tries: int = 200) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the screen never got there")
-
-
 # --- the chain rule ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, rounds", [("mazur", 0), ("xor-batch", 1), ("deep", 0), ("momentum", 1)])
 async def test_every_derivation_ends_on_the_value_of_its_record(name, rounds):
     app = BackpropApp(load_scenario(name))
@@ -144,12 +137,14 @@ async def test_on_a_large_network_the_work_is_done_off_the_ui_thread():
         assert app.stepper.count > INLINE_MAX_STEPS
         await pilot.press(*["right_square_bracket"] * 4, "space", "d")
         step = app.stepper.current
-        await until(pilot, lambda: not view_text(app, "#chain-rule")[0].startswith("Working out"))
+        await wait_until(pilot, lambda: not view_text(app, "#chain-rule")[0].startswith("Working out"),
+                         "the chain rule worked out")
         ends = [m.group(1) for row in view_text(app, "#chain-rule") if (m := LAST_VALUE.match(row))]
         assert minus(ends[-1]) == value_text(step.value)
         assert workers  # (the text was worked out by a worker thread)
 
 
+@pytest.mark.slow
 async def test_every_key_in_the_chain_rule_leaves_the_screen_a_new_one_shows():
     keys = ["right_square_bracket"] * 2 + ["space"] * 8 + ["left", "left", "right_square_bracket", "enter", "space"]
     seen = []
@@ -180,6 +175,7 @@ def result_row(rows: list[str], label: str) -> list[str]:
     return line[line.index("[") + 1:line.index("]")].split()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, rounds", [("mazur", 0), ("xor-batch", 2), ("softmax-cross-entropy", 1)])
 async def test_every_element_of_the_matrix_form_equals_the_record_it_names(name, rounds):
     app = BackpropApp(load_scenario(name))
@@ -229,7 +225,8 @@ async def test_a_matrix_wider_than_the_panel_is_cut_and_says_how_wide_it_is():
     app = BackpropApp(scenario)
     async with app.run_test(size=SMALL) as pilot:
         await pilot.press(*["right_square_bracket"] * 4, "space", "m")
-        await until(pilot, lambda: not view_text(app, "#matrix")[0].startswith("Working out"))
+        await wait_until(pilot, lambda: not view_text(app, "#matrix")[0].startswith("Working out"),
+                         "the matrix form worked out")
         rows = view_text(app, "#matrix")
         width = app.query_one("#matrix").content_width
         assert all(len(row) <= width for row in rows)

@@ -13,8 +13,9 @@ from bp_tui.views.boundary import SHADES, BoundaryView, boundary_lines
 from bp_tui.views.plane import GridForward, outputs_at, plane_for
 from bp_tui.views.styled import ansi, plain
 
+from .helpers import bp_tui_process as bp
+from .helpers import bp_tui_on_a_terminal
 from .scenario_factory import scenario_text
-from .test_cli import bp
 
 
 def trained(name, epochs):
@@ -219,29 +220,12 @@ def test_unbounded_outputs_keep_the_height_whatever_their_figures(width):
 
 def on_a_terminal(*args, **env):
     """The command's output when its stdout is a terminal (a pseudo-terminal here)."""
-    import os
-    import pty
-    import subprocess
-    import sys
-
-    leader, follower = pty.openpty()
-    with subprocess.Popen([sys.executable, "-m", "bp_tui", *args], stdout=follower, stderr=subprocess.PIPE,
-                          env={**os.environ, **env}) as process:
-        os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the terminal closed: the command has finished
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        process.wait(timeout=60)
-    os.close(leader)
-    return b"".join(chunks).decode()
+    status, output = bp_tui_on_a_terminal(*args, env=env)
+    assert status == 0, output
+    return output
 
 
+@pytest.mark.pty
 def test_colour_on_a_terminal_and_none_under_no_color():
     coloured = on_a_terminal("boundary", "xor-online", "--epochs", "2000")
     assert "\x1b[34m░" in coloured and "\x1b[31m█" in coloured

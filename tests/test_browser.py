@@ -9,11 +9,13 @@ from __future__ import annotations
 import pytest
 
 from .browser import BrowserTab, chromium, find_chromium
+from .helpers import wait_for
 from .serving import ServerProcess
 
 pytest.importorskip("playwright", reason="the browser tests need playwright: pip install -c constraints.txt '.[test]'")
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,
     pytest.mark.skipif(find_chromium() is None, reason="no Chromium found (apt-get install chromium, or set "
                                                        "BP_TUI_CHROMIUM to its path)"),
 ]
@@ -69,10 +71,8 @@ def test_the_export_key_delivers_the_rounds_markdown_as_a_download(server, brows
     tab.until(lambda text: "Name of the download" in text)
     tab.press("Enter")
     tab.until(lambda text: "your browser downloads mazur-round-1.md" in text)
-    for _ in range(200):
-        if downloads:
-            break
-        tab.page.wait_for_timeout(50)
+    wait_for(lambda: downloads, "the browser to start the download", 10, poll=0.05,
+             sleep=lambda pause: tab.page.wait_for_timeout(pause * 1000))
     download, = downloads
     assert download.suggested_filename == "mazur-round-1.md"
     saved = tmp_path / download.suggested_filename

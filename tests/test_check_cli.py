@@ -1,9 +1,8 @@
 """`bp-tui check` as a learner meets it: a page typed from the article, the report, the exit status."""
 
-import subprocess
-import sys
-
 import pytest
+
+from .helpers import bp_tui_process as bp
 
 # Round 1 as a learner types it from the article, in the article's own notation, with one slip: the
 # hidden layer worked with the new w5 (Kevin's question in the comments), carried through to w1+.
@@ -38,11 +37,6 @@ w1+ = 0.149815041
 """
 
 
-def bp(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "bp_tui", *args], capture_output=True, text=True, input=stdin,
-                          timeout=120)
-
-
 def test_a_page_typed_from_the_article_with_one_slip(tmp_path):
     page = tmp_path / "round1.txt"
     page.write_text(ARTICLE_PAGE, encoding="utf-8")
@@ -67,14 +61,14 @@ def test_a_page_typed_from_the_article_with_one_slip(tmp_path):
 
 
 def test_every_figure_right_exits_0_and_reads_standard_input():
-    out = bp("check", "mazur", "-", stdin="net_h1 = 0.3775\nE_total = 0.298371109\n")
+    out = bp("check", "mazur", "-", input="net_h1 = 0.3775\nE_total = 0.298371109\n")
     assert out.returncode == 0
     assert out.stdout.rstrip().endswith("2 of 2 figures right.")
 
 
 def test_a_figure_with_too_few_digits_to_tell_is_right_but_says_so():
     # 0.4 rounds w5+ = 0.35891648 to one digit, and it is also w5 before its update
-    out = bp("check", "mazur", "-", stdin="w5+ = 0.4\nnet_h1 = 0.3775\n")
+    out = bp("check", "mazur", "-", input="w5+ = 0.4\nnet_h1 = 0.3775\n")
     assert out.returncode == 0
     rows = {line.split()[1]: line for line in out.stdout.splitlines() if line[:6].strip().isdigit()}
     assert rows["w5+"].endswith("right to 1 digit only: too few to tell")
@@ -84,7 +78,7 @@ def test_a_figure_with_too_few_digits_to_tell_is_right_but_says_so():
 
 
 def test_plain_output_has_no_escapes():
-    out = bp("check", "mazur", "-", "--plain", stdin="net_h1 = 0.41\n")
+    out = bp("check", "mazur", "-", "--plain", input="net_h1 = 0.41\n")
     assert out.returncode == 1 and "\x1b" not in out.stdout
 
 
@@ -100,7 +94,7 @@ def test_plain_output_has_no_escapes():
     (("no-such-scenario", "-"), "net_h1 = 1\n", "bp-tui: no-such-scenario: no such file, and no built-in"),
 ])
 def test_a_page_that_cannot_be_checked_exits_2_with_one_line(tmp_path, args, stdin, message):
-    out = bp("check", *(a.format(tmp=tmp_path) for a in args), stdin=stdin)
+    out = bp("check", *(a.format(tmp=tmp_path) for a in args), input=stdin)
     assert out.returncode == 2
     assert out.stderr.count("\n") == 1 and out.stderr.startswith(message.format(tmp=tmp_path))
     assert "Traceback" not in out.stderr
@@ -147,7 +141,7 @@ def test_a_figure_copied_from_the_article_where_it_differs_gets_the_article_s_no
 
     expect = next(e for e in load_scenario("mazur").expects
                   if e.quantity == quantity and e.epoch == 1 and not e.printed_agrees)
-    out = bp("check", "mazur", "-", stdin=f"{quantity} = {expect.printed}\n")
+    out = bp("check", "mazur", "-", input=f"{quantity} = {expect.printed}\n")
     assert out.returncode == 1
     said = " ".join(out.stdout.split())
     assert f"The article prints {expect.printed}: {' '.join(expect.note.split())}" in said

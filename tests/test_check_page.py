@@ -158,6 +158,7 @@ MAZUR_NAMES = quantity_names("mazur")
 NUMBERS = st.one_of(st.floats(allow_nan=False, allow_infinity=False), st.sampled_from([0.0, 1e300, -1e308, 5e-324]))
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.sampled_from(MAZUR_NAMES), NUMBERS), min_size=1, max_size=6))
 @example([("net_h1", 1.1125369292536007e-308)])  # 323 decimals: a unit of the last one is no float

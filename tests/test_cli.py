@@ -7,12 +7,9 @@ import sys
 
 import pytest
 
+from .helpers import bp_tui_here
+from .helpers import bp_tui_process as bp
 from .scenario_factory import scenario_text
-
-
-def bp(*args, cwd=None, stdin=None):
-    return subprocess.run([sys.executable, "-m", "bp_tui", *args], capture_output=True, text=True,
-                          cwd=cwd, input=stdin, timeout=60)
 
 
 def test_run_json_is_one_object_at_full_precision():
@@ -101,13 +98,18 @@ def test_bad_input_is_one_line_exit_2_no_traceback(tmp_path, case):
         path.write_bytes(content)
     elif content is not None:
         path.write_text(content)
+    # The headless commands in this process (an exception would fail the test), the app in its own.
     for args in (["run", str(path), "--epochs", "1"], ["validate", str(path)], ["trace", str(path)], [str(path)]):
-        out = bp(*args)
-        assert out.returncode == 2, (args, out.stderr)
-        lines = out.stderr.strip().splitlines()
-        assert len(lines) == 1 and "Traceback" not in out.stderr, out.stderr
+        if args == [str(path)]:
+            out = bp(*args)
+            status, stdout, stderr = out.returncode, out.stdout, out.stderr
+        else:
+            status, stdout, stderr = bp_tui_here(*args)
+        assert status == 2, (args, stderr)
+        lines = stderr.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in stderr, stderr
         assert str(path) in lines[0] and expected in lines[0], lines[0]
-        assert out.stdout == ""
+        assert stdout == ""
 
 
 def test_bad_epochs_argument_is_a_usage_error():

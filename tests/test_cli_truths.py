@@ -16,25 +16,21 @@ from bp_tui.engine.scenario import builtin_names
 from bp_tui.study.export import export
 from bp_tui.study.gradcheck import GradientReport, GradientRow, report_lines
 
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    status = cli.main(list(argv))
-    out = capsys.readouterr()
-    return status, out.out, out.err
+from .helpers import bp_tui_here
 
 
 # --- divergence -----------------------------------------------------------------------------------
 
 
 def test_run_json_says_when_training_diverged(capsys):
-    status, out, err = run(capsys, "run", "too-fast", "--json")
+    status, out, err = bp_tui_here("run", "too-fast", "--json")
     assert status == 0 and json.loads(out)["diverged_at"] == 10
-    status, out, _err = run(capsys, "run", "mazur", "--epochs", "3", "--json")
+    status, out, _err = bp_tui_here("run", "mazur", "--epochs", "3", "--json")
     assert json.loads(out)["diverged_at"] is None
 
 
 def test_plain_run_says_when_and_where_it_diverged(capsys):
-    status, out, err = run(capsys, "run", "too-fast")
+    status, out, err = bp_tui_here("run", "too-fast")
     assert status == 0
     assert out.splitlines()[1:3] == ["epochs: 10",
                                      "diverged at epoch 10, first E_total+ = inf in round 10; training stopped there"]
@@ -56,13 +52,13 @@ def test_the_first_non_finite_value_is_the_first_in_the_rounds_order():
 
 
 def test_plain_run_prints_the_biases_when_they_are_trained(capsys):
-    _status, out, _err = run(capsys, "run", "mazur-biases", "--epochs", "10")
+    _status, out, _err = bp_tui_here("run", "mazur-biases", "--epochs", "10")
     result = bp_tui.train(bp_tui.load_scenario("mazur-biases"), 10)
     assert out.splitlines()[-1] == f"b1={value_text(result.biases[0])}  b2={value_text(result.biases[1])}"
     assert out.splitlines()[-1] == "b1=0.336029728  b2=0.126331803"
-    _status, out, _err = run(capsys, "run", "mazur-per-neuron-bias", "--epochs", "1")
+    _status, out, _err = bp_tui_here("run", "mazur-per-neuron-bias", "--epochs", "1")
     assert out.splitlines()[-1].startswith("b_h1=0.345614323  b_h2=0.345022873  b_o1=0.530750719  b_o2=")
-    _status, out, _err = run(capsys, "run", "mazur", "--epochs", "10")
+    _status, out, _err = bp_tui_here("run", "mazur", "--epochs", "10")
     assert "b1=" not in out  # fixed biases are the file's: nothing to report
 
 
@@ -78,7 +74,7 @@ def test_a_zero_prints_without_a_minus_sign():
 def test_no_minus_zero_in_trace_or_export(name, capsys):
     records = bp_tui.Stepper(bp_tui.load_scenario(name)).round_records(1)
     assert any(s.value == 0 and str(s.value) == "-0.0" for s in records)  # the engine does make -0.0
-    _status, text, _err = run(capsys, "trace", name, "--plain", "--epochs", "2")
+    _status, text, _err = bp_tui_here("trace", name, "--plain", "--epochs", "2")
     assert "-0.000000000" not in text
     scenario = bp_tui.load_scenario(name)
     assert "-0.000000000" not in export(scenario, "md", 2) and "-0.000000000" not in export(scenario, "tex", 2)
@@ -106,5 +102,5 @@ def test_help_states_the_default_number_of_epochs(command, default, capsys):
 
 def test_every_built_in_runs_with_diverged_at_in_its_json(capsys):
     for name in builtin_names():
-        _status, out, _err = run(capsys, "run", name, "--epochs", "1", "--json")
+        _status, out, _err = bp_tui_here("run", name, "--epochs", "1", "--json")
         assert "diverged_at" in json.loads(out)

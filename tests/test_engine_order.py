@@ -19,7 +19,11 @@ from bp_tui.engine.scenario import builtin_names
 
 from .scenario_factory import feature_grid, scenario_text
 
-ARTICLE = Path("/work/shared/reference/step-by-step-backpropagation.txt")
+# The article's text is not ours to ship: it is read from the project's shared folder, beside this
+# checkout (as CI lays it out) or where the developers' machines keep it.
+ARTICLE = next((path for folder in (Path(__file__).resolve().parents[2], Path("/work"))
+                if (path := folder / "shared" / "reference" / "step-by-step-backpropagation.txt").is_file()),
+               Path("/work/shared/reference/step-by-step-backpropagation.txt"))
 # The forward figures the article prints, in the order it prints them (it skips net_h2 and net_o2).
 ARTICLE_FORWARD = [("net_h1", "0.3775"), ("out_h1", "0.593269992"), ("out_h2", "0.596884378"),
                    ("net_o1", "1.105905967"), ("out_o1", "0.75136507"), ("out_o2", "0.772928465")]

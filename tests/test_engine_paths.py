@@ -1,8 +1,6 @@
 """The engine's promises beyond the article: fast path = stepped path, determinism, true gradients."""
 
 import math
-import subprocess
-import sys
 
 import pytest
 
@@ -11,6 +9,7 @@ from bp_tui.study.gradcheck import check_gradients
 from bp_tui.engine.network import Network
 from bp_tui.engine.training import initial_state
 
+from .helpers import python_code
 from .scenario_factory import feature_grid, scenario_text
 
 GRID = feature_grid()
@@ -136,10 +135,8 @@ def test_huge_weights_saturate_without_warnings():
                                                             "weights = [[[1e300, -1e300], [1e300, 1e300]], "
                                                             "[[-1e300, 1e300], [1e300, 1e300]]]\nbiases = [1, 1]")
     sc = bp_tui.parse_scenario(text, "huge.toml")
-    result = subprocess.run([sys.executable, "-W", "error", "-c",
-                             "import bp_tui,sys; sc=bp_tui.parse_scenario(sys.stdin.read()); "
-                             "r=bp_tui.train(sc, 50); print(r.diverged_at, r.epochs)"],
-                            input=text, capture_output=True, text=True)
+    result = python_code("import bp_tui,sys; sc=bp_tui.parse_scenario(sys.stdin.read()); "
+                         "r=bp_tui.train(sc, 50); print(r.diverged_at, r.epochs)", flags=("-W", "error"), input=text)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert bp_tui.train(sc, 50).epochs <= 50
@@ -149,7 +146,7 @@ def test_engine_never_imports_textual():
     code = ("import sys, bp_tui; from bp_tui import cli; from bp_tui.study import gradcheck; "
             "bp_tui.train(bp_tui.load_scenario('mazur'), epochs=3); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = python_code(code, check=True)
     assert out.stdout.strip() == "[]"
 
 

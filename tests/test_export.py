@@ -13,11 +13,12 @@ import pytest
 from markdown_it import MarkdownIt
 
 import bp_tui
-from bp_tui import cli
 from bp_tui.study.export import (CSV_COLUMNS, FORMATS, export, export_records, export_round, latex_math,
                            markdown_escape, suggested_filename, tex_escape)
 from bp_tui.engine.records import PHASES, Step, phase_kind
 from bp_tui.engine.scenario import builtin_names
+
+from .helpers import bp_tui_here
 
 # Every figure the article prints for its first round, as it prints them.
 ARTICLE_ROUND_1 = [
@@ -295,33 +296,23 @@ def test_a_diverging_run_ends_the_example_with_a_note():
     assert data["steps"][-1]["epoch"] == stepper.diverged_at
 
 
-def run_cli(args, capsys):
-    """The CLI in this process (quicker than a subprocess); argparse's exits count as exit codes."""
-    try:
-        code = cli.main(args)
-    except SystemExit as stop:
-        code = stop.code
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
 def test_cli_export_to_stdout_and_epochs(capsys):
-    code, out, err = run_cli(["export", "mazur", "--format", "csv", "--epochs", "2"], capsys)
+    code, out, err = bp_tui_here("export", "mazur", "--format", "csv", "--epochs", "2")
     assert code == 0 and err == ""
     assert len(list(csv.DictReader(io.StringIO(out)))) == 92
 
 
 def test_cli_export_writes_a_file_and_never_overwrites_without_force(tmp_path, capsys):
     target = tmp_path / "example.md"
-    code, out, _err = run_cli(["export", "mazur", "--format", "md", "-o", str(target)], capsys)
+    code, out, _err = bp_tui_here("export", "mazur", "--format", "md", "-o", str(target))
     assert code == 0 and out == ""
     first = target.read_text(encoding="utf-8")
     assert first.startswith("# Mazur's worked example")
-    code, out, err = run_cli(["export", "mazur", "--format", "json", "-o", str(target)], capsys)
+    code, out, err = bp_tui_here("export", "mazur", "--format", "json", "-o", str(target))
     assert code == 2 and len(err.strip().splitlines()) == 1
     assert str(target) in err and "--force" in err and "Traceback" not in err
     assert target.read_text(encoding="utf-8") == first  # untouched
-    code, _out, _err = run_cli(["export", "mazur", "--format", "json", "-o", str(target), "--force"], capsys)
+    code, _out, _err = bp_tui_here("export", "mazur", "--format", "json", "-o", str(target), "--force")
     assert code == 0 and json.loads(target.read_text(encoding="utf-8"))["steps"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["example.md"]  # no temporary files left
 
@@ -333,6 +324,6 @@ def test_cli_export_writes_a_file_and_never_overwrites_without_force(tmp_path, c
     (["export", "mazur", "--format", "md", "-o", "/no/such/folder/x.md"], "does not exist"),
 ])
 def test_cli_export_bad_input_is_one_line_and_exit_2(args, words, capsys):
-    code, _out, err = run_cli(args, capsys)
+    code, _out, err = bp_tui_here(*args)
     assert code == 2 and len(err.strip().splitlines()) == 1 and words in err
     assert "Traceback" not in err

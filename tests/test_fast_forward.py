@@ -10,22 +10,10 @@ from textual.widgets import Input, ProgressBar
 from bp_tui import Stepper, load_scenario, parse_scenario
 from bp_tui.app.app import BackpropApp
 from bp_tui.app.screens import fast_forward
-from bp_tui.app.screens.fast_forward import FastForwardPrompt, FastForwardRun
+from bp_tui.app.screens.fast_forward import FastForwardPrompt
 
+from .helpers import SMALL, on_stepper, screen_text, wait_until
 from .scenario_factory import long_run_text
-from .test_app import SMALL, screen_text
-
-
-async def wait_until(pilot, condition, seconds: float = 10.0) -> None:
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("waited in vain")
-
-
-def on_stepper(app: BackpropApp) -> bool:
-    return app.screen is app.screen_stack[0]
 
 
 async def test_a_short_run_closes_its_box_onto_the_result_without_a_progress_screen():
@@ -38,8 +26,7 @@ async def test_a_short_run_closes_its_box_onto_the_result_without_a_progress_scr
     app = BackpropApp(load_scenario("mazur"))
     async with app.run_test(size=SMALL, message_hook=hook) as pilot:
         await pilot.press("f", *["backspace"] * 4, *"2000", "enter")
-        await wait_until(pilot, lambda: on_stepper(app))
-        await pilot.pause()
+        await wait_until(pilot, lambda: on_stepper(app), "the box to close onto the result")
         assert app.stepper.completed == 2000
         assert "round 2000 · done" in screen_text(app)
         assert mounted == []  # the progress bar never flashed past
@@ -49,12 +36,12 @@ async def test_a_long_run_shows_its_progress_and_any_key_stops_it_keeping_the_ep
     app = BackpropApp(parse_scenario(long_run_text()))
     async with app.run_test(size=SMALL) as pilot:
         await pilot.press("f", *["backspace"] * 4, *"1000000", "enter")
-        await wait_until(pilot, lambda: app.screen.query(ProgressBar) and "epoch" in screen_text(app))
+        await wait_until(pilot, lambda: app.screen.query(ProgressBar) and " of 1000000" in screen_text(app),
+                         "the run's progress on screen")
         text = screen_text(app)
         assert "fast-forwarding to epoch 1000000" in text and " of 1000000" in text
         await pilot.press("escape")  # a key like any other while running: stops, does not cancel
-        await wait_until(pilot, lambda: on_stepper(app))
-        await pilot.pause()
+        await wait_until(pilot, lambda: on_stepper(app), "the run to stop after a key")
         reached = app.stepper.completed
         assert 0 < reached < 1_000_000
         assert f"round {reached} · done" in screen_text(app)
@@ -66,7 +53,7 @@ async def test_keys_typed_while_a_run_starts_stop_it_instead_of_editing_the_numb
         await pilot.press("f", *["backspace"] * 4, *"1000000")
         box = app.screen.query_one(Input)
         await pilot.press("enter", "5")
-        await wait_until(pilot, lambda: on_stepper(app))
+        await wait_until(pilot, lambda: on_stepper(app), "the run to stop after a key")
         assert box.value == "1000000"
         assert isinstance(app.stepper.completed, int) and 0 < app.stepper.completed < 1_000_000
 
@@ -85,10 +72,10 @@ async def test_the_number_typed_is_the_number_run_and_enter_alone_runs_the_defau
     async with app.run_test(size=SMALL) as pilot:
         # Typed at once, with a backspace first, as a quick typist does: no digit may be lost.
         await pilot.press("f", "backspace", *"500", "enter")
-        await wait_until(pilot, lambda: on_stepper(app))
+        await wait_until(pilot, lambda: on_stepper(app), "a run of 500 epochs to finish")
         assert app.stepper.completed == 500
         await pilot.press("f", "enter")
-        await wait_until(pilot, lambda: on_stepper(app))
+        await wait_until(pilot, lambda: on_stepper(app), "a run of the default epochs to finish")
         assert app.stepper.completed == 500 + fast_forward.DEFAULT_EPOCHS
 
 

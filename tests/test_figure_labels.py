@@ -6,11 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import pty
 import re
-import subprocess
-import sys
 
 import pytest
 
@@ -21,6 +17,8 @@ from bp_tui.engine.scenario import ScenarioError, builtin_dir, builtin_names, pa
 from bp_tui.engine.scenario_toml import to_toml
 from bp_tui.study.export import export, export_round
 from bp_tui.study.quiz import Question, Score
+
+from .helpers import bp_tui_on_a_terminal
 
 # The article's network, its source named "article", and no expected figures yet.
 HEAD = (builtin_dir() / "mazur.toml").read_text(encoding="utf-8").split("[[expect]]")[0]
@@ -196,24 +194,12 @@ def test_trace_of_a_scenario_not_from_the_article_never_says_article(capsys):
 
 def on_a_terminal(*args, env=None) -> str:
     """bp-tui's output when its stdout is a terminal (a pseudo-terminal here)."""
-    master, slave = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "bp_tui", *args], stdout=slave, stderr=slave,
-                               env={**os.environ, **(env or {})})
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # the other side closed
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
-    assert process.wait(timeout=60) == 0
-    return b"".join(chunks).decode().replace("\r\n", "\n")
+    status, output = bp_tui_on_a_terminal(*args, env=env)
+    assert status == 0, output
+    return output.replace("\r\n", "\n")
 
 
+@pytest.mark.pty
 def test_trace_on_a_terminal_has_colour_and_rules_unlike_plain():
     text = on_a_terminal("trace", "mazur")
     assert "\x1b[1mround 1: forward pass\x1b[0m\n\x1b[2m─────────────────────\x1b[0m\n" in text

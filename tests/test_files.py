@@ -1,7 +1,9 @@
 """Atomic file writing: all or nothing, never over an existing file unless forced, clear errors."""
 
+import codecs
 import errno
 import os
+import shutil
 import tempfile
 
 import pytest
@@ -77,16 +79,53 @@ def test_read_only_folder_is_a_clear_error(tmp_path, monkeypatch):
     assert not (tmp_path / "x.md").exists()
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores folder permissions")
-def test_read_only_folder_for_real(tmp_path):
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    folder.chmod(0o555)
+def as_a_user(job) -> str:
+    """`job()`'s result (a string), run as an ordinary user: root ignores folder permissions, so as root
+    it runs in a forked child that has become `nobody` first (everything it needs already imported)."""
+    if os.geteuid() != 0:
+        return job()
+    for encoding in ("ascii", "utf-8"):  # looked up now: the child cannot read Python's own files
+        codecs.lookup(encoding)
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop root, do the job, say what happened, leave without cleaning up
+        try:
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            said = job()
+        except BaseException as exc:  # noqa: BLE001  (whatever it is, the parent reports it)
+            said = f"raised {exc!r}"
+        os.write(writer, said.encode())
+        os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as said:
+        result = said.read().decode()
+    os.waitpid(pid, 0)
+    return result
+
+
+def test_read_only_folder_for_real():
+    base = tempfile.mkdtemp(prefix="bp-tui-ro-")  # not under tmp_path: its parents are private to root
+    folder = os.path.join(base, "ro")
+    os.mkdir(folder)
+    os.chmod(base, 0o755)
+    os.chmod(folder, 0o555)
+
+    def write() -> str:
+        try:
+            write_atomically(os.path.join(folder, "x.md"), "x")
+        except WriteError as exc:
+            return f"WriteError: {exc}"
+        return "written"
+
     try:
-        with pytest.raises(WriteError, match="permission denied"):
-            write_atomically(folder / "x.md", "x")
+        said = as_a_user(write)
+        assert said.startswith("WriteError: ") and "permission denied" in said, said
+        assert os.listdir(folder) == []
     finally:
-        folder.chmod(0o755)
+        os.chmod(folder, 0o755)
+        shutil.rmtree(base)
 
 
 def test_a_failure_while_writing_removes_the_temporary_file(tmp_path, monkeypatch):

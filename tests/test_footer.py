@@ -9,7 +9,7 @@ from bp_tui.app.app import BackpropApp
 from bp_tui.app.commands import COMMANDS
 from bp_tui.app.screens.help import HelpScreen
 
-from .test_app import SMALL, screen_text
+from .helpers import SMALL, screen_text
 
 KEYS_LINE = "space next ← back ] phase enter round f fast-fwd t table o open ? help q quit"
 

@@ -12,14 +12,14 @@ from bp_tui.engine.network import Network
 from bp_tui.engine.scenario import builtin_names
 from bp_tui.engine.training import initial_state
 
+from .helpers import bp_tui_here
 from .scenario_factory import scenario_text
-from .test_export import run_cli
 
 
 @pytest.mark.parametrize("name", builtin_names())
 def test_every_built_in_scenario_passes(name, capsys):
     scenario = bp_tui.load_scenario(name)
-    code, out, err = run_cli(["gradcheck", name], capsys)
+    code, out, err = bp_tui_here("gradcheck", name)
     assert code == 0, out + err
     lines = out.splitlines()
     assert lines[-1].startswith("PASS: ") and "threshold 1e-05" in lines[-1] and "epsilon 1e-06" in lines[-1]
@@ -32,7 +32,7 @@ def test_every_built_in_scenario_passes(name, capsys):
 
 
 def test_the_table_has_both_gradients_and_the_relative_error(capsys):
-    code, out, _err = run_cli(["gradcheck", "mazur"], capsys)
+    code, out, _err = bp_tui_here("gradcheck", "mazur")
     assert code == 0
     header, w5 = out.splitlines()[1], next(l for l in out.splitlines() if l.startswith("w5 "))
     assert header.split() == ["parameter", "joins", "backprop", "numerical", "rel.", "error", "result"]
@@ -47,14 +47,14 @@ def test_the_table_has_both_gradients_and_the_relative_error(capsys):
 def test_trained_biases_are_checked_too(bias, tmp_path, capsys):
     path = tmp_path / "biases.toml"
     path.write_text(scenario_text(layers=(2, 3, 2), bias=bias, train_biases=True, mode="batch"))
-    code, out, _err = run_cli(["gradcheck", str(path)], capsys)
+    code, out, _err = bp_tui_here("gradcheck", str(path))
     names = bp_tui.load_scenario(path).layout.bias_names()
     assert code == 0 and names and all(f"\n{b} " in out for b in names)
     assert "bias of h1" in out
 
 
 def test_after_training(capsys):
-    code, out, _err = run_cli(["gradcheck", "mazur", "--epochs", "500"], capsys)
+    code, out, _err = bp_tui_here("gradcheck", "mazur", "--epochs", "500")
     assert code == 0 and "after 500 epoch(s) of training" in out.splitlines()[0]
     scenario = bp_tui.load_scenario("mazur")
     calls = []
@@ -87,7 +87,7 @@ def test_a_wrong_gradient_fails_through_the_cli(monkeypatch, capsys):
         return weights, biases
 
     monkeypatch.setattr(gradcheck, "backprop_gradients", off_by_a_little)
-    code, out, _err = run_cli(["gradcheck", "mazur"], capsys)
+    code, out, _err = bp_tui_here("gradcheck", "mazur")
     assert code == 1
     assert next(l for l in out.splitlines() if l.startswith("w1 ")).split()[-1] == "FAIL"
     assert out.splitlines()[-1].startswith("FAIL: 1 of 8")
@@ -109,7 +109,7 @@ def test_a_diverged_run_cannot_pass(tmp_path, capsys):
     path.write_text(scenario_text(activation="linear", learning_rate=900.0, samples=1))
     with pytest.raises(gradcheck.Diverged, match="diverged at epoch"):
         check_scenario(bp_tui.load_scenario(path), 200)
-    code, out, _err = run_cli(["gradcheck", str(path), "--epochs", "200"], capsys)
+    code, out, _err = bp_tui_here("gradcheck", str(path), "--epochs", "200")
     assert code == 1 and out.splitlines()[-1].startswith("FAIL: ") and "diverged" in out
 
 
@@ -119,5 +119,5 @@ def test_a_diverged_run_cannot_pass(tmp_path, capsys):
     (["gradcheck"], "scenario"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args, words, capsys):
-    code, _out, err = run_cli(args, capsys)
+    code, _out, err = bp_tui_here(*args)
     assert code == 2 and len(err.strip().splitlines()) == 1 and words in err and "Traceback" not in err

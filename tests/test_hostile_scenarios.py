@@ -9,14 +9,10 @@ pin the extreme cases (huge and tiny numbers, deep nesting, BOM, CRLF, size limi
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import io
 import os
 import re
 import resource
-import subprocess
-import sys
 import tempfile
 import tomllib
 from pathlib import Path
@@ -25,11 +21,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bp_tui import cli
 from bp_tui.engine import scenario as scenario_module
 from bp_tui.engine.scenario import (MAX_FILE_BYTES, ScenarioError, builtin_dir, load_scenario, parse_scenario,
                              printable)
 
+from .helpers import bp_tui_here, bp_tui_process
 from .scenario_factory import feature_grid, scenario_text
 
 LABEL = "hostile.toml"
@@ -272,12 +268,14 @@ def corrupted_bytes(draw):
 # --- properties ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @settings(max_examples=250, **SETTINGS)
 @given(documents, st.booleans())
 def test_random_toml_documents_give_a_scenario_or_a_one_line_error_naming_the_field(doc, sections):
     check_text(toml_document(doc, sections), doc)
 
 
+@pytest.mark.slow
 @settings(max_examples=500, **SETTINGS)
 @given(mutated_scenarios())
 def test_mutated_valid_scenarios_give_a_scenario_or_a_one_line_error_naming_the_field(case):
@@ -287,6 +285,7 @@ def test_mutated_valid_scenarios_give_a_scenario_or_a_one_line_error_naming_the_
         assert found.layers == tuple(doc["network"]["layers"])  # what was accepted is what was written
 
 
+@pytest.mark.slow
 @settings(max_examples=250, **SETTINGS)
 @given(corrupted_bytes())
 def test_corrupted_bytes_give_a_scenario_or_a_one_line_error(data):
@@ -311,20 +310,14 @@ def test_any_label_appears_escaped_on_one_line(label):
 _FILES = tempfile.TemporaryDirectory(prefix="bp-tui-hostile-")
 
 
-def run_cli(*argv) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        status = cli.main(list(argv))
-    return status, out.getvalue(), err.getvalue()
-
-
 @settings(max_examples=150, **SETTINGS)
 @given(st.one_of(mutated_scenarios().map(lambda case: toml_document(case[0], case[1]).encode("utf-8")),
                  corrupted_bytes()))
+@pytest.mark.slow
 def test_validate_prints_ok_or_one_line_naming_file_and_field(data):
     path = Path(_FILES.name) / "scenario.toml"
     path.write_bytes(data)
-    status, out, err = run_cli("validate", str(path))
+    status, out, err = bp_tui_here("validate", str(path))
     if status == 0:
         assert err == "" and re.fullmatch(rf"{re.escape(str(path))}: ok \(\d+(-\d+)+, \d+ sample\(s\)\)\n", out)
     else:
@@ -475,6 +468,7 @@ def test_absurd_layer_sizes_fail_on_layers_before_weights_are_read(counted_numbe
     assert counted_numbers == []
 
 
+@pytest.mark.slow
 def test_oversized_arrays_fail_on_their_length_before_any_entry_is_read(counted_numbers):
     tall = BASE.replace("init = { seed = 1, scale = 0.8 }",
                         "biases = [0.1]\nweights = [[" + "[1,2]," * 100_000 + "]]")
@@ -512,8 +506,8 @@ def _limit_memory():
 
 
 def bp_subprocess(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "bp_tui", *args], capture_output=True, timeout=60,
-                          preexec_fn=_limit_memory, env=env)
+    """The command in a child process that cannot take more than 2 GiB, its output as bytes."""
+    return bp_tui_process(*args, text=False, timeout=60, preexec_fn=_limit_memory, env=env)
 
 
 def test_endless_devices_are_refused_after_reading_just_past_the_limit():

@@ -5,11 +5,11 @@ function), so an import that only runs on some path still counts.
 """
 
 import ast
-import subprocess
-import sys
 from pathlib import Path
 
 import bp_tui
+
+from .helpers import python_code
 
 PACKAGE = Path(bp_tui.__file__).resolve().parent
 
@@ -139,5 +139,5 @@ def test_importing_every_module_outside_the_app_loads_no_textual():
             f"for name in {names!r}:\n"
             "    importlib.import_module(name)\n"
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'textual_serve'}))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = python_code(code, check=True)
     assert out.stdout.strip() == "[]"

@@ -3,8 +3,6 @@ has a complete entry, and the forms of an entry (plain floats, kernel source, nu
 records show) compute and say the same thing."""
 
 import math
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -14,6 +12,7 @@ from bp_tui.engine import maths
 from bp_tui.engine.kernel import BUILTINS
 from bp_tui.study.export.latex_math import latex_math
 
+from .helpers import python_code
 from .scenario_factory import scenario_text
 
 # net inputs from deep in the saturated ends through zero (both signs) to the article's values
@@ -124,7 +123,7 @@ def test_the_engine_holds_numpy_forms_without_importing_numpy():
             "    bp_tui.train(bp_tui.load_scenario(name), 50)\n"
             "    bp_tui.Stepper(bp_tui.load_scenario(name)).round_records(0)\n"
             "print('numpy' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = python_code(code, check=True)
     assert out.stdout.strip() == "False"
 
 

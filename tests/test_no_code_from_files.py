@@ -9,9 +9,7 @@ written; control characters and terminal escapes in them are refused when the fi
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
-import os
 import re
 import tempfile
 from pathlib import Path
@@ -19,12 +17,13 @@ from pathlib import Path
 import pytest
 
 import bp_tui
-from bp_tui import cli
 from bp_tui.cli import scenarios as cli_scenarios
 from bp_tui.engine import kernel
 from bp_tui.engine import scenario as scenario_module
 from bp_tui.engine.network import Network
 from bp_tui.engine.scenario import ScenarioError, parse_scenario, printable
+
+from .helpers import bp_tui_here
 
 PACKAGE = Path(bp_tui.__file__).resolve().parent
 SOURCES = sorted(PACKAGE.rglob("*.py"))
@@ -153,12 +152,6 @@ def hostile_file(tmp_path):
     assert not MARKER.exists(), "a payload from a scenario file was run"
 
 
-def run(capsys, *argv) -> tuple[int, str, str]:
-    status = cli.main(list(argv))
-    out = capsys.readouterr()
-    return status, out.out, out.err
-
-
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_titles_that_look_like_code_or_markup_load_and_print_exactly(payload, hostile_file, capsys):
     path = hostile_file(payload, description=f"first line {payload}\n{payload}\tlast")
@@ -167,11 +160,11 @@ def test_titles_that_look_like_code_or_markup_load_and_print_exactly(payload, ho
     assert (scenario.title, scenario.source, scenario.expects[0].note) == (title, title, title)
     assert scenario.description == f"first line {title}\n{title}\tlast"
 
-    status, out, err = run(capsys, "run", str(path), "--epochs", "1")
+    status, out, err = bp_tui_here("run", str(path), "--epochs", "1")
     assert (status, err) == (0, "")
     assert out.splitlines()[0] == title
 
-    status, out, err = run(capsys, "validate", str(path))
+    status, out, err = bp_tui_here("validate", str(path))
     assert (status, out, err) == (0, f"{path}: ok (2-2-2, 1 sample(s))\n", "")
 
 
@@ -181,7 +174,7 @@ def test_list_prints_titles_exactly(hostile_file, capsys, monkeypatch):
         hostile_file(payload, name=f"{chr(ord('a') + n)}-payload.toml")
     monkeypatch.setattr(scenario_module, "builtin_dir", lambda: folder)
     monkeypatch.setattr(cli_scenarios, "builtin_dir", lambda: folder)
-    status, out, err = run(capsys, "list")
+    status, out, err = bp_tui_here("list")
     assert (status, err) == (0, "")
     titles = [line.split(None, 1)[1] for line in out.splitlines()]  # "name   title"
     assert titles == PAYLOADS
@@ -189,30 +182,29 @@ def test_list_prints_titles_exactly(hostile_file, capsys, monkeypatch):
 
 def test_trace_is_not_changed_by_what_the_title_says(hostile_file, capsys):
     plain = hostile_file("plain title", name="plain.toml")
-    status, expected, _err = run(capsys, "trace", str(plain), "--plain")
+    status, expected, _err = bp_tui_here("trace", str(plain), "--plain")
     assert status == 0 and "net_h1 = w1*i1 + w2*i2 + b1*1" in expected
     assert "\n    note: plain title\n" in expected  # the expectation's note (the title here), under E_total
     for payload in PAYLOADS:
         path = hostile_file(payload)
-        status, out, err = run(capsys, "trace", str(path), "--plain")
+        status, out, err = bp_tui_here("trace", str(path), "--plain")
         assert (status, err, out) == (0, "", expected.replace("note: plain title", f"note: {payload}"))
 
 
 def test_neuron_names_that_look_like_code_print_as_names(hostile_file, capsys):
     path = hostile_file("names", names='[["__import__", "eval"], ["exec", "system"], ["os", "pickle"]]')
-    status, out, err = run(capsys, "trace", str(path), "--plain")
+    status, out, err = bp_tui_here("trace", str(path), "--plain")
     assert (status, err) == (0, "")
     assert "net_exec = w1*__import__ + w2*eval + b1*1" in out
     assert "out_pickle = 1/(1 + e^(-net_pickle))" in out
 
 
-@pytest.mark.skipif(importlib.util.find_spec("bp_tui.study.export") is None, reason="bp_tui/export.py not there yet")
 def test_export_keeps_scenario_text_literal(hostile_file, capsys):
     title = " ".join(PAYLOADS[:3] + PAYLOADS[4:])
     path = hostile_file(title, description="[red]r[/red] $x$ {{7*7}}\n- not a list\n# not a heading")
     outputs = {}
     for fmt in ("json", "md", "tex"):
-        status, outputs[fmt], err = run(capsys, "export", str(path), "--format", fmt)
+        status, outputs[fmt], err = bp_tui_here("export", str(path), "--format", fmt)
         assert (status, err) == (0, "")
     document = json.loads(outputs["json"])
     assert document["scenario"]["title"] == title
@@ -295,7 +287,7 @@ def test_tabs_are_allowed_everywhere_and_newlines_only_in_description_and_notes(
 def test_bp_tui_run_refuses_an_escape_in_a_title_before_printing_anything(hostile_file, capsys, tmp_path):
     path = tmp_path / "ansi.toml"
     path.write_text(literal_scenario("ok").replace('title = "ok"', 'title = "\\u001b]0;pwned\\u0007x"'))
-    status, out, err = run(capsys, "run", str(path))
+    status, out, err = bp_tui_here("run", str(path))
     assert (status, out) == (2, "")
     assert err == (f"bp-tui: {path}: title: contains the control character '\\x1b' at position 1 "
                    "(text may hold tab and newline only)\n")

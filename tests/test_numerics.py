@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 import warnings
 
 import pytest
@@ -20,6 +18,8 @@ import pytest
 import bp_tui.engine.kernel
 import bp_tui.engine.training
 from bp_tui import Stepper, parse_scenario, train
+
+from .helpers import python_code
 
 ARTICLE = "[[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]]"
 HUGE = "[[[1e300, -1e300], [-1e300, 1e300]], [[1e300, 1e300], [-1e300, -1e300]]]"
@@ -169,8 +169,7 @@ FORCE_GENERAL = "import bp_tui.engine.kernel as k; k.MAX_KERNEL_WEIGHTS = 0; "
 def bp(*args, force: str = ""):
     """`python -W error -m bp_tui ARGS` (optionally forcing a training path first)."""
     code = f"import sys; {force}from bp_tui.cli import main; sys.exit(main(sys.argv[1:]))"
-    return subprocess.run([sys.executable, "-W", "error", "-c", code, *args], capture_output=True,
-                          text=True, timeout=120)
+    return python_code(code, *args, flags=("-W", "error"))
 
 
 @pytest.mark.parametrize("force, mode", [("", "online"), (FORCE_GENERAL, "batch"), (FORCE_NUMPY, "batch"),

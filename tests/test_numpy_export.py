@@ -6,8 +6,6 @@ import json
 import math
 import os
 import re
-import subprocess
-import sys
 import tokenize
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from bp_tui.cli import main
 from bp_tui.engine.scenario import builtin_names, parse_scenario
 from bp_tui.study.export.numpy_script import numpy_script
 
+from .helpers import python_code
 from .scenario_factory import feature_grid, scenario_text
 
 # Runs scripts in an interpreter that sees the standard library and numpy, nothing else (no site
@@ -59,8 +58,7 @@ def run_scripts(numpy_only, tmp_path, scenarios, epochs):
         path = tmp_path / f"script{i}.py"
         path.write_text(numpy_script(scenario), encoding="utf-8")
         jobs.append((str(path), epochs))
-    done = subprocess.run([sys.executable, "-I", "-S", "-c", DRIVER, str(numpy_only), json.dumps(jobs)],
-                          capture_output=True, text=True, timeout=600)
+    done = python_code(DRIVER, str(numpy_only), json.dumps(jobs), flags=("-I", "-S"), timeout=600)
     assert done.returncode == 0 and done.stderr == "", done.stderr  # no warning either
     result = json.loads(done.stdout)
     assert result["isolated"] and not result["textual"]
@@ -94,6 +92,7 @@ def check_against_run(scenario, output: str, epochs: int):
         assert all(agrees(a, b) for a, b in zip(got, expected))
 
 
+@pytest.mark.slow
 def test_every_built_in_scenario_prints_the_errors_of_run(numpy_only, tmp_path):
     names = builtin_names()
     scenarios = [bp_tui.load_scenario(name) for name in names]
@@ -103,6 +102,7 @@ def test_every_built_in_scenario_prints_the_errors_of_run(numpy_only, tmp_path):
     assert outputs[names.index("mazur")].splitlines()[0] == "epoch 0: error 0.2983711087600027"
 
 
+@pytest.mark.slow
 def test_every_kind_of_network(numpy_only, tmp_path):
     cases = feature_grid()
     scenarios = [parse_scenario(scenario_text(**kwargs), case_id) for case_id, kwargs in cases]

@@ -2,19 +2,14 @@
 
 import shutil
 import subprocess
-import sys
 
 import pytest
 
 from bp_tui.engine.scenario import load_scenario
 from bp_tui.study.export import export
 
+from .helpers import bp_tui_process as bp
 from .scenario_factory import scenario_text
-
-
-def bp(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "bp_tui", *args], capture_output=True, text=True,
-                          timeout=60, env=env)
 
 
 def test_show_picture_on_a_pipe_is_plain_text_with_every_weight():
@@ -114,10 +109,7 @@ def test_show_picture_step_takes_a_page_s_spellings_and_prints_the_numbers(writt
 
 
 def test_a_picture_wider_than_the_terminal_says_how_to_get_it():
-    import os
-
-    out = subprocess.run([sys.executable, "-m", "bp_tui", "show", "deep", "--picture"], capture_output=True,
-                         text=True, timeout=60, env={**os.environ, "COLUMNS": "80"})
+    out = bp("show", "deep", "--picture", env={"COLUMNS": "80"})
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr == ("bp-tui: deep: the picture needs at least 110 columns and the terminal has 80; "
                           "try --width 110 | less -S\n")

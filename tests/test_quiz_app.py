@@ -19,9 +19,9 @@ from bp_tui.app.screens.help import help_text
 from bp_tui.app.widgets.quiz import AnswerBox
 from bp_tui.engine.records import num
 
-from .test_app import SMALL, screen_text
-from .test_app_layout import panel_rows
-from .test_study_app import answer, flat
+from .helpers import SMALL, panel_rows, screen_text
+from .helpers import flat_text as flat
+from .test_study_app import answer
 
 
 async def test_bp_tui_quiz_asks_the_first_value_at_once():

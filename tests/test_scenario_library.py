@@ -14,8 +14,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -25,6 +23,7 @@ from bp_tui import cli
 from bp_tui.engine.scenario import builtin_dir, builtin_names, parse_scenario
 
 from . import reference_backprop as ref
+from .helpers import bp_tui_process
 
 # The library this test file owns, each answering a question the article's readers asked.
 LIBRARY = (
@@ -89,8 +88,7 @@ def test_loads_with_title_and_description(name):
 
 
 def test_list_shows_every_builtin_with_its_title():
-    done = subprocess.run([sys.executable, "-m", "bp_tui", "list"], capture_output=True, text=True,
-                          timeout=60)
+    done = bp_tui_process("list")
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     for name in ALL:

@@ -5,26 +5,22 @@ from __future__ import annotations
 
 import asyncio
 import shlex
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from bp_tui.cli import main
 from bp_tui.cli.serve import INSTALL_HINT, app_command, exposure_warning
 from bp_tui.engine.scenario import builtin_dir
 
+from .helpers import bp_tui_process as bp_tui
+from .helpers import python_code, wait_for
 from .serving import ServerProcess, Tab
 
 aiohttp = pytest.importorskip("aiohttp", reason="bp-tui serve's tests need the serve extra: pip install '.[test]'")
 
 NOT_STARTED, FIRST_STEP = "step 0 of 46", "step 1 of 46"
-
-
-def bp_tui(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bp_tui", *args], capture_output=True, text=True, timeout=60)
 
 
 # --- the command line ------------------------------------------------------------------------------
@@ -33,7 +29,7 @@ def bp_tui(*args: str) -> subprocess.CompletedProcess:
 def test_without_textual_serve_the_command_says_how_to_get_it():
     code = ("import sys; sys.modules['textual_serve'] = None\n"  # (as if the package were not installed)
             "from bp_tui.cli import main; sys.exit(main(['serve']))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    done = python_code(code)
     assert (done.returncode, done.stderr, done.stdout) == (2, INSTALL_HINT + "\n", "")
 
 
@@ -53,6 +49,7 @@ def test_a_bad_value_is_one_line_and_exit_2(args, says):
     assert done.stderr.count("\n") == 1 and says in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_a_port_in_use_is_one_line_before_any_address_is_given(tmp_path):
     server = ServerProcess(state_home=tmp_path)
     try:
@@ -82,16 +79,18 @@ def test_listening_beyond_this_machine_is_warned_in_one_line(host, warned):
         assert "\n" not in warning and "anyone" in warning and "--host 127.0.0.1" in warning
 
 
+def running(pids: list[int]) -> list[int]:
+    """Those of the processes that have not ended (a zombie has)."""
+    return [pid for pid in pids if Path(f"/proc/{pid}").exists()
+            and Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][:1] != "Z"]
+
+
 def gone(pids: list[int], seconds: float = 10) -> bool:
-    """Whether the processes have ended (within `seconds`: one may be finishing its last write)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        running = [pid for pid in pids if Path(f"/proc/{pid}").exists()
-                   and Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][:1] != "Z"]
-        if not running:
-            return True
-        time.sleep(0.05)
-    return False
+    """The processes end (within `seconds`: one may be finishing its last write); fails saying which
+    are still running."""
+    wait_for(lambda: not running(pids), f"the app processes {pids} to end", seconds, state=lambda: running(pids),
+             poll=0.02)
+    return True
 
 
 def test_the_address_to_open_names_this_machine_when_listening_everywhere():
@@ -112,6 +111,7 @@ def state_home(tmp_path) -> Path:
     return tmp_path / "state"
 
 
+@pytest.mark.slow
 async def test_tabs_are_learners_of_their_own_and_the_class_has_a_size(state_home):
     server = ServerProcess("--max-sessions", "2", state_home=state_home)
     try:
@@ -144,6 +144,7 @@ async def test_tabs_are_learners_of_their_own_and_the_class_has_a_size(state_hom
     assert not state_home.exists()  # no place saved for anyone
 
 
+@pytest.mark.slow
 async def test_an_idle_session_is_closed_with_a_message(state_home):
     server = ServerProcess("--idle-minutes", "0.05", state_home=state_home)  # 3 seconds
     try:
@@ -162,6 +163,7 @@ async def test_an_idle_session_is_closed_with_a_message(state_home):
         assert server.stop() == 0
 
 
+@pytest.mark.slow
 async def test_ctrl_c_closes_every_session_and_ends_every_app(state_home):
     server = ServerProcess(state_home=state_home)
     async with aiohttp.ClientSession() as client:
@@ -179,6 +181,7 @@ async def test_ctrl_c_closes_every_session_and_ends_every_app(state_home):
     assert "Stopping: closing 3 sessions." in server.output and "Traceback" not in server.output
 
 
+@pytest.mark.slow
 async def test_ctrl_c_while_a_class_is_still_connecting(state_home):
     """Tabs whose apps are still starting are closed with the message too."""
     server = ServerProcess(state_home=state_home)
@@ -193,6 +196,7 @@ async def test_ctrl_c_while_a_class_is_still_connecting(state_home):
     assert "Traceback" not in server.output and server.output.count(" closed (") == 6
 
 
+@pytest.mark.slow
 async def test_a_page_cannot_make_the_server_draw_a_huge_terminal_or_trip_on_nonsense(state_home):
     server = ServerProcess(state_home=state_home)
     try:
@@ -212,6 +216,7 @@ async def test_a_page_cannot_make_the_server_draw_a_huge_terminal_or_trip_on_non
     assert "Traceback" not in server.output
 
 
+@pytest.mark.slow
 async def test_a_scenario_file_with_an_odd_name_opens_and_runs_nothing(tmp_path, state_home):
     odd = tmp_path / "it's $(touch pwned); `touch pwned2`.toml"
     mazur = (builtin_dir() / "mazur.toml").read_text(encoding="utf-8")

@@ -21,7 +21,7 @@ from bp_tui.app.served import Served, download_name, offered_files
 from bp_tui.cli import main
 from bp_tui.engine.scenario import builtin_dir
 
-from .test_app import SMALL, screen_text
+from .helpers import SMALL, screen_text
 
 TALL = (110, 60)  # room for the whole list of scenarios in the open box
 

@@ -1,5 +1,5 @@
 """A CI-sized soak: random keys (from the app's key table, printable characters, prompts' keys and
-resizes) through Pilot, 25 on each built-in scenario, with the invariants checked after every key.
+resizes) through Pilot, 12 on each built-in scenario, with the invariants checked after every key.
 The soak itself, and a five-minute run with a fresh seed, are in bench/soak.py (`python bench/run.py
 soak`). The seed is fixed so CI is repeatable; set BP_TUI_SOAK_SEED to try others."""
 
@@ -9,14 +9,18 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 from soak import soak  # noqa: E402
 
 from bp_tui.engine.scenario import builtin_names  # noqa: E402
 
+pytestmark = [pytest.mark.soak, pytest.mark.slow]
+
 SEED = int(os.environ.get("BP_TUI_SOAK_SEED") or 7_2024)
-KEYS_PER_SCENARIO = 25
+KEYS_PER_SCENARIO = 12
 
 
 async def test_random_keys_on_every_built_in_scenario():

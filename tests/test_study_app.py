@@ -21,12 +21,8 @@ from bp_tui.app.widgets.status import StatusLine
 from bp_tui.cli import main
 from bp_tui.engine.records import num
 
-from .test_app import SMALL, screen_text
-
-
-def flat(app: BackpropApp) -> str:
-    """The screen's text with runs of spaces and line breaks as one space (for wrapped sentences)."""
-    return " ".join(screen_text(app).split())
+from .helpers import SMALL, screen_text, wait_until
+from .helpers import flat_text as flat
 
 
 class Notes(list):
@@ -40,15 +36,6 @@ class Notes(list):
 def run(app: BackpropApp, notes: Notes | None = None):
     """run_test at 80x24, recording the app's messages in `notes`."""
     return app.run_test(size=SMALL, message_hook=None if notes is None else notes.append)
-
-
-async def until(pilot, condition, tries: int = 200) -> None:
-    for _ in range(tries):
-        if condition():
-            await pilot.pause()
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the app did not get there in time")
 
 
 async def answer(pilot, typed: str) -> None:
@@ -111,6 +98,7 @@ async def test_quiz_mode_turned_on_later_asks_at_once():
         assert "✓" in flat(app) and "score 1 of 1" in flat(app)
 
 
+@pytest.mark.slow
 async def test_quiz_scores_round_one_by_phase():
     app = BackpropApp(load_scenario("mazur"), quiz=True)
     async with run(app) as pilot:
@@ -197,7 +185,8 @@ async def test_gradient_check_passes_for_the_article():
     async with app.run_test(size=SMALL) as pilot:
         await pilot.press("g")
         assert isinstance(app.screen, GradcheckScreen)
-        await until(pilot, lambda: not app.screen.query_one("#grad-status").display)
+        await wait_until(pilot, lambda: not app.screen.query_one("#grad-status").display,
+                         "the gradient check to finish")
         text = screen_text(app)
         assert "PASS: all 8 gradients agree" in text
         assert "w5" in text and "h1 -> o1" in text and "8.216704056e-02" in text  # dE_total/dw5

@@ -4,14 +4,10 @@ through the app when it can and through bp_tui.study.progress when it cannot, an
 
 We run as root, so permissions do not stop a write: the unwritable places are a path under a regular
 file (mkdir fails: not a directory) and /proc (nothing can be created there).
-
-Resume (issue 5) and export in the app may land after these tests: the tests that need them skip,
-saying so, until they exist.
 """
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import sys
@@ -24,16 +20,9 @@ from bp_tui import load_scenario
 from bp_tui.study import progress
 from bp_tui.app import hangup
 from bp_tui.app.app import BackpropApp
-from bp_tui.app.commands import COMMANDS
 from bp_tui.app.widgets.status import StatusLine
 
-from .test_app import SMALL, screen_text
-
-REMEMBERS = "remember" in inspect.signature(BackpropApp.__init__).parameters and hasattr(BackpropApp, "save_place")
-needs_resume = pytest.mark.skipif(not REMEMBERS, reason="resume (issue 5) has not landed: BackpropApp has no "
-                                  "remember= and save_place()")
-needs_export = pytest.mark.skipif(not any(c.action == "export" for c in COMMANDS),
-                                  reason="export from the app (x, issue 5) has not landed")
+from .helpers import SMALL, screen_text, wait_until
 
 
 @pytest.fixture(params=["under a file", "in /proc"])
@@ -49,17 +38,18 @@ def unwritable_state(request, tmp_path, monkeypatch):
     return home
 
 
-@needs_resume
 async def test_an_unwritable_state_folder_is_reported_once_and_the_app_works_on(unwritable_state, monkeypatch):
     monkeypatch.setattr("bp_tui.app.screens.stepper.AUTOSAVE_SECONDS", 0.05)  # save often: many failures
+    attempts = []
+    save = progress.save
+    monkeypatch.setattr(progress, "save", lambda *args: attempts.append(args) or save(*args))
     notes: list = []
     app = BackpropApp(load_scenario("mazur"), remember=True)
     async with app.run_test(size=SMALL, message_hook=notes.append) as pilot:
-        for _ in range(4):
-            await pilot.press("space")
-            await pilot.pause(0.1)
+        await pilot.press(*["space"] * 4)
+        await wait_until(pilot, lambda: len(attempts) >= 4, "four saves to fail", state=lambda: attempts)
         await pilot.press("enter", "space")
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: len(attempts) >= 8, "four more saves to fail", state=lambda: attempts)
         assert "round 2 · forward pass · step 1 of 46" in screen_text(app)
         warnings = [m.text for m in notes if isinstance(m, StatusLine.Said) and "cannot save" in m.text]
         assert len(warnings) == 1, warnings
@@ -68,7 +58,6 @@ async def test_an_unwritable_state_folder_is_reported_once_and_the_app_works_on(
     assert app.return_code == 0
 
 
-@needs_export
 async def test_an_export_to_an_unwritable_folder_says_why_in_one_line(tmp_path, monkeypatch):
     from textual.widgets import Input, Static
 
@@ -127,7 +116,6 @@ def test_a_hangup_before_the_app_runs_saves_and_exits(tmp_path, monkeypatch):
     assert progress.load(stepper.scenario.digest)[0] == progress.Place(0, 1, None)
 
 
-@needs_resume
 async def test_hanging_up_or_quitting_while_the_app_fast_forwards_back_keeps_the_saved_place(tmp_path, monkeypatch):
     # A place far enough away is reached by a fast-forward after the start. Saving in the meantime
     # (SIGHUP, ctrl+c) wrote the stepper's (0, 0) over it: the learner lost their place.

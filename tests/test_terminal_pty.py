@@ -1,7 +1,8 @@
 """The real program on a pseudo-terminal: every quit key gives the terminal back as it found it, and
 losing the terminal (SIGHUP) saves the learner's place before the program ends.
 
-These start `python -m bp_tui` in a child process, so they are slow (a second or two each): few of them.
+These start `python -m bp_tui` in a child process, so they take a second or two each: few of them.
+Between keys they wait for the program's answer (output, then a quiet moment), never a fixed time.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,9 @@ from pty_bench import Terminal  # noqa: E402  (the benchmarks' pty harness)
 from bp_tui import Stepper, load_scenario  # noqa: E402
 from bp_tui.app.hangup import HANGUP_STATUS  # noqa: E402
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+from .helpers import answered, exit_status, press_on  # noqa: E402
+
+pytestmark = [pytest.mark.pty, pytest.mark.slow, pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")]
 
 # What Textual switches on, and what must come after it once the program is gone: (on, off).
 MODES = {
@@ -40,27 +42,20 @@ MODES = {
 def start(state_home: Path) -> Terminal:
     env = {"XDG_STATE_HOME": str(state_home), "PYTHONPATH": str(ROOT)}
     term = Terminal([sys.executable, "-m", "bp_tui", "mazur"], 80, 24, env=env)
-    term.wait_for_text("Mazur", timeout=30)
-    term.read_for(0.3)
+    term.wait_for_text("Mazur", "q quit", timeout=30)  # the header and the footer: the whole screen
+    answered(term, 0, "the first screen to be drawn")
     return term
 
 
-def exit_status(term: Terminal, timeout: float = 10.0, read: bool = True) -> int:
-    """Wait for the child to end (reading what it writes meanwhile); its exit status."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if read:
-            term.read_for(0.05)
-        else:
-            time.sleep(0.05)
-        pid, status = os.waitpid(term.pid, os.WNOHANG)
-        if pid:
-            if read:
-                term.read_for(0.2)  # whatever was still in the pty's buffer
-            return os.waitstatus_to_exitcode(status)
-    os.kill(term.pid, signal.SIGKILL)
-    os.waitpid(term.pid, 0)
-    raise AssertionError(f"still running {timeout} s after being asked to quit")
+def ended(term: Terminal, read: bool = True) -> int:
+    """Wait for the child to end (reading what it writes meanwhile, unless its terminal is gone); its
+    exit status."""
+    status = exit_status(term.pid, "the program to end after being asked to quit",
+                         while_waiting=(lambda: term.read_for(0.01)) if read else None,
+                         state=lambda: term.output[-300:])
+    if read:
+        term.read_for(0.05)  # whatever was still in the pty's buffer
+    return status
 
 
 def close(term: Terminal) -> None:
@@ -77,19 +72,13 @@ def assert_terminal_restored(output: bytes) -> None:
     assert b"Traceback" not in output
 
 
-def step(term: Terminal, keys: bytes) -> None:
-    for key in keys:
-        os.write(term.fd, bytes([key]))
-        term.read_for(0.15)
-
-
 def fast_forward(term: Terminal, epochs: int) -> None:
     """Start a fast-forward of `epochs` and wait until its progress is on screen."""
+    since = len(term.output)
     os.write(term.fd, b"f")
     term.wait_for_text("how many")
-    term.read_for(0.3)  # keys typed before the prompt has the focus would be lost
-    step(term, b"\x7f" * 5)
-    step(term, str(epochs).encode() + b"\r")
+    answered(term, since, "the fast-forward's box")  # keys typed before it has the focus would be lost
+    press_on(term, b"\x7f" * 5 + str(epochs).encode() + b"\r", "typing the epochs")
     term.wait_for_text("any key to stop")
 
 
@@ -98,11 +87,11 @@ def fast_forward(term: Terminal, epochs: int) -> None:
 def test_quit_keys_restore_the_terminal(key, during_fast_forward, tmp_path):
     term = start(tmp_path)
     try:
-        step(term, b"  ")
+        press_on(term, b"  ", "two sub-steps")
         if during_fast_forward:
             fast_forward(term, 1_000_000)
         os.write(term.fd, key)
-        assert exit_status(term) == 0
+        assert ended(term) == 0
         assert_terminal_restored(term.output)
     finally:
         close(term)
@@ -110,10 +99,9 @@ def test_quit_keys_restore_the_terminal(key, during_fast_forward, tmp_path):
 
 def test_losing_the_terminal_saves_the_place_then_exits(tmp_path):
     term = start(tmp_path)
-    step(term, b"   ]")  # three sub-steps, then the rest of the forward phase
-    term.read_for(0.3)
+    press_on(term, b"   ]", "three sub-steps, then the rest of the forward phase")
     close(term)  # the terminal goes away: the kernel sends SIGHUP, as when SSH drops
-    assert exit_status(term, read=False) == HANGUP_STATUS
+    assert ended(term, read=False) == HANGUP_STATUS
     saved = list((tmp_path / "bp-tui").glob("*.json"))
     assert [p.stem for p in saved] == [load_scenario("mazur").digest[:40]]
     place = json.loads(saved[0].read_text())
@@ -126,10 +114,10 @@ def test_losing_the_terminal_saves_the_place_then_exits(tmp_path):
 def test_sighup_during_a_fast_forward_saves_and_exits(tmp_path):
     term = start(tmp_path)
     try:
-        step(term, b"\r")  # round 1 done
+        press_on(term, b"\r", "round 1 to its end")
         fast_forward(term, 1_000_000)
         os.kill(term.pid, signal.SIGHUP)
-        assert exit_status(term) == HANGUP_STATUS
+        assert ended(term) == HANGUP_STATUS
         place = json.loads(next((tmp_path / "bp-tui").glob("*.json")).read_text())
         assert place["epoch"] == 0 and place["k"] > 0  # round 1, shown to its end, as before the run
     finally:

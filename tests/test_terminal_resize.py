@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from bp_tui import load_scenario, parse_scenario
 from bp_tui.app.app import MIN_SIZE, BackpropApp
 from bp_tui.app.screens.fast_forward import FastForwardRun
 from bp_tui.app.screens.too_small import TooSmallScreen
 
+from .helpers import on_stepper, screen_text, wait_until
 from .scenario_factory import long_run_text
-from .test_app import screen_text
+
+pytestmark = pytest.mark.slow
 
 SIZES = [(20, 6), (250, 80), (59, 20), (60, 19), (60, 20), (80, 24), (21, 79), (249, 7), (120, 40)]
 
@@ -76,10 +80,7 @@ async def test_resizing_while_fast_forwarding(monkeypatch, tmp_path):
         await pilot.pause()
         if isinstance(app.screen, FastForwardRun):
             await pilot.press("space")  # any key stops it, keeping the epochs done
-        for _ in range(100):
-            if app.screen is app.screen_stack[0]:
-                break
-            await pilot.pause(0.05)
+        await wait_until(pilot, lambda: on_stepper(app), "the run to stop after a key")
         reached = app.stepper.completed
         assert 0 < reached <= 1_000_000
         await assert_reads_right(pilot, (100, 30))
@@ -93,10 +94,7 @@ async def test_the_divergence_stays_on_screen_at_the_smallest_size():
     app = BackpropApp(load_scenario("too-fast"))
     async with app.run_test(size=MIN_SIZE) as pilot:
         await pilot.press("f", *["backspace"] * 4, *"100", "enter")
-        for _ in range(100):
-            if app.screen is app.screen_stack[0]:
-                break
-            await pilot.pause(0.05)
+        await wait_until(pilot, lambda: on_stepper(app), "a run of 100 epochs to end")
         diverged = app.stepper.diverged_at
         assert diverged is not None
         for width in (MIN_SIZE[0], 66, 70, 80, 120):
