@@ -9,6 +9,8 @@ import sys
 import tracemalloc
 from pathlib import Path
 
+import pytest
+
 from bp_tui import Stepper, load_scenario
 from bp_tui.app.app import BackpropApp
 from bp_tui.app.widgets.network_table import fmt
@@ -17,11 +19,12 @@ from bp_tui.app.widgets.status import StatusLine
 from bp_tui.engine.records import num
 from bp_tui.study import progress
 
-from .test_app import screen_text
-from .test_fast_forward import wait_until
+from .helpers import screen_text, wait_until
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from limit_scenarios import AT_LIMIT, ISSUE  # noqa: E402
+
+pytestmark = pytest.mark.slow  # (each opens a scenario at the limits: seconds)
 
 MB = 2**20
 WIDE = (120, 40)
@@ -37,7 +40,7 @@ async def settled(pilot, *keys: str) -> None:
     """Press the keys one by one, each once the move before it has finished computing."""
     for key in keys:
         await pilot.press(key)
-        await wait_until(pilot, lambda: not pilot.app.main.moves.busy, seconds=60)
+        await wait_until(pilot, lambda: not pilot.app.main.moves.busy, f"the move of {key} to end", seconds=60)
         await pilot.pause()
 
 
@@ -126,10 +129,11 @@ async def test_a_key_stops_a_long_computation_and_keeps_what_was_done(tmp_path, 
 
     app = BackpropApp(scenario, remember=True)
     async with app.run_test(size=WIDE, message_hook=hook) as pilot:
-        await wait_until(pilot, lambda: any(text.startswith("Any key stops · computing ") for text in said), seconds=30)
+        await wait_until(pilot, lambda: any(text.startswith("Any key stops · computing ") for text in said),
+                         "the progress line", seconds=30)
         assert app.main.moves.busy
         await pilot.press("x")  # (a key with an action of its own: it only stops the computation)
-        await wait_until(pilot, lambda: not app.main.moves.busy, seconds=10)
+        await wait_until(pilot, lambda: not app.main.moves.busy, "the computation to stop", seconds=10)
         await pilot.pause()
         stepper = app.stepper
         assert (stepper.epoch, stepper.k) != (3, middle), said
