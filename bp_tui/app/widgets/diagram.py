@@ -32,6 +32,7 @@ from ...views.picture_shape import Geometry, Shape, size
 from ...views.styled import Line
 from ..frame import LARGE_ROUND, Frame
 from .panel import LinePanel
+from .table_values import table_shape_of
 
 if TYPE_CHECKING:
     from .table_values import TableValues
@@ -90,6 +91,8 @@ class Diagram(LinePanel):
         """The picture's layout for `frame` at `width` columns, or None when the panel shows the table."""
         if frame is None or self.choice == TABLE:
             return None
+        if self.choice == AUTO and table_shape_of(frame.stepper.scenario).focused:
+            return None  # (a network of hundreds of weights never fits; sizing its picture takes ~1 s)
         shape = self.shape(frame)
         roomy = fitting(shape, width, self.room[0])
         if roomy is not None:
@@ -133,6 +136,8 @@ class Diagram(LinePanel):
         if self.choice == TABLE:
             return "table (t: picture)"
         found = self.layout(self.frame, width)
+        if found is None and table_shape_of(self.frame.stepper.scenario).focused:
+            return "too large to draw as a picture"  # (without sizing it: see layout)
         if found is None:
             columns, rows = needed(self.shape(self.frame))
             if rows > MOST_ROWS:
