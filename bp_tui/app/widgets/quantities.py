@@ -45,7 +45,7 @@ class Line(NamedTuple):
 NOTES_MIN_HEIGHT = 12  # rows of panel needed before notes are written under their quantities
 NAME_WIDTH = 16  # names are padded to this (or to the longest one so far), so the values line up
 VALUE_WIDTH = 12
-LISTED = 40  # sub-steps listed at most after a jump (a record of a wide layer takes ~0.5 ms to make)
+LISTED = 24  # sub-steps listed at most after a jump (a record of a wide layer takes ~0.5 ms to make)
 
 
 def label_parts(label: FigureLabel | None, room: int) -> tuple[str, list[str]]:
