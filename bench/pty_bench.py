@@ -99,10 +99,13 @@ class Terminal:
 
 
 BARE = [PYTHON, str(HERE / "bare_app.py")]
-# An empty state folder for the app: a place saved by the learner (or a run of bp-tui elsewhere)
-# must not change which screen the key and fast-forward benchmarks start on.
-FRESH_STATE = {"XDG_STATE_HOME": tempfile.mkdtemp(prefix="bp-tui-bench-")}
-atexit.register(shutil.rmtree, FRESH_STATE["XDG_STATE_HOME"], ignore_errors=True)
+def fresh_state() -> dict[str, str]:
+    """An empty state folder for one app run: a place saved by the learner, by a run of bp-tui
+    elsewhere, or by the previous run here (closing a Terminal sends SIGTERM, and bp-tui saves its
+    place on SIGTERM) must not change which screen the key and fast-forward benchmarks start on."""
+    folder = tempfile.mkdtemp(prefix="bp-tui-bench-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return {"XDG_STATE_HOME": folder}
 
 
 def bp_tui_argv(scenario: str = "mazur") -> list[str]:
@@ -121,7 +124,7 @@ def startup(argv, words, cols=80, rows=24, env=None) -> float:
 def latencies(apps: list[tuple[list[str], str]], cols: int, rows: int, presses: int = 31) -> list[float]:
     """Median key-to-first-byte of each app, all running side by side and pressed in turn, so that
     a busy moment on a shared machine falls on all of them alike rather than on one app's run."""
-    terms = [Terminal(argv, cols, rows, FRESH_STATE) for argv, _word in apps]
+    terms = [Terminal(argv, cols, rows, fresh_state()) for argv, _word in apps]
     try:
         for term, (_argv, word) in zip(terms, apps):
             term.wait_for_text(word)
@@ -299,7 +302,7 @@ def bench_fast_forward() -> None:
     headless, runs = [], []
     for _ in range(FAST_FORWARD_RUNS):
         headless.append(bench.best_of(lambda: train(scenario, 100_000), 1))
-        term = Terminal(bp_tui_argv(), 80, 24, FRESH_STATE)
+        term = Terminal(bp_tui_argv(), 80, 24, fresh_state())
         try:
             sent = start_fast_forward(term, 100_000)
             term.output = b""
@@ -310,7 +313,7 @@ def bench_fast_forward() -> None:
             term.close()
     report("5. fast-forward 100,000 epochs in the app", min(runs) * 1000, min(headless) * 1000, 1.5)
 
-    term = Terminal(bp_tui_argv(), 80, 24, FRESH_STATE)
+    term = Terminal(bp_tui_argv(), 80, 24, fresh_state())
     try:
         start_fast_forward(term, 1_000_000)
         term.output = b""
