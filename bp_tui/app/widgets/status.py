@@ -16,8 +16,10 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
 
-IDLE = "k quiz · y figures · x export · g grad check · e edit · w save · ctrl+p more"
-IDLE_WIDE = "p play · s select · " + IDLE  # where the row has room (the help lists every key)
+# The keys the footer has no room for, with no news to show: at 80 columns the ones a learner looks
+# for first (play and point at something before the study boxes); every key where the row has room.
+IDLE = "p play · s select · k quiz · y figures · x export · e edit · ctrl+p more"
+IDLE_WIDE = "p play · s select · k quiz · y figures · x export · g grad check · e edit · w save · ctrl+p more"
 DEFAULT_TIMEOUT = 8.0  # seconds a message stays when nothing replaces it
 MARKS = {"warning": "⚠ ", "error": "✗ "}
 
