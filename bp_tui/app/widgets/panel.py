@@ -75,6 +75,7 @@ class LinePanel(ScrollView, can_focus=False):
         self._bar: tuple[int, int, int] = (0, 0, 0)  # (first, last + 1, rows) of the thumb on screen
         self._width: int | None = None  # see content_width
         self._ahead: tuple | None = None  # (frame, width, rows) drawn ahead (see prepare)
+        self._bar_cells: tuple[Strip, Strip] | None = None  # the scrollbar's cell off and on
 
     # --- for subclasses ------------------------------------------------------------------------
 
@@ -249,8 +250,10 @@ class LinePanel(ScrollView, can_focus=False):
         return first, max(first + 1, min(height, -(-(top + height) * height // total))), height
 
     def bar_cell(self, y: int) -> Strip:
-        on = self._bar[0] <= y < self._bar[1]
-        return Strip([Segment(THUMB if on else " ", self.base_style)], 1)
+        """The scrollbar's cell on row y (two Strips made once per style: every row drawn asks)."""
+        if self._bar_cells is None:
+            self._bar_cells = tuple(Strip([Segment(glyph, self.base_style)], 1) for glyph in (" ", THUMB))
+        return self._bar_cells[self._bar[0] <= y < self._bar[1]]
 
     # --- Textual's hooks -------------------------------------------------------------------------
 
@@ -265,6 +268,7 @@ class LinePanel(ScrollView, can_focus=False):
         super().notify_style_update()
         self._strips.clear()  # rows carry the panel's colours: a new theme draws them again
         self._rows, self._blank, self._base, self._width, self._ahead = None, None, None, None, None
+        self._bar_cells = None
 
     def scroll_by(self, rows: int) -> None:
         top = max(0, min(self.scroll_offset.y + rows, self.total_rows() - self.scrollable_content_region.height))
