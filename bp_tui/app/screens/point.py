@@ -12,8 +12,6 @@ provides `stepper`, `frame`, `show`, `say` and `show_step_view`.
 
 from __future__ import annotations
 
-from ...study.story import selectables
-
 STORY = "story"  # the view's id (screens/why.py)
 
 
@@ -21,6 +19,8 @@ class Pointing:
     selected = ""  # the neuron, weight or bias selected, or ""
 
     def names(self) -> tuple[str, ...]:
+        from ...study.story import selectables  # (with the chain-rule text it needs, when first asked: start-up)
+
         return selectables(self.stepper.layout)
 
     def action_select(self) -> None:

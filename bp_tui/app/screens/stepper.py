@@ -89,7 +89,9 @@ class StepperScreen(Pointing, AutoPlay, WhyViews, Screen):
         yield footer
 
     def on_mount(self) -> None:
-        self.show()
+        self.show(ahead=False)
+        # (The first frame ahead waits until the first screen is out: drawn before, it delays start-up.)
+        self.call_after_refresh(self.draw_ahead_later)
         if self.resume:
             self.resume_place()
         else:
@@ -99,8 +101,9 @@ class StepperScreen(Pointing, AutoPlay, WhyViews, Screen):
 
     # --- showing ---------------------------------------------------------------------------------
 
-    def show(self) -> None:
-        """Push the stepper's position to every panel, then size them for it."""
+    def show(self, ahead: bool = True) -> None:
+        """Push the stepper's position to every panel, then size them for it; then, unless `ahead` is
+        False, have the panels draw the likely next frame once this one is out."""
         study = self.study
         self.frame = Frame.of(self.stepper, masked=study.asking, edited=tuple(study.edited.items()),
                               quiz=study.quiz, figures=study.figures, selected=self.selected,
@@ -110,7 +113,8 @@ class StepperScreen(Pointing, AutoPlay, WhyViews, Screen):
         if self.quiz_bar is not None:
             self.quiz_bar.show_study(self.study)
         self.fit_panels()
-        self.draw_ahead_later()
+        if ahead:
+            self.draw_ahead_later()
 
     def draw_ahead_later(self) -> None:
         """Once this frame is out, have the panels draw the likely next one (space) into their caches,

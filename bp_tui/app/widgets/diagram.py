@@ -75,7 +75,8 @@ class Diagram(LinePanel):
         self.room = (0, 0, 0)
         self._shape: tuple[object, Shape] | None = None  # (scenario, the picture's shape), per scenario
         self._states: dict[Frame, PictureState] = {}  # the frame on screen and the one drawn ahead
-        self._pictures: dict[tuple[Frame, int], tuple[Geometry, list[Line]]] = {}  # by frame and layout
+        # By frame and layout: (the layout, the picture's lines, the rows it lights: see lit_rows).
+        self._pictures: dict[tuple[Frame, int], tuple[Geometry, list[Line], tuple[int, int]]] = {}
         self._tables: dict[tuple[TableValues, int], tuple[list[Text], tuple[int, int]]] = {}
         self._title = ""
 
@@ -202,8 +203,17 @@ class Diagram(LinePanel):
         if found is None:
             if len(self._pictures) >= 4:
                 self._pictures.clear()
-            found = self._pictures[key] = (geo, draw_layout(geo, self.state(frame)))  # (geo kept: its id stays its own)
+            lines = draw_layout(geo, self.state(frame))
+            # (What it lights is found with it, off the key path when drawn ahead: a key asks for it.)
+            lit = [y for y, line in enumerate(lines) if any(s.tags & LIT for s in line)]
+            # (geo kept: its id stays its own)
+            found = self._pictures[key] = (geo, lines, (lit[0], lit[-1] - lit[0] + 1) if lit else (0, 0))
         return found[1]
+
+    def lit_rows(self, frame: Frame, geo: Geometry) -> tuple[int, int]:
+        """(first, count) of the picture's rows that the current sub-step lights, (0, 0) for none."""
+        self.picture(frame, geo)
+        return self._pictures[(frame, id(geo))][2]
 
     def table(self, frame: Frame, width: int) -> tuple[list[Text], tuple[int, int]]:
         """The table's lines at `frame` and where its current neuron is (kept for a few frames)."""
@@ -227,8 +237,7 @@ class Diagram(LinePanel):
         if found is None:
             start, count = self.table(frame, width)[1]
         else:
-            lit = [y for y, line in enumerate(self.picture(frame, found)) if any(s.tags & LIT for s in line)]
-            start, count = (lit[0], lit[-1] - lit[0] + 1) if lit else (0, 0)
+            start, count = self.lit_rows(frame, found)
         return (start, count) if count else (0, 1)
 
     def name_at(self, x: int, y: int) -> str | None:

@@ -70,9 +70,13 @@ class StatusHeader(Widget):
         super().__init__(**kwargs)
         self._rows: dict[tuple, Strip] = {}  # the row for this frame, and for the one drawn ahead
         self._row: Strip | None = None  # the row on screen
+        self._ahead: tuple | None = None  # (frame, width, row) drawn ahead (see prepare)
 
     def row_for(self, frame: Frame | None) -> Strip:
         width = self.size.width
+        ahead = self._ahead
+        if ahead is not None and ahead[0] == frame and ahead[1] == width:
+            return ahead[2]  # (drawn ahead: the key that shows it builds no text)
         text = header_line(frame, width)
         key = (text.plain, tuple(text.spans), width)
         row = self._rows.get(key)
@@ -85,7 +89,7 @@ class StatusHeader(Widget):
         return row
 
     def prepare(self, frame: Frame) -> None:
-        self.row_for(frame)
+        self._ahead = (frame, self.size.width, self.row_for(frame))
 
     def watch_frame(self) -> None:
         before, self._row = self._row, None
@@ -99,7 +103,7 @@ class StatusHeader(Widget):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._row, self._rows = None, {}
+        self._row, self._rows, self._ahead = None, {}, None
 
     def render_line(self, y: int) -> Strip:
         if self._row is None or self._row.cell_length != self.size.width:

@@ -75,6 +75,8 @@ class LinePanel(ScrollView, can_focus=False):
         self._bar: tuple[int, int, int] = (0, 0, 0)  # (first, last + 1, rows) of the thumb on screen
         self._width: int | None = None  # see content_width
         self._ahead: tuple | None = None  # (frame, width, rows) drawn ahead (see prepare)
+        self._bar_cells: tuple[Strip, Strip] | None = None  # the scrollbar's cell off and on
+        self._joined: dict[tuple[int, bool], tuple[Strip, Strip]] = {}  # rows with their cell (render_line)
 
     # --- for subclasses ------------------------------------------------------------------------
 
@@ -249,8 +251,10 @@ class LinePanel(ScrollView, can_focus=False):
         return first, max(first + 1, min(height, -(-(top + height) * height // total))), height
 
     def bar_cell(self, y: int) -> Strip:
-        on = self._bar[0] <= y < self._bar[1]
-        return Strip([Segment(THUMB if on else " ", self.base_style)], 1)
+        """The scrollbar's cell on row y (two Strips made once per style: every row drawn asks)."""
+        if self._bar_cells is None:
+            self._bar_cells = tuple(Strip([Segment(glyph, self.base_style)], 1) for glyph in (" ", THUMB))
+        return self._bar_cells[self._bar[0] <= y < self._bar[1]]
 
     # --- Textual's hooks -------------------------------------------------------------------------
 
@@ -265,6 +269,7 @@ class LinePanel(ScrollView, can_focus=False):
         super().notify_style_update()
         self._strips.clear()  # rows carry the panel's colours: a new theme draws them again
         self._rows, self._blank, self._base, self._width, self._ahead = None, None, None, None, None
+        self._bar_cells, self._joined = None, {}
 
     def scroll_by(self, rows: int) -> None:
         top = max(0, min(self.scroll_offset.y + rows, self.total_rows() - self.scrollable_content_region.height))
@@ -281,4 +286,13 @@ class LinePanel(ScrollView, can_focus=False):
     def render_line(self, y: int) -> Strip:
         if y == 0:
             self._bar = self.thumb()  # (rows are drawn top to bottom after a change)
-        return Strip.join([self.row_at(self.scroll_offset.y + y), self.bar_cell(y)])
+        row, bar = self.row_at(self.scroll_offset.y + y), self.bar_cell(y)
+        # The same row beside the same cell is the same Strip object each time: a row that only moved
+        # (the panel scrolled) finds its crops and its rendering cached in it, as Textual keeps them.
+        key = (id(row), bar is self._bar_cells[1])
+        found = self._joined.get(key)
+        if found is None or found[0] is not row:
+            if len(self._joined) >= CACHE_LIMIT:
+                self._joined.clear()
+            found = self._joined[key] = (row, Strip.join([row, bar]))
+        return found[1]
