@@ -59,7 +59,7 @@ class Pointing:
             self.show_step_view(STORY)  # (shows the frame: see show_step_view)
         else:
             self.show()
-        self.say(f"{name} selected: tab and shift+tab (or a click) select another · s or escape goes back")
+        self.say(f"{name} selected · tab, shift+tab or a click: another · s or escape: back")
 
     def show_step_view(self, view: str) -> None:
         if view != STORY:
