@@ -123,9 +123,12 @@ async def test_help_opens_and_explains_the_weight_names():
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
         assert "Keys" in text and "fast-forward" in text and "This scenario" in text
-        app.screen.query_one("#box").scroll_end(animate=False)
-        await pilot.pause()
-        assert "w3 for the weight from i2 into h1" in screen_text(app)
+        box = app.screen.query_one("#box")
+        # (Scrolled before its first layout, the box would have nowhere to go: a loaded machine.)
+        await wait_until(pilot, lambda: box.max_scroll_y > 0, "the help's box to be laid out")
+        box.scroll_end(animate=False)
+        await wait_until(pilot, lambda: "w3 for the weight from i2 into h1" in screen_text(app),
+                         "the end of the help, which names the weights")
         await pilot.press("question_mark")
         assert not isinstance(app.screen, HelpScreen)
 

@@ -28,7 +28,6 @@ from textual.app import ComposeResult, SystemCommand
 from textual.containers import Horizontal
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from ...engine.scenario import Scenario
 from ...engine.stepper import Stepper
@@ -41,6 +40,7 @@ from ..widgets.diagram import Diagram
 from ..widgets.error_chart import ErrorChart
 from ..widgets.formula import FormulaPanel
 from ..widgets.header import StatusHeader
+from ..widgets.keys import KeyLine
 from ..widgets.quantities import QuantitiesPanel
 from ..widgets.status import StatusLine
 from .play import AutoPlay
@@ -82,11 +82,7 @@ class StepperScreen(Pointing, AutoPlay, WhyViews, Screen):
             chart.border_title = " training error "
             yield chart
         yield StatusLine(id="status")
-        footer = Footer(compact=True, show_command_palette=False)  # ctrl+p still works; the help says so
-        # Told now that the bindings are ready, the footer lists its keys in the first frame; else it
-        # waits for a refresh to compose them, and the whole screen takes a second frame (start-up).
-        footer.bindings_changed(self)
-        yield footer
+        yield KeyLine(id="keys")  # ctrl+p still opens the command palette; the help says so
 
     def on_mount(self) -> None:
         self.show(ahead=False)
