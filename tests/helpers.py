@@ -168,7 +168,7 @@ def brisk_pilot():
     press, pause = Pilot.press, Pilot.pause
 
     async def brisk(min_sleep: float = 0.0, max_sleep: float = 1.0) -> None:
-        await original(min_sleep, min(max_sleep, 0.2))
+        await original(min_sleep, min(max_sleep, 0.05))
 
     async def press_then_refresh(pilot, *keys: str) -> None:
         await press(pilot, *keys)
