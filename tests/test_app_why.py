@@ -153,15 +153,18 @@ async def test_every_key_in_the_chain_rule_leaves_the_screen_a_new_one_shows():
         await pilot.press("d")
         for key in keys:
             await pilot.press(key)
-            seen.append((key, app.stepper.epoch, app.stepper.k, await settled_screen(pilot)))
+            seen.append((key, app.stepper.epoch, app.stepper.k, app.main.view_ask, await settled_screen(pilot)))
     app = BackpropApp(load_scenario("mazur"))
     async with app.run_test(size=SMALL) as pilot:
-        for key, epoch, k, rows in seen:
+        for key, epoch, k, steady, rows in seen:
             stepper = Stepper(load_scenario("mazur"))
             stepper.goto_step(epoch, k)
             screen = StepperScreen(stepper, Study())
             await app.push_screen(screen)
             screen.show_step_view("chain-rule")
+            # (The view keeps the most rows it asked for since it opened: the new one is told those.)
+            screen.view_ask = steady
+            screen.fit_panels()
             assert await settled_screen(pilot) == rows, f"after {key!r} at round {epoch + 1} step {k}"
             await app.pop_screen()
 
@@ -231,3 +234,23 @@ async def test_a_matrix_wider_than_the_panel_is_cut_and_says_how_wide_it_is():
         width = app.query_one("#matrix").content_width
         assert all(len(row) <= width for row in rows)
         assert rows[1].startswith("These matrices need ") and "…" in "".join(rows[2:])
+
+
+async def test_the_network_keeps_its_rows_while_stepping_with_the_chain_rule_open():
+    """A derivation is longer on some sub-steps than others; the view keeps the most rows it has
+    asked for, so the picture above it does not shrink and grow on every key."""
+    app = BackpropApp(load_scenario("mazur"))
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("right_square_bracket", "d")
+
+        def title_row() -> int:
+            return next(y for y, row in enumerate(screen_text(app).splitlines()) if "─ the chain rule ─" in row)
+
+        rows = []
+        for _ in range(14):
+            await pilot.press("space")
+            rows.append(title_row())
+        assert len(set(rows)) > 1, rows  # the view did grow on a longer derivation ...
+        assert rows == sorted(rows, reverse=True), rows  # ... and never gave the rows back
+        await pilot.press("escape", "r", "d")
+        assert title_row() > rows[-1]  # opened afresh, it is sized to its text again

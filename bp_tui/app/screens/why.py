@@ -38,6 +38,9 @@ class WhyViews:
     chart_view = ""  # ... in the error chart's place: "" (the chart), "boundary" or "comparison"
 
     made: dict[str, LinePanel] | None = None  # the views' panels made so far, by id
+    # The most rows the open step view has asked for, and for which view and room: it keeps them
+    # while the learner steps, so that the network above it does not jump with each text's length.
+    view_ask: tuple[tuple[str, int, int], int] = (("", 0, 0), 0)
 
     def watch_frame(self, frame) -> None:
         for panel in (self.made or {}).values():  # (on every key: a dict, not a query of the screen)
@@ -89,12 +92,23 @@ class WhyViews:
             return network, step  # (a story is about what the picture shows: the network keeps its rows)
         if not (step_view or self.chart_view):
             return network, step
+        if step_view:
+            step = self.steady_ask(step_view, rows, step)
         lower = QUANTITY_ROWS + 1  # (what share_rows keeps for the lower row anyway)
         if self.chart_view:
             lower = CHART_VIEW_ROWS
             if not step_view:
                 step = max(1 + STEP_MIN, min(step, rows - lower - VIEW_NETWORK_ROWS))
         return max(min(network, VIEW_NETWORK_ROWS), min(network, rows - lower - step)), step
+
+    def steady_ask(self, view: str, rows: int, step: int) -> int:
+        """What the open step view asks for: the most it has asked since it opened at this size. A
+        derivation's text is longer on some sub-steps than on others; were the view sized to each,
+        the network's picture would shrink and grow on every key."""
+        place = (view, rows, self.size.width)
+        before = self.view_ask[1] if self.view_ask[0] == place else 0
+        self.view_ask = (place, max(before, step))
+        return self.view_ask[1]
 
     # --- switching ------------------------------------------------------------------------------
 
@@ -111,6 +125,7 @@ class WhyViews:
         if view:
             self.why_panel(view)
         setattr(self, f"{place}_view", view)
+        self.view_ask = WhyViews.view_ask  # (opened afresh: sized to its text again)
         self.place_view(place)
         self.fit_panels()
 
