@@ -31,6 +31,20 @@ def pytest_configure(config):
     # default threshold (700 allocations) walks the young ones every few hundred of them. A larger
     # one gives the same collections at a fraction of the passes (about 7% of the app tests' CPU).
     gc.set_threshold(100_000, 50, 100)
+    if not hasattr(config, "workerinput"):  # (the run itself, not each of xdist's workers)
+        compile_once()
+
+
+def compile_once() -> None:
+    """Compile bp_tui's modules to bytecode once for the whole run. The tests import bp_tui from the
+    source tree, and about 150 of them start `python -m bp_tui` in a child; where bytecode is not
+    written (PYTHONDONTWRITEBYTECODE, as on CI) every worker and every child would compile the
+    sources again: about 12 s of CPU in the CLI, pty and limits tests alone."""
+    import compileall
+
+    import bp_tui
+
+    compileall.compile_dir(os.path.dirname(bp_tui.__file__), quiet=1)
 
 
 def pytest_collection_modifyitems(items):
