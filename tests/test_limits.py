@@ -136,7 +136,8 @@ def test_export_shows_progress_on_a_terminal_and_ctrl_c_leaves_no_file(files, tm
         temporary = list(tmp_path.glob(".out.csv.*.tmp"))
         assert temporary and temporary[0].stat().st_size > 0  # written as it goes
         os.write(term.fd, b"\x03")  # ctrl+c
-        assert wait_exit(term.pid, 10) == 130
+        # (Reading on while it ends: a program that fills its terminal's buffer blocks on writing.)
+        assert wait_exit(term.pid, 10, term) == 130
         assert list(tmp_path.iterdir()) == []  # neither the file nor the temporary one
     finally:
         os.close(term.fd)
@@ -163,7 +164,11 @@ def test_ctrl_c_during_an_export_to_a_file_leaves_no_file(files, tmp_path):
         while not any(p.stat().st_size for p in tmp_path.glob(".out.json.*.tmp")) and time.monotonic() < end:
             time.sleep(0.05)
         child.send_signal(signal.SIGINT)
-        assert child.wait(10) == 130
+        try:  # (reading its output meanwhile: a child that fills a pipe blocks on writing)
+            _out, err = child.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"still running 10 s after ctrl+c: {process_state(child.pid)}") from None
+        assert child.returncode == 130, err
         assert list(tmp_path.iterdir()) == []
     finally:
         child.kill()
@@ -179,6 +184,21 @@ def wait_exit(pid: int, timeout: float, term: Terminal | None = None) -> int:
         if done:
             return os.waitstatus_to_exitcode(status)
         time.sleep(0.02)
+    state = process_state(pid)
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
-    raise AssertionError(f"still running after {timeout} s")
+    raise AssertionError(f"still running after {timeout} s: {state}")
+
+
+def process_state(pid: int) -> str:
+    """What a process that did not end is doing, as Linux tells (its state, what it waits in, its
+    signal masks), for a failure to say why; "" elsewhere."""
+    proc = Path(f"/proc/{pid}")
+    try:
+        status = dict(line.split(":\t", 1) for line in (proc / "status").read_text().splitlines() if ":\t" in line)
+        wchan = (proc / "wchan").read_text()
+    except OSError:
+        return ""
+    return (f"state {status.get('State', '?').strip()}, waiting in {wchan or '-'}, signals blocked "
+            f"{status.get('SigBlk', '?').strip()} ignored {status.get('SigIgn', '?').strip()} "
+            f"caught {status.get('SigCgt', '?').strip()}")
