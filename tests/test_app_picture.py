@@ -118,12 +118,24 @@ async def test_the_picture_and_the_table_agree_on_every_weight_at_every_sub_step
     app = BackpropApp(load_scenario(name))
     async with app.run_test(size=(120, 40)) as pilot:
         names = parameter_names(app)
-        for _ in range(app.stepper.count + 1):
-            picture = labels(panel_rows(app, "#network"), PICTURE_LABEL)
-            await pilot.press("t")
-            table = labels(panel_rows(app, "#network"), TABLE_LABEL)
-            await pilot.press("t", "space")
-            where = (name, app.stepper.k, app.stepper.current and app.stepper.current.quantity)
+
+        async def walk(label) -> list:
+            """What the network panel shows at each sub-step of round 1: (where, labels)."""
+            seen = []
+            for _ in range(app.stepper.count + 1):
+                where = (name, app.stepper.k, app.stepper.current and app.stepper.current.quantity)
+                seen.append((where, labels(panel_rows(app, "#network"), label)))
+                await pilot.press("space")
+            return seen
+
+        # The round walked as a picture, then again from its start as a table (one switch, rather than
+        # two at every sub-step: each is a new layout of the screen).
+        pictures = await walk(PICTURE_LABEL)
+        await pilot.press("t", "r")
+        assert (app.stepper.epoch, app.stepper.k) == (0, 0)
+        tables = await walk(TABLE_LABEL)
+        assert [where for where, _ in pictures] == [where for where, _ in tables]
+        for (where, picture), (_, table) in zip(pictures, tables):
             assert set(picture) == set(table) == names, where
             for param in names:
                 (plus, drawn, waiting), (table_plus, listed, table_waiting) = picture[param], table[param]
