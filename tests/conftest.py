@@ -2,6 +2,7 @@
 
 import gc
 import os
+import sys
 
 import pytest
 
@@ -36,15 +37,14 @@ def pytest_configure(config):
 
 
 def compile_once() -> None:
-    """Compile bp_tui's modules to bytecode once for the whole run. The tests import bp_tui from the
-    source tree, and about 150 of them start `python -m bp_tui` in a child; where bytecode is not
-    written (PYTHONDONTWRITEBYTECODE, as on CI) every worker and every child would compile the
-    sources again: about 12 s of CPU in the CLI, pty and limits tests alone."""
-    import compileall
+    """Compile bp_tui's modules to bytecode once for the whole run, as the benchmark does. The tests
+    import bp_tui from the source tree, and about 150 of them start `python -m bp_tui` in a child;
+    where bytecode is not written (PYTHONDONTWRITEBYTECODE, as on CI) every worker and every child
+    would compile the sources again: about 12 s of CPU in the CLI, pty and limits tests alone."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "bench"))
+    from pty_bench import compile_bytecode
 
-    import bp_tui
-
-    compileall.compile_dir(os.path.dirname(bp_tui.__file__), quiet=1)
+    compile_bytecode()
 
 
 def pytest_collection_modifyitems(items):

@@ -258,6 +258,20 @@ def press_on(term, keys: bytes, what: str) -> None:
         answered(term, since, f"{what}: an answer to {bytes([key])!r}")
 
 
+def process_state(pid: int) -> str:
+    """What a process that did not end is doing, as Linux tells (its state, what it waits in, its
+    signal masks), for a failure to say why; "" elsewhere."""
+    proc = Path(f"/proc/{pid}")
+    try:
+        status = dict(line.split(":\t", 1) for line in (proc / "status").read_text().splitlines() if ":\t" in line)
+        wchan = (proc / "wchan").read_text()
+    except OSError:
+        return ""
+    return (f"state {status.get('State', '?').strip()}, waiting in {wchan or '-'}, signals blocked "
+            f"{status.get('SigBlk', '?').strip()} ignored {status.get('SigIgn', '?').strip()} "
+            f"caught {status.get('SigCgt', '?').strip()}")
+
+
 def exit_status(pid: int, what: str, seconds: float = 20.0, while_waiting: Callable[[], object] | None = None,
                 state: Callable[[], object] | None = None) -> int:
     """Wait for child `pid` to end (calling `while_waiting` meanwhile, to read its terminal, say); its
@@ -268,9 +282,10 @@ def exit_status(pid: int, what: str, seconds: float = 20.0, while_waiting: Calla
         if ended:
             return os.waitstatus_to_exitcode(status)
         if time.monotonic() > end:
+            failure = waited_in_vain(what, seconds, state)  # (the state seen while it still runs)
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
-            raise waited_in_vain(what, seconds, state)
+            raise failure
         if while_waiting is None:
             time.sleep(0.01)
         else:

@@ -23,6 +23,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from limit_scenarios import AT_LIMIT, ISSUE, PAST_LIMIT, scenario_text  # noqa: E402
 from pty_bench import Terminal  # noqa: E402
 
+from .helpers import exit_status, process_state  # noqa: E402
+
 MB = 2**20
 MOVES = ["next"] * 5 + ["next_phase"] * 2 + ["prev_phase", "back", "finish_round", "next", "back", "prev_phase"]
 
@@ -120,7 +122,7 @@ def test_long_work_on_a_terminal_asks_first(files, tmp_path):
     try:
         term.wait_for_text("Start it? [y/N]", timeout=30)
         os.write(term.fd, b"n\r")
-        assert wait_exit(term.pid, 10) == 1
+        assert exit_status(term.pid, "the export to end after no", 10, state=lambda: process_state(term.pid)) == 1
         assert list(tmp_path.iterdir()) == []
     finally:
         os.close(term.fd)
@@ -137,7 +139,8 @@ def test_export_shows_progress_on_a_terminal_and_ctrl_c_leaves_no_file(files, tm
         assert temporary and temporary[0].stat().st_size > 0  # written as it goes
         os.write(term.fd, b"\x03")  # ctrl+c
         # (Reading on while it ends: a program that fills its terminal's buffer blocks on writing.)
-        assert wait_exit(term.pid, 10, term) == 130
+        assert exit_status(term.pid, "ctrl+c to end the export", 10, lambda: term.read_for(0.05),
+                           lambda: process_state(term.pid)) == 130
         assert list(tmp_path.iterdir()) == []  # neither the file nor the temporary one
     finally:
         os.close(term.fd)
@@ -149,7 +152,8 @@ def test_on_a_pipe_or_with_quiet_there_is_no_progress_bar(tmp_path):
     term = Terminal([sys.executable, "-m", "bp_tui", "run", "mazur", "--epochs", "1000000", "--quiet"], 100, 30,
                     env={"PYTHONPATH": str(ROOT)})
     try:
-        assert wait_exit(term.pid, 60, term) == 0
+        assert exit_status(term.pid, "a quiet run of 1,000,000 epochs to end", 60, lambda: term.read_for(0.05),
+                           lambda: process_state(term.pid)) == 0
         assert b"% [" not in term.output and b"error after 1000000 epoch(s)" in term.output
     finally:
         os.close(term.fd)
@@ -173,32 +177,3 @@ def test_ctrl_c_during_an_export_to_a_file_leaves_no_file(files, tmp_path):
     finally:
         child.kill()
         child.wait()
-
-
-def wait_exit(pid: int, timeout: float, term: Terminal | None = None) -> int:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if term is not None:
-            term.read_for(0.05)
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return os.waitstatus_to_exitcode(status)
-        time.sleep(0.02)
-    state = process_state(pid)
-    os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
-    raise AssertionError(f"still running after {timeout} s: {state}")
-
-
-def process_state(pid: int) -> str:
-    """What a process that did not end is doing, as Linux tells (its state, what it waits in, its
-    signal masks), for a failure to say why; "" elsewhere."""
-    proc = Path(f"/proc/{pid}")
-    try:
-        status = dict(line.split(":\t", 1) for line in (proc / "status").read_text().splitlines() if ":\t" in line)
-        wchan = (proc / "wchan").read_text()
-    except OSError:
-        return ""
-    return (f"state {status.get('State', '?').strip()}, waiting in {wchan or '-'}, signals blocked "
-            f"{status.get('SigBlk', '?').strip()} ignored {status.get('SigIgn', '?').strip()} "
-            f"caught {status.get('SigCgt', '?').strip()}")
