@@ -84,6 +84,33 @@ async def test_play_stops_at_a_quiz_question(quick):
         assert "?" in screen_text(app)
 
 
+async def test_a_tick_that_comes_after_a_pause_moves_nothing(quick):
+    """Textual's timer, when running late, calls back once more after stop(): that call must not
+    step on (it once stepped past the quiz question play had just stopped at)."""
+    app = BackpropApp(load_scenario("mazur"))
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("p")
+        timer = app.main.play_timer
+        await wait_until(pilot, lambda: app.stepper.k >= 3, "play to reach the third sub-step")
+        await pilot.press("p")
+        k = app.stepper.k
+        timer.tick()  # the late call
+        await pilot.pause()
+        assert app.stepper.k == k and not app.main.playing
+
+
+async def test_a_late_tick_of_the_status_lines_old_timer_keeps_the_new_message():
+    app = BackpropApp(load_scenario("mazur"))
+    async with app.run_test(size=SMALL) as pilot:
+        status = app.main.query_one(StatusLine)
+        status.say("first", timeout=1)
+        old = status._timer
+        status.say("second")
+        old.tick()  # the first message's timer, due just as the second replaced it
+        await pilot.pause()
+        assert "second" in screen_text(app)
+
+
 async def test_selecting_w5_by_keyboard_shows_its_gradient_chain_and_new_value():
     app = BackpropApp(load_scenario("mazur"))
     async with app.run_test(size=(80, 40)) as pilot:

@@ -16,9 +16,8 @@ A mixin of StepperScreen, which provides `stepper`, `study`, `show` and `say`.
 from __future__ import annotations
 
 from textual import events
-from textual.timer import Timer
-
 from ..commands import KEY_ACTIONS
+from ..timers import StoppableTimer
 
 PACES = (0.5, 1.0, 2.0, 4.0, 8.0)  # sub-steps per second
 START_PACE = 2
@@ -31,7 +30,7 @@ def pace_text(pace: float) -> str:
 
 
 class AutoPlay:
-    play_timer: Timer | None = None
+    play_timer: StoppableTimer | None = None
     pace_index = PACES.index(START_PACE)
     play_through = False  # n: on into the next rounds
     beats = 0  # ticks still to wait before the next sub-step (the end of a phase)
@@ -101,7 +100,7 @@ class AutoPlay:
     def start_timer(self) -> None:
         if self.play_timer is not None:
             self.play_timer.stop()  # (never two)
-        self.play_timer = self.set_interval(1 / PACES[self.pace_index], self.play_tick)
+        self.play_timer = StoppableTimer(self, 1 / PACES[self.pace_index], self.play_tick)
 
     def stop_playing(self, why: str | None = None, redraw: bool = True) -> None:
         """Stop the timer; `redraw` the header without the pace and say `why` (not when the screen goes)."""

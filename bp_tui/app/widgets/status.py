@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.message import Message
-from textual.timer import Timer
 from textual.widget import Widget
+
+from ..timers import StoppableTimer
 
 # The keys the footer has no room for, with no news to show: at 80 columns the ones a learner looks
 # for first (play and point at something before the study boxes); every key where the row has room.
@@ -68,7 +69,7 @@ class StatusLine(Widget):
         super().__init__(**kwargs)
         self.message = ""  # what the line says now ("" when idle)
         self.severity = "information"
-        self._timer: Timer | None = None
+        self._timer: StoppableTimer | None = None
         self.add_class("-idle")
 
     def say(self, message: str, severity: str = "information", timeout: float | None = None) -> None:
@@ -79,7 +80,7 @@ class StatusLine(Widget):
         self.tooltip = self.message if len(self.message) + 2 > self.size.width else None
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(max(timeout or DEFAULT_TIMEOUT, 1.0), self.clear)
+        self._timer = StoppableTimer(self, max(timeout or DEFAULT_TIMEOUT, 1.0), self.clear, once=True)
         self.remove_class("-idle")
         self.refresh()
 
