@@ -57,8 +57,13 @@ for move in sys.argv[2].split():
         ends = max(ends, (taken, move))
     else:
         inside = max(inside, (taken, move))
-print(json.dumps({{"count": stepper.count, "first": first, "inside": inside, "ends": ends,
-                  "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+# This process's own peak (VmHWM): ru_maxrss would carry over the parent's peak across exec on Linux.
+try:
+    with open("/proc/self/status") as status:
+        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({{"count": stepper.count, "first": first, "inside": inside, "ends": ends, "rss": peak / 1024}}))
 """
 
 

@@ -52,7 +52,14 @@ for move in sys.argv[2:]:
     assert getattr(stepper, move)(), move
     assert stepper.window(stepper.k - 20, stepper.k + 20) and stepper.current is not None
     stepper.pending()
-print(stepper.count, stepper.epoch, stepper.k, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+# The peak of this process's own memory (VmHWM). Not ru_maxrss: Linux carries the parent's peak over
+# exec, so a child of a large test worker would report the worker's size.
+try:
+    with open("/proc/self/status") as status:
+        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(stepper.count, stepper.epoch, stepper.k, peak // 1024)
 """
 
 
