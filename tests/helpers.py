@@ -18,7 +18,7 @@ import time
 import warnings
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = (80, 24)  # the terminal most app tests run in: the smallest common one
@@ -43,18 +43,36 @@ def python_code(code: str, *args: str, flags: tuple[str, ...] = (), input: str |
                           input=input, timeout=timeout, check=check)
 
 
-def bp_tui_here(*args: str) -> tuple[int, str, str]:
+class Ran(NamedTuple):
+    """What a command gave: unpacks as (status, stdout, stderr), or read as a CompletedProcess is."""
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def bp_tui_here(*args, input: str | bytes | None = None, env: dict | None = None) -> Ran:
     """The same command in this process (no interpreter to start, so much quicker): its exit status
-    (argparse's exits included), stdout and stderr."""
+    (argparse's exits included), stdout and stderr. `input` is its stdin; `env` holds variables set
+    for the call only. For what only a process shows (signals, a terminal, the entry point), use
+    bp_tui_process or bp_tui_on_a_terminal."""
     from bp_tui import cli
 
     out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            status = cli.main(list(args))
-        except SystemExit as stop:
-            status = stop.code
-    return status, out.getvalue(), err.getvalue()
+    saved_stdin, saved_env = sys.stdin, dict(os.environ)
+    data = (input or "").encode() if not isinstance(input, bytes) else input
+    sys.stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")  # (with .buffer, as a pipe's)
+    os.environ.update(env or {})
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                status = cli.main([os.fspath(arg) for arg in args])
+            except SystemExit as stop:
+                status = stop.code
+    finally:
+        sys.stdin = saved_stdin
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return Ran(0 if status is None else status, out.getvalue(), err.getvalue())
 
 
 def bp_tui_on_a_terminal(*args: str, env: dict | None = None, timeout: float = 60) -> tuple[int, str]:

@@ -13,7 +13,7 @@ from bp_tui.views.boundary import SHADES, BoundaryView, boundary_lines
 from bp_tui.views.plane import GridForward, outputs_at, plane_for
 from bp_tui.views.styled import ansi, plain
 
-from .helpers import bp_tui_process as bp
+from .helpers import bp_tui_here as bp
 from .helpers import bp_tui_on_a_terminal
 from .scenario_factory import scenario_text
 

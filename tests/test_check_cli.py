@@ -2,7 +2,7 @@
 
 import pytest
 
-from .helpers import bp_tui_process as bp
+from .helpers import bp_tui_here as bp
 
 # Round 1 as a learner types it from the article, in the article's own notation, with one slip: the
 # hidden layer worked with the new w5 (Kevin's question in the comments), carried through to w1+.

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from .helpers import bp_tui_here
-from .helpers import bp_tui_process as bp
+from .helpers import bp_tui_here as bp
+from .helpers import bp_tui_process
 from .scenario_factory import scenario_text
 
 
@@ -100,11 +100,8 @@ def test_bad_input_is_one_line_exit_2_no_traceback(tmp_path, case):
         path.write_text(content)
     # The headless commands in this process (an exception would fail the test), the app in its own.
     for args in (["run", str(path), "--epochs", "1"], ["validate", str(path)], ["trace", str(path)], [str(path)]):
-        if args == [str(path)]:
-            out = bp(*args)
-            status, stdout, stderr = out.returncode, out.stdout, out.stderr
-        else:
-            status, stdout, stderr = bp_tui_here(*args)
+        out = bp_tui_process(*args) if args == [str(path)] else bp(*args)
+        status, stdout, stderr = out.returncode, out.stdout, out.stderr
         assert status == 2, (args, stderr)
         lines = stderr.strip().splitlines()
         assert len(lines) == 1 and "Traceback" not in stderr, stderr

@@ -6,7 +6,7 @@ import random
 from bp_tui.engine.scenario import load_scenario
 from bp_tui.study.compare import (compare, differences, first_below, round_one_values, summary_rows)
 
-from .helpers import bp_tui_process as bp
+from .helpers import bp_tui_here as bp
 
 
 def run_errors(name, epochs):

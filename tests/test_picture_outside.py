@@ -8,7 +8,7 @@ import pytest
 from bp_tui.engine.scenario import load_scenario
 from bp_tui.study.export import export
 
-from .helpers import bp_tui_process as bp
+from .helpers import bp_tui_here as bp
 from .scenario_factory import scenario_text
 
 
