@@ -39,6 +39,11 @@ class Terminal:
         self.started = time.perf_counter()
         pid, fd = pty.fork()
         if pid == 0:  # child
+            # A new terminal's programs start with these signals at their defaults, whatever this harness
+            # was started with: a script's background job ignores SIGINT and SIGQUIT (and nohup SIGHUP),
+            # and an ignored signal stays ignored across exec, so ctrl+c would not reach the program.
+            for signum in (signal.SIGINT, signal.SIGQUIT, signal.SIGHUP):
+                signal.signal(signum, signal.SIG_DFL)
             os.environ.update({"TERM": "xterm-256color", "COLUMNS": str(cols), "LINES": str(rows)})
             os.environ.update(env or {})
             os.execvp(argv[0], argv)

@@ -75,6 +75,13 @@ def bp_tui_here(*args, input: str | bytes | None = None, env: dict | None = None
     return Ran(0 if status is None else status, out.getvalue(), err.getvalue())
 
 
+def interruptible() -> None:
+    """preexec_fn for a child a test sends SIGINT to: SIGINT back to its default, as in a shell's
+    foreground job. A test run started in a script's background ignores SIGINT, and an ignored signal
+    stays ignored across exec: Python would then never raise KeyboardInterrupt in the child."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def bp_tui_on_a_terminal(*args: str, env: dict | None = None, timeout: float = 60) -> tuple[int, str]:
     """`bp-tui ARGS` with its stdout and stderr on a pseudo-terminal: its exit status and all it wrote
     (line ends as the terminal sends them, \\r\\n)."""

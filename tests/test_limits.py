@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from limit_scenarios import AT_LIMIT, ISSUE, PAST_LIMIT, scenario_text  # noqa: E402
 from pty_bench import Terminal  # noqa: E402
 
-from .helpers import exit_status, process_state  # noqa: E402
+from .helpers import exit_status, interruptible, process_state  # noqa: E402
 
 MB = 2**20
 MOVES = ["next"] * 5 + ["next_phase"] * 2 + ["prev_phase", "back", "finish_round", "next", "back", "prev_phase"]
@@ -169,7 +169,8 @@ def test_on_a_pipe_or_with_quiet_there_is_no_progress_bar(tmp_path):
 def test_ctrl_c_during_an_export_to_a_file_leaves_no_file(files, tmp_path):
     target = tmp_path / "out.json"
     child = subprocess.Popen([sys.executable, "-m", "bp_tui", "export", str(files["issue"]), "--format", "json",
-                              "-o", str(target), "--yes"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                              "-o", str(target), "--yes"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             preexec_fn=interruptible)
     try:
         end = time.monotonic() + 60
         while not any(p.stat().st_size for p in tmp_path.glob(".out.json.*.tmp")) and time.monotonic() < end:
