@@ -5,6 +5,7 @@ small" message below the minimum, the panels above it)."""
 from __future__ import annotations
 
 import random
+import time
 
 import pytest
 
@@ -61,10 +62,26 @@ async def test_resizing_while_stepping(monkeypatch, tmp_path):
         assert f"round {app.stepper.epoch + 1}" in screen_text(app)
 
 
+def resting_between_epochs(stepper) -> None:
+    """The stepper's runs rest a millisecond before each epoch: a fast-forward still runs, and changes
+    what the screen reads, all through the resizes, without taking a core from the other tests."""
+    extend_to = stepper.extend_to
+
+    def resting(target: int, should_stop=None) -> int:
+        def stop() -> bool:
+            time.sleep(0.001)
+            return should_stop is not None and should_stop()
+
+        return extend_to(target, stop)
+
+    stepper.extend_to = resting
+
+
 async def test_resizing_while_fast_forwarding(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
     rng = random.Random(11)
     app = BackpropApp(parse_scenario(long_run_text()))
+    resting_between_epochs(app.stepper)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f", *"000000", "enter")  # 0 epochs: refused
         assert "Choose between" in screen_text(app)
