@@ -16,6 +16,7 @@ A mixin of StepperScreen, which provides `stepper`, `study`, `show` and `say`.
 from __future__ import annotations
 
 from textual import events
+
 from ..commands import KEY_ACTIONS
 from ..timers import StoppableTimer
 
