@@ -37,8 +37,20 @@ MOVES = (["next"] * 10 + ["next_phase"] * 3 + ["prev_phase"] * 2 + ["back"] * 5
 ROUND_ENDS = {"finish_round"}  # and any move that crosses into another round (told by the epoch)
 KEYS = [b" "] * 5 + [b"]", b"[", b"\x1b[D", b"\x1b[D", b"\r", b" ", b"\x1b[D"]
 
-ENGINE = """
-import json, resource, sys, time
+# For a child's code: its own peak resident memory in kB (VmHWM). Not ru_maxrss: on Linux that
+# carries the parent's peak over exec, so a child of a large process would report the parent's size.
+OWN_PEAK_KB = """
+import resource
+def own_peak_kb():
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
+
+ENGINE = OWN_PEAK_KB.replace("{", "{{").replace("}", "}}") + """
+import json, sys, time
 start = time.perf_counter()
 import bp_tui
 stepper = bp_tui.Stepper(bp_tui.load_scenario(sys.argv[1]))
@@ -57,13 +69,8 @@ for move in sys.argv[2].split():
         ends = max(ends, (taken, move))
     else:
         inside = max(inside, (taken, move))
-# This process's own peak (VmHWM): ru_maxrss would carry over the parent's peak across exec on Linux.
-try:
-    with open("/proc/self/status") as status:
-        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
-except (OSError, StopIteration):
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({{"count": stepper.count, "first": first, "inside": inside, "ends": ends, "rss": peak / 1024}}))
+print(json.dumps({{"count": stepper.count, "first": first, "inside": inside, "ends": ends,
+                  "rss": own_peak_kb() / 1024}}))
 """
 
 

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 from limit_scenarios import AT_LIMIT, ISSUE, PAST_LIMIT, scenario_text  # noqa: E402
+from limits_bench import OWN_PEAK_KB  # noqa: E402
 from pty_bench import Terminal  # noqa: E402
 
 from .helpers import exit_status, interruptible, process_state  # noqa: E402
@@ -44,22 +45,15 @@ def files(tmp_path_factory) -> dict[str, Path]:
     return found
 
 
-STEP_THROUGH = """
-import resource, sys
+STEP_THROUGH = OWN_PEAK_KB + """
+import sys
 import bp_tui
 stepper = bp_tui.Stepper(bp_tui.load_scenario(sys.argv[1]))
 for move in sys.argv[2:]:
     assert getattr(stepper, move)(), move
     assert stepper.window(stepper.k - 20, stepper.k + 20) and stepper.current is not None
     stepper.pending()
-# The peak of this process's own memory (VmHWM). Not ru_maxrss: Linux carries the parent's peak over
-# exec, so a child of a large test worker would report the worker's size.
-try:
-    with open("/proc/self/status") as status:
-        peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
-except (OSError, StopIteration):
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(stepper.count, stepper.epoch, stepper.k, peak // 1024)
+print(stepper.count, stepper.epoch, stepper.k, own_peak_kb() // 1024)
 """
 
 
