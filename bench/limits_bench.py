@@ -13,14 +13,18 @@ Targets: first screen within 2 s, every key within 100 ms, resident memory under
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import json
 import os
+import re
 import select
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 from limit_scenarios import AT_LIMIT, ISSUE
@@ -48,6 +52,100 @@ def own_peak_kb():
     except (OSError, StopIteration):
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 """
+
+
+class HeldMemory:
+    """The memory the code inside `with HeldMemory() as held:` takes on top of what the process held
+    when it began, in bytes: `held.now()` while it runs, `held.peak` once it has ended. (For the
+    tests: tests/test_limits.py and tests/test_limits_app.py.)
+
+    Read from the pages the kernel counts as resident (VmRSS, and VmHWM, its peak, reset at the
+    start) rather than with tracemalloc, which makes every allocation two to three times slower.
+    Memory freed before the start can be handed out again without a new page becoming resident:
+    the free memory the allocators hold at the start (pymalloc's free blocks and pools and its
+    objects' free lists, glibc's free heap) counts as taken from the start, so what the code takes
+    that way still counts. (Two readings of `now()` differ by the change in resident memory alone:
+    free memory left at the first can hide a little growth, so a test comparing readings runs in a
+    fresh process, which holds little of it.) Where any of this cannot be read (no
+    /proc/self/clear_refs to write, no glibc, no pymalloc statistics), it measures with tracemalloc.
+    """
+
+    def __enter__(self) -> "HeldMemory":
+        gc.collect()  # (garbage collected later would leave free memory to reuse unseen: counted now)
+        self.free = reusable_bytes()
+        self.base = resident_bytes("VmRSS") if self.free is not None and reset_peak() else None
+        if self.base is None:
+            tracemalloc.start()
+        return self
+
+    def now(self) -> int:
+        if self.base is None:
+            return tracemalloc.get_traced_memory()[0]
+        return resident_bytes("VmRSS") - self.base + self.free
+
+    def __exit__(self, *_exc) -> None:
+        if self.base is None:
+            self.peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+        else:
+            self.peak = resident_bytes("VmHWM") - self.base + self.free
+
+
+def resident_bytes(field: str) -> int:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) * 1024 for line in status if line.startswith(f"{field}:"))
+
+
+def reset_peak() -> bool:
+    """Set this process's peak resident memory (VmHWM) back to what is resident now (Linux 4.0+)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as clear:
+            clear.write("5")
+        resident_bytes("VmHWM")
+        return True
+    except (OSError, StopIteration):
+        return False
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in
+                ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
+                 "keepcost")]
+
+
+FREE_FIGURES = re.compile(r"^(?:# bytes in available blocks|\d+ unused pools \*|.* free .* bytes each) .*= +([\d,]+)$",
+                          re.MULTILINE)
+
+
+def reusable_bytes() -> int | None:
+    """Bytes the allocators hold free for reuse, or None where they cannot be read."""
+    try:
+        mallinfo2 = ctypes.CDLL(None).mallinfo2  # glibc 2.33+
+    except (OSError, AttributeError):
+        return None
+    mallinfo2.restype = _MallInfo2
+    heap = mallinfo2().fordblks  # (the free chunks of every arena, fast bins and top included)
+    stats = pymalloc_stats()
+    if "# bytes in available blocks" not in stats:
+        return None  # (Python without pymalloc, or statistics in another form)
+    return heap + sum(int(figure.replace(",", "")) for figure in FREE_FIGURES.findall(stats))
+
+
+def pymalloc_stats() -> str:
+    """What sys._debugmallocstats writes (to the C-level stderr, so caught in a file)."""
+    saved = os.dup(2)
+    try:
+        with tempfile.TemporaryFile() as caught:
+            os.dup2(caught.fileno(), 2)
+            try:
+                sys._debugmallocstats()
+            finally:
+                os.dup2(saved, 2)
+            caught.seek(0)
+            return caught.read().decode(errors="replace")
+    finally:
+        os.close(saved)
+
 
 ENGINE = OWN_PEAK_KB.replace("{", "{{").replace("}", "}}") + """
 import json, sys, time

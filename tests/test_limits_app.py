@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import sys
-import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from .helpers import screen_text, wait_until
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from limit_scenarios import AT_LIMIT, ISSUE  # noqa: E402
+from limits_bench import HeldMemory  # noqa: E402
 
 pytestmark = pytest.mark.slow  # (each opens a scenario at the limits: seconds)
 
@@ -52,8 +52,7 @@ async def test_the_issue_network_opens_steps_and_finishes_rounds_in_bounded_memo
         text = screen_text(app)
         assert f"not started · sub-step 0 of {stepper.count:,} ({each:,} a sample)" in text
         assert "A sub-step is one value" in text  # (the step panel says what a step is at this scale)
-        tracemalloc.start()
-        try:
+        with HeldMemory() as held:  # (resident pages, not tracemalloc: that slows the round 2-3 times)
             await settled(pilot, "space")
             text = screen_text(app)
             assert "net_h1_1 = w1*i1 + w2*i2" in text and f"sub-step 1 of {stepper.count:,}" in text
@@ -77,10 +76,7 @@ async def test_the_issue_network_opens_steps_and_finishes_rounds_in_bounded_memo
                 assert app.screen is app.main
                 assert app.main.query_one(StatusLine).message.startswith(
                     f"This round has {stepper.count:,} sub-steps: too many to be {done} here. `bp-tui export ")
-            peak = tracemalloc.get_traced_memory()[1]
-        finally:
-            tracemalloc.stop()
-        assert peak < 200 * MB, f"{peak / MB:.0f} MB traced while stepping"
+        assert held.peak < 200 * MB, f"{held.peak / MB:.0f} MB taken while stepping"
 
 
 async def test_the_network_panel_of_a_long_round_shows_the_weights_its_sample_uses_then_the_new_ones(tmp_path):
