@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import shlex
+import socket
 import sys
 import time
 from pathlib import Path
@@ -14,8 +15,7 @@ import pytest
 from bp_tui.cli.serve import INSTALL_HINT, app_command, exposure_warning
 from bp_tui.engine.scenario import builtin_dir
 
-from .helpers import bp_tui_process as bp_tui
-from .helpers import python_code, wait_for
+from .helpers import bp_tui_here, python_code, wait_for
 from .serving import ServerProcess, Tab
 
 aiohttp = pytest.importorskip("aiohttp", reason="bp-tui serve's tests need the serve extra: pip install '.[test]'")
@@ -33,6 +33,20 @@ def test_without_textual_serve_the_command_says_how_to_get_it():
     assert (done.returncode, done.stderr, done.stdout) == (2, INSTALL_HINT + "\n", "")
 
 
+@pytest.fixture
+def never_serving(monkeypatch):
+    """For `bp-tui serve` run in this process (bp_tui_here): the same parsing, checks, messages and
+    exit status as in a child, without an interpreter to start for each. Should the command accept
+    what it must refuse, the server it then starts fails the test at once, rather than serving for
+    ever inside pytest."""
+    from bp_tui.app.server import ClassroomServer
+
+    def serve(self, *args, **kwargs):
+        raise AssertionError("bp-tui serve started its server")
+
+    monkeypatch.setattr(ClassroomServer, "serve", serve)
+
+
 @pytest.mark.parametrize("args, says", [
     (["--port", "0"], "argument --port: must be between 1 and 65535, got 0"),
     (["--port", "http"], "expected a whole port number, got 'http'"),
@@ -43,21 +57,24 @@ def test_without_textual_serve_the_command_says_how_to_get_it():
     (["--scenarios", "/no/such/folder"], "/no/such/folder: no such folder"),
     (["no-such-scenario"], "no-such-scenario"),
 ])
-def test_a_bad_value_is_one_line_and_exit_2(args, says):
-    done = bp_tui("serve", *args)
+def test_a_bad_value_is_one_line_and_exit_2(args, says, never_serving):
+    done = bp_tui_here("serve", *args)  # (a traceback would be raised here, failing the test)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and says in done.stderr and "Traceback" not in done.stderr
 
 
-@pytest.mark.slow
-def test_a_port_in_use_is_one_line_before_any_address_is_given(tmp_path):
-    server = ServerProcess(state_home=tmp_path)
-    try:
-        done = bp_tui("serve", "--port", str(server.port))
-        assert done.returncode == 2 and done.stdout == ""
-        assert done.stderr == f"bp-tui serve: cannot listen on 127.0.0.1 port {server.port}: Address already in use\n"
-    finally:
-        assert server.stop() == 0
+def test_a_port_in_use_is_one_line_before_any_address_is_given(never_serving):
+    # The port is held by a socket listening as the server's own does (asyncio sets SO_REUSEADDR on
+    # Unix): the kernel refuses the command's bind just as with a first `bp-tui serve` there, without
+    # the second or so of CPU such a server takes to start.
+    with socket.socket() as taken:
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = bp_tui_here("serve", "--port", str(port))
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == f"bp-tui serve: cannot listen on 127.0.0.1 port {port}: Address already in use\n"
 
 
 def test_each_tabs_command_line_is_quoted_part_by_part(tmp_path):

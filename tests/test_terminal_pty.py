@@ -79,7 +79,15 @@ def fast_forward(term: Terminal, epochs: int) -> None:
     os.write(term.fd, b"f")
     term.wait_for_text("how many")
     answered(term, since, "the fast-forward's box")  # keys typed before it has the focus would be lost
-    press_on(term, b"\x7f" * 5 + str(epochs).encode() + b"\r", "typing the epochs")
+    # The box opens empty (its default is only a placeholder), so the digits typed are the number:
+    # no backspaces first. On an empty box they change nothing on screen, so waiting for their answer
+    # caught the cursor's next blink instead, up to a second each; and one written straight before a
+    # digit was at times applied after it, deleting the digit.
+    press_on(term, str(epochs).encode(), "typing the epochs")
+    # Enter starts the run, and its progress (the stop hint) replaces the question once it has run
+    # for a moment. Wait for that, not for a quiet spell in the redraws, during which the run would
+    # only burn a core.
+    os.write(term.fd, b"\r")
     term.wait_for_text("any key to stop")
 
 
@@ -183,18 +191,28 @@ def test_a_signal_during_a_fast_forward_in_a_worker_thread_ends_the_app_within_a
         close(term)
 
 
+@pytest.fixture(scope="module")
+def samples_limit(tmp_path_factory) -> tuple[Path, str, int]:
+    """The scenario at the samples limit, as a file, with its digest and the sub-step half way through
+    a round. Loading it and counting its sub-steps takes half a second: done once for both signals.
+    The app only reads the file; each test saves its place in a state folder of its own."""
+    path = tmp_path_factory.mktemp("samples-limit") / "samples.toml"
+    path.write_text(AT_LIMIT["samples"][1]())
+    scenario = load_scenario(path)
+    return path, scenario.digest, Stepper(scenario).count // 2
+
+
 @pytest.mark.parametrize("signum, close_terminal", [(signal.SIGHUP, True), (signal.SIGTERM, False)],
                          ids=["terminal closed", "SIGTERM"])
 def test_a_signal_while_the_app_recomputes_a_large_round_ends_it_within_a_second(signum, close_terminal,
-                                                                                tmp_path, monkeypatch):
+                                                                                tmp_path, monkeypatch,
+                                                                                samples_limit):
     """Resuming deep inside round 4 of the scenario at the samples limit trains three rounds of 10,000
     samples with the written-out kernel, which cannot stop inside an epoch, then replays thousands
     of samples: seconds of work in a worker thread, with the progress line on screen."""
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
-    path = tmp_path / "samples.toml"
-    path.write_text(AT_LIMIT["samples"][1]())
-    scenario = load_scenario(path)
-    assert progress.save(scenario.digest, progress.Place(3, Stepper(scenario).count // 2)) is None
+    path, digest, half_a_round = samples_limit
+    assert progress.save(digest, progress.Place(3, half_a_round)) is None
     term = start_on(path, tmp_path, "Any key stops · computing")
     try:
         seconds, status = ended_within(term, signum, close_terminal)
