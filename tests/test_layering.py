@@ -5,7 +5,11 @@ function), so an import that only runs on some path still counts.
 """
 
 import ast
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
+
+import pytest
 
 import bp_tui
 
@@ -23,11 +27,12 @@ def modules() -> dict[str, Path]:
     return {module_name(path): path for path in PACKAGE.rglob("*.py")}
 
 
-def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
-    """The bp_tui modules `name` imports (for `from .x import y`, y itself when y is a module)."""
+def imports_of(name: str, path: Path, tree: ast.Module, known: set[str]) -> set[str]:
+    """The bp_tui modules `name` (read from `path`, parsed as `tree`) imports (for `from .x import y`,
+    y itself when y is a module)."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -49,10 +54,25 @@ def imports_of(name: str, path: Path, known: set[str]) -> set[str]:
     return found
 
 
-def graph() -> dict[str, set[str]]:
+def graph(trees: Mapping[str, ast.Module]) -> dict[str, set[str]]:
     found = modules()
     known = set(found)
-    return {name: imports_of(name, path, known) for name, path in found.items()}
+    return {name: imports_of(name, path, trees[name], known) for name, path in found.items()}
+
+
+# Parsing all of bp_tui takes most of a second: five tests read the same sources and the four that read
+# the graph read the same graph. Both are made once for the module, and neither can be changed by a
+# test (the graph's entries are frozensets in a read-only mapping).
+@pytest.fixture(scope="module")
+def trees() -> Mapping[str, ast.Module]:
+    """{module name: its parsed source} for every module of bp_tui."""
+    return MappingProxyType({name: ast.parse(path.read_text(encoding="utf-8")) for name, path in modules().items()})
+
+
+@pytest.fixture(scope="module")
+def edges(trees) -> Mapping[str, frozenset[str]]:
+    """The import graph: {module: the bp_tui modules it imports}."""
+    return MappingProxyType({name: frozenset(targets) for name, targets in graph(trees).items()})
 
 
 def find_cycle(edges: dict[str, set[str]]) -> list[str] | None:
@@ -81,20 +101,19 @@ def find_cycle(edges: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
-def test_the_graph_is_read():
-    edges = graph()
+def test_the_graph_is_read(edges):
     assert "bp_tui.engine.network" in edges["bp_tui.engine.records"]
     assert "bp_tui.engine.stepper" in edges["bp_tui.cli.trace"]
 
 
-def test_no_import_cycle_inside_bp_tui():
+def test_no_import_cycle_inside_bp_tui(edges):
     # bp_tui/__init__ re-exports the public API from below it; the packages under it never import it
-    edges = {name: {t for t in targets if t != "bp_tui"} for name, targets in graph().items()}
-    assert find_cycle(edges) is None, " -> ".join(find_cycle(edges))
+    below = {name: {t for t in targets if t != "bp_tui"} for name, targets in edges.items()}
+    assert find_cycle(below) is None, " -> ".join(find_cycle(below))
 
 
-def test_no_module_imports_upwards_through_the_top_package():
-    users = [name for name, targets in graph().items() if "bp_tui" in targets and name != "bp_tui"]
+def test_no_module_imports_upwards_through_the_top_package(edges):
+    users = [name for name, targets in edges.items() if "bp_tui" in targets and name != "bp_tui"]
     assert users == [], f"{users} import bp_tui itself: import the module you need instead"
 
 
@@ -102,9 +121,9 @@ def test_no_module_imports_upwards_through_the_top_package():
 LAYER = {"engine": 0, "views": 1, "study": 2, "cli": 3, "app": 3}
 
 
-def test_layers_import_only_downwards():
+def test_layers_import_only_downwards(edges):
     wrong = []
-    for name, targets in graph().items():
+    for name, targets in edges.items():
         parts = name.split(".")
         if len(parts) < 2 or parts[1] not in LAYER:
             continue
@@ -117,12 +136,12 @@ def test_layers_import_only_downwards():
     assert wrong == []
 
 
-def test_textual_is_imported_only_inside_bp_tui_app():
+def test_textual_is_imported_only_inside_bp_tui_app(trees):
     outside = []
-    for name, path in modules().items():
+    for name, tree in trees.items():
         if name.startswith("bp_tui.app"):
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 roots = [alias.name.split(".")[0] for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
