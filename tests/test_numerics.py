@@ -13,13 +13,14 @@ import json
 import math
 import warnings
 
+import numpy as np
 import pytest
 
 import bp_tui.engine.kernel
 import bp_tui.engine.training
 from bp_tui import Stepper, parse_scenario, train
 
-from .helpers import python_code
+from .helpers import bp_tui_here, python_code
 
 ARTICLE = "[[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]]"
 HUGE = "[[[1e300, -1e300], [-1e300, 1e300]], [[1e300, 1e300], [-1e300, -1e300]]]"
@@ -162,17 +163,36 @@ def test_walking_stops_at_the_diverged_round():
 
 # --- what the command line says ---------------------------------------------------------------
 
-FORCE_NUMPY = "import bp_tui.engine.training as t; t.NUMPY_MIN_WORK = 1; t.NUMPY_ONLINE_WEIGHTS_PER_LAYER = 0; "
-FORCE_GENERAL = "import bp_tui.engine.kernel as k; k.MAX_KERNEL_WEIGHTS = 0; "
+# A training path forced as the `path` fixture forces it: (module, setting, value) to set.
+FORCE_NUMPY = ((bp_tui.engine.training, "NUMPY_MIN_WORK", 1),
+               (bp_tui.engine.training, "NUMPY_ONLINE_WEIGHTS_PER_LAYER", 0))
+FORCE_GENERAL = ((bp_tui.engine.kernel, "MAX_KERNEL_WEIGHTS", 0),)
 
 
-def bp(*args, force: str = ""):
-    """`python -W error -m bp_tui ARGS` (optionally forcing a training path first)."""
-    code = f"import sys; {force}from bp_tui.cli import main; sys.exit(main(sys.argv[1:]))"
+def bp(*args, force=()):
+    """`bp-tui ARGS` run in this process as `python -W error -m bp_tui ARGS` runs it, optionally on a
+    forced training path: its (status, stdout, stderr). Every warning is an error, and numpy reports
+    floating-point errors as a fresh interpreter does (whatever another test in this process set),
+    so a RuntimeWarning fails the test as it would fail the command.
+
+    A child per command cost 0.1 to 0.4 s of CPU (most of it starting Python and importing numpy),
+    17 times over, to check the same. One test still runs the whole command, imports included, in a
+    fresh `python -W error`: the already-infinite start below."""
+    with pytest.MonkeyPatch.context() as patch, warnings.catch_warnings(), \
+            np.errstate(divide="warn", over="warn", invalid="warn", under="ignore"):
+        for module, name, value in force:
+            patch.setattr(module, name, value)
+        warnings.simplefilter("error")
+        return bp_tui_here(*args)
+
+
+def bp_in_a_child(*args):
+    """`python -W error -m bp_tui ARGS` in a fresh interpreter."""
+    code = "import sys; from bp_tui.cli import main; sys.exit(main(sys.argv[1:]))"
     return python_code(code, *args, flags=("-W", "error"))
 
 
-@pytest.mark.parametrize("force, mode", [("", "online"), (FORCE_GENERAL, "batch"), (FORCE_NUMPY, "batch"),
+@pytest.mark.parametrize("force, mode", [((), "online"), (FORCE_GENERAL, "batch"), (FORCE_NUMPY, "batch"),
                                          (FORCE_NUMPY, "online")],
                          ids=["kernel", "general", "numpy", "numpy-online"])
 def test_run_says_diverged_at_epoch_n_and_nothing_else_on_stderr(tmp_path, force, mode):
@@ -201,7 +221,7 @@ def test_run_says_diverged_at_epoch_n_and_nothing_else_on_stderr(tmp_path, force
 def test_run_of_a_start_that_is_already_infinite_says_epoch_0(tmp_path):
     path = tmp_path / "huge.toml"
     path.write_text(scenario_text(weights=HUGE, activation='"linear"'))
-    out = bp("run", str(path), "--epochs", "10", "--json")
+    out = bp_in_a_child("run", str(path), "--epochs", "10", "--json")
     assert out.returncode == 0
     assert out.stderr == (f"bp-tui: {path}: diverged at epoch 0: a value became infinite or NaN, first "
                           "net_o1 = nan in round 1 (try a smaller learning_rate)\n")
@@ -214,7 +234,7 @@ def test_saturated_softmax_runs_without_warnings_on_every_path(tmp_path):
     path = tmp_path / "softmax.toml"
     for mode, at in (("online", 1), ("batch", 2)):
         path.write_text(scenario_text(mode=mode, **CONFLICT))
-        for force in ("", FORCE_GENERAL) + ((FORCE_NUMPY,) if mode == "batch" else ()):
+        for force in ((), FORCE_GENERAL) + ((FORCE_NUMPY,) if mode == "batch" else ()):
             out = bp("run", str(path), "--epochs", "50", force=force)
             where = f"E_total+ = inf in round {at}, sample 1"  # -ln(0): a probability underflowed
             assert out.stderr == (f"bp-tui: {path}: diverged at epoch {at}: a value became infinite or "

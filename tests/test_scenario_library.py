@@ -23,7 +23,7 @@ from bp_tui import cli
 from bp_tui.engine.scenario import builtin_dir, builtin_names, parse_scenario
 
 from . import reference_backprop as ref
-from .helpers import bp_tui_process
+from .helpers import bp_tui_here
 
 # The library this test file owns, each answering a question the article's readers asked.
 LIBRARY = (
@@ -88,7 +88,7 @@ def test_loads_with_title_and_description(name):
 
 
 def test_list_shows_every_builtin_with_its_title():
-    done = bp_tui_process("list")
+    done = bp_tui_here("list")  # (in this process: the listing is the same, without a child's start-up)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     for name in ALL:
