@@ -2,6 +2,7 @@
 the records it counts, a window is that slice of the round, and moving by phase or asking what is
 pending gives what a walk over the whole round gives."""
 
+import functools
 import random
 
 import pytest
@@ -28,9 +29,15 @@ def load(name, kwargs):
     return bp_tui.parse_scenario(scenario_text(**kwargs), f"{name}.toml")
 
 
+@functools.cache
+def scenario(name):
+    """Case `name`'s scenario, loaded once for its five tests (a Scenario cannot change)."""
+    return load(name, dict(CASES)[name])
+
+
 @pytest.fixture(params=CASES, ids=[c[0] for c in CASES])
 def stepper(request):
-    return bp_tui.Stepper(load(*request.param))
+    return bp_tui.Stepper(scenario(request.param[0]))  # a fresh one for each test
 
 
 def test_every_piece_writes_what_the_plan_counts(stepper):
