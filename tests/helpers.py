@@ -8,6 +8,7 @@ waited for and the last state it saw, so a failure on a busy machine says what d
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import os
 import pty
@@ -215,6 +216,16 @@ def brisk_pilot():
             module.wait_for_idle = original
         for name, value in saved.items():
             setattr(wait, name, value)
+
+
+@functools.cache
+def builtin_scenario(name: str):
+    """A built-in scenario, loaded once per test process: loading reads and validates its file, and
+    the checker's tests load the same few again and again. A Scenario cannot change (tuples all the
+    way down); each test still builds its own Stepper on it."""
+    from bp_tui.engine.scenario import load_scenario
+
+    return load_scenario(name)
 
 
 # --- the app's screen ------------------------------------------------------------------------------

@@ -1,27 +1,18 @@
 """A learner's page as people write it: names, numbers, comments, rounds and samples, and bad lines."""
 
-import functools
-
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from bp_tui.engine.notation import num
-from bp_tui.engine.scenario import load_scenario
 from bp_tui.engine.stepper import Stepper
 from bp_tui.study.check import RIGHT, WRONG, check_page
 from bp_tui.study.page import PageError, parse_page
 
-
-@functools.cache
-def builtin(name):
-    """A built-in scenario, loaded once for the module: loading reads and validates its file, and
-    the tests load the same few again and again. A Scenario cannot change (tuples all the way
-    down), and every test still builds its own Stepper on it."""
-    return load_scenario(name)
+from .helpers import builtin_scenario
 
 
 def check(text, scenario="mazur", round_number=None):
-    return check_page(Stepper(builtin(scenario)), parse_page(text, "page.txt"), round_number)
+    return check_page(Stepper(builtin_scenario(scenario)), parse_page(text, "page.txt"), round_number)
 
 
 @pytest.mark.parametrize("written, quantity, value", [
@@ -58,7 +49,7 @@ def test_numbers_as_people_write_them(line):
 
 
 def round_one(scenario="mazur"):
-    stepper = Stepper(builtin(scenario))
+    stepper = Stepper(builtin_scenario(scenario))
     return {step.quantity: step.value for step in stepper.window(0, stepper.count)}
 
 
@@ -102,7 +93,7 @@ def test_unknown_names_are_listed_with_a_suggestion_and_do_not_stop_the_check():
 
 
 def test_the_givens_on_a_page_are_named_as_givens_with_the_scenario_s_value():
-    scenario = builtin("mazur")
+    scenario = builtin_scenario("mazur")
     w5, b1, target = scenario.weights[1][0][0], scenario.biases[0], scenario.targets[0][0]
     result = check(f"w1 = {scenario.weights[0][0][0]}\nw5 = {num(w5 - 0.04)}\nb1 = {num(b1 + 0.3)}\n"
                    f"target_o1 = {target}\neta = {scenario.learning_rate}\nnet_h1 = 0.3775\n")
@@ -124,7 +115,7 @@ def test_another_round_from_the_page_or_the_caller():
 
 
 def test_samples_by_line_by_suffix_and_by_trace_heading():
-    stepper = Stepper(builtin("xor-batch"))
+    stepper = Stepper(builtin_scenario("xor-batch"))
     stepper.next()
     net = {s.sample: s.value for s in stepper.window(0, stepper.count) if s.quantity == "net_h1"}
     text = (f"net_h1 = {net[0]:.9f}\nsample 2\nnet_h1 = {net[1]:.9f}\nnet_h1 (sample 3) = {net[2]:.9f}\n"
@@ -152,14 +143,14 @@ def test_a_line_that_cannot_be_read_is_named(text, message):
 
 
 def test_a_byte_order_mark_and_crlf_line_ends_are_accepted():
-    result = check_page(Stepper(builtin("mazur")), parse_page(b"\xef\xbb\xbfnet_h1 = 0.3775\r\nE = 0.298\r\n"))
+    result = check_page(Stepper(builtin_scenario("mazur")), parse_page(b"\xef\xbb\xbfnet_h1 = 0.3775\r\nE = 0.298\r\n"))
     assert [v.status for v in result.verdicts] == [RIGHT, RIGHT]
 
 
 # --- never a traceback ------------------------------------------------------------------------
 
 def quantity_names(scenario):
-    stepper = Stepper(builtin(scenario))
+    stepper = Stepper(builtin_scenario(scenario))
     stepper.next()
     return [step.quantity for step in stepper.window(0, stepper.count)]
 
@@ -187,4 +178,4 @@ def test_any_text_is_read_or_refused_in_one_line(text):
     except PageError as error:
         assert str(error).startswith("page.txt: ") and "\n" not in str(error)
     else:
-        check_page(Stepper(builtin("mazur")), page)
+        check_page(Stepper(builtin_scenario("mazur")), page)

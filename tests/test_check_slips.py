@@ -7,30 +7,21 @@ flipped, net for out). Nothing is typed by hand, so the tests follow the engine 
 Figures are named, never found by position: the order of a round's sub-steps is the records'.
 """
 
-import functools
-
 import pytest
 
-from bp_tui.engine.scenario import load_scenario
 from bp_tui.engine.stepper import Stepper
 from bp_tui.study.check import CARRIED, ROUNDED, WRONG, check_page, explain_answer
 from bp_tui.study.page import parse_page
 from bp_tui.study.slips import CATALOGUE
 
-
-@functools.cache
-def builtin(name):
-    """A built-in scenario, loaded once for the module: loading reads and validates its file, and
-    the tests load the same few again and again. A Scenario cannot change (tuples all the way
-    down), and every test still builds its own Stepper on it."""
-    return load_scenario(name)
+from .helpers import builtin_scenario
 
 
 class Round:
     """Round 1 of a scenario, run by the engine, possibly with settings or a parameter changed."""
 
     def __init__(self, name, edit=None, **changes):
-        scenario = builtin(name)
+        scenario = builtin_scenario(name)
         self.stepper = Stepper(scenario._replace(**changes) if changes else scenario)
         if edit:
             self.stepper.edit(param=edit[0], value=edit[1])
@@ -49,7 +40,7 @@ class Round:
 
 def diagnosis(scenario, quantity, value, page=""):
     """The first wrong figure's diagnosis for a page ending `quantity = value` (9 decimals)."""
-    result = check_page(Stepper(builtin(scenario)), parse_page(f"{page}{quantity} = {value:.9f}\n"))
+    result = check_page(Stepper(builtin_scenario(scenario)), parse_page(f"{page}{quantity} = {value:.9f}\n"))
     first = result.first_wrong
     assert first is not None and first.quantity == quantity and first.status == WRONG
     return first.diagnosis
@@ -181,7 +172,7 @@ def test_a_figure_no_slip_explains_gets_the_formula_with_the_right_numbers():
 
 def test_the_readers_own_figure_from_the_comments():
     """'I got 0.666522 for h_2 because i did: activation_function(0.25 * 0.05 + 0.3 * 0.1 + 0.65 * 1)'."""
-    result = check_page(Stepper(builtin("mazur")), parse_page("out_h2 = 0.666522\n"))
+    result = check_page(Stepper(builtin_scenario("mazur")), parse_page("out_h2 = 0.666522\n"))
     found = result.first_wrong.diagnosis
     assert found.sentence == ("out_h2: you have 0.666522; with b1 = 0.65 instead of 0.35 the formula "
                               "gives 0.666522833")
@@ -196,7 +187,7 @@ def test_figures_after_a_slip_are_checked_against_the_learners_own_numbers():
     slipped = Round("mazur", edit=("b1", 0.65))  # b1 read as 0.65 throughout
     page = "".join(f"{q} = {slipped[q]:.9f}\n" for q in ("net_h1", "net_h2", "out_h2", "net_o1", "E_total"))
     page += f"w5+ = {with_sign_flipped_update(slipped, 'w5'):.9f}\n"  # and a second slip, made with them
-    result = check_page(Stepper(builtin("mazur")), parse_page(page))
+    result = check_page(Stepper(builtin_scenario("mazur")), parse_page(page))
     status = {v.quantity: v.status for v in result.verdicts}
     assert status == {"net_h1": WRONG, "net_h2": WRONG, "out_h2": CARRIED, "net_o1": CARRIED, "E_total": CARRIED,
                       "w5+": WRONG}
@@ -211,7 +202,7 @@ def test_figures_after_a_slip_are_checked_against_the_learners_own_numbers():
 def test_a_figure_from_the_learners_rounded_figures_counts_as_right():
     r = Round("mazur")
     page = f"delta_o2 = {r['delta_o2']:.9f}\ndE_o2/dout_h1 = {round(r['delta_o2'], 9) * r.params['w7']:.9f}\n"
-    result = check_page(Stepper(builtin("mazur")), parse_page(page))
+    result = check_page(Stepper(builtin_scenario("mazur")), parse_page(page))
     assert [v.status for v in result.verdicts] == ["right", ROUNDED]
     assert result.verdicts[1].upstream == ("delta_o2",) and result.all_right
 
@@ -220,7 +211,7 @@ def test_a_figure_from_the_learners_rounded_figures_counts_as_right():
 
 
 def test_a_wrong_quiz_answer_gets_the_slip_in_one_sentence():
-    stepper = Stepper(builtin("mazur"))
+    stepper = Stepper(builtin_scenario("mazur"))
     stepper.next()
     steps = {s.quantity: s for s in stepper.window(0, stepper.count)}
     slipped = Round("mazur", edit=("w2", 0.25))
@@ -240,7 +231,7 @@ def test_a_slip_worked_from_the_right_values_after_a_miscopied_figure():
     """out_h1 miscopied as net_h1, but dE_total/dw5 worked from the right out_h1, with a slip of its own."""
     r = Round("mazur")
     page = f"out_h1 = {r['net_h1']:.9f}\ndE_total/dw5 = {2 * r['dE_total/dw5']:.9f}\n"
-    result = check_page(Stepper(builtin("mazur")), parse_page(page))
+    result = check_page(Stepper(builtin_scenario("mazur")), parse_page(page))
     slips = {v.quantity: v.diagnosis for v in result.slips}
     assert slips["out_h1"].slip.name == "net-for-out"
     assert slips["dE_total/dw5"].slip.name == "extra-factor" and slips["dE_total/dw5"].from_right_values
@@ -252,7 +243,7 @@ def test_a_slip_worked_with_every_digit_under_an_earlier_figure_written_rounded(
     r = Round("mazur")
     slipped = Round("mazur", targets=((0.01, 0.01),))["delta_o2"]
     page = f"out_o2 = {r['out_o2']:.4f}\ndelta_o2 = {slipped:.9f}\n"
-    result = check_page(Stepper(builtin("mazur")), parse_page(page))
+    result = check_page(Stepper(builtin_scenario("mazur")), parse_page(page))
     (slip,) = result.slips
     assert slip.diagnosis.slip.name == "misread" and slip.diagnosis.from_right_values
     assert "target_o1 = 0.01 in place of target_o2" in slip.diagnosis.detail
@@ -264,6 +255,6 @@ def test_the_article_s_rounded_figure_after_a_wrong_earlier_one_is_named_as_roun
     r = Round("mazur")
     article = round(round(r["delta_o2"], 9) * r.params["w7"], 9)
     page = f"delta_o2 = {r['delta_o1']:.9f}\ndE_o2/dout_h1 = {article:.9f}\n"
-    result = check_page(Stepper(builtin("mazur")), parse_page(page))
+    result = check_page(Stepper(builtin_scenario("mazur")), parse_page(page))
     verdict = next(v for v in result.verdicts if v.quantity == "dE_o2/dout_h1")
     assert verdict.diagnosis.slip.name == "rounded-intermediates" and verdict.diagnosis.from_right_values
