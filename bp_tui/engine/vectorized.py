@@ -9,6 +9,8 @@ difference is in the last bit, far below the 9 decimals shown.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import numpy as np
 
 from .maths import ACTIVATIONS, LOSSES
@@ -197,9 +199,13 @@ class BatchBackend:
             bias_grads=bias_grads, weights_used=[w.tolist() for w in weights])
 
 
+KEPT_TRACES = 3  # sample traces kept per round, as round_data keeps them: a sample's pieces share one
+
+
 class BatchRound:
     """One batch epoch's arrays, kept for writing its records (round_data.RoundData's interface):
-    a sample's trace is made from them when it is asked for, never all of them at once."""
+    a sample's trace is made from them when it is asked for, never all of them at once (the last
+    few are kept: each of a sample's pieces is written from the same trace)."""
 
     def __init__(self, backend: BatchBackend, params: Params, velocity: Params | None):
         self.backend = backend
@@ -214,6 +220,7 @@ class BatchRound:
                                                  bias_grads)
             self.evaluation = backend.evaluation(new_w, new_b)
         self.passes = (weights, nets, outs, terms, losses, error_slopes, slopes, sums, deltas)
+        self.traces: OrderedDict[int, object] = OrderedDict()  # sample -> its SampleData, the last few
         self.before = (params, velocity)
         self.after = (backend.params((new_w, new_b)), None if new_v is None else backend.params(new_v))
         self.grads = ([g.tolist() for g in weight_grads],
@@ -223,8 +230,15 @@ class BatchRound:
     def sample(self, s: int):
         from .records import SampleData
 
+        found = self.traces.get(s)
+        if found is not None:
+            self.traces.move_to_end(s)
+            return found
         with np.errstate(all="ignore"):
-            return SampleData(self.backend.sample_trace(s, *self.passes), self.before, None)
+            found = self.traces[s] = SampleData(self.backend.sample_trace(s, *self.passes), self.before, None)
+        while len(self.traces) > KEPT_TRACES:
+            self.traces.popitem(last=False)
+        return found
 
     def set_data(self):
         from .records import SetData
