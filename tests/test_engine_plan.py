@@ -40,6 +40,21 @@ def stepper(request):
     return bp_tui.Stepper(scenario(request.param[0]))  # a fresh one for each test
 
 
+_ROUND_ONE: dict[int, tuple] = {}  # id of a case's scenario -> (that scenario, its round 1's records)
+
+
+def round_one(stepper) -> list:
+    """The records of round 1 of the stepper's scenario, written out in full by a Stepper of their own,
+    once per case rather than once in each of its four tests (a Step cannot change: tuples, strings and
+    numbers). Each test gets a list of its own, and reads its own stepper's plan, windows, pieces and
+    pending values against it."""
+    scenario_ = stepper.scenario
+    found = _ROUND_ONE.get(id(scenario_))
+    if found is None or found[0] is not scenario_:
+        found = _ROUND_ONE[id(scenario_)] = (scenario_, tuple(bp_tui.Stepper(scenario_).round_records(0)))
+    return list(found[1])
+
+
 def test_every_piece_writes_what_the_plan_counts(stepper):
     for epoch in range(2):
         plan, rnd = stepper.plan(epoch), stepper.round(epoch)
@@ -59,7 +74,7 @@ def test_every_piece_writes_what_the_plan_counts(stepper):
 
 def test_a_window_is_that_slice_of_the_round(stepper):
     rng = random.Random(5)
-    records = stepper.round_records(0)
+    records = round_one(stepper)
     fresh = bp_tui.Stepper(stepper.scenario)  # nothing written yet: the window makes what it shows
     for _ in range(20):
         start = rng.randrange(len(records) + 1)
@@ -74,7 +89,7 @@ def phase_ends(records):
 
 
 def test_phases_found_from_the_plan_are_those_of_the_records(stepper):
-    records = stepper.round_records(0)
+    records = round_one(stepper)
     plan = stepper.plan(0)
     ends = phase_ends(records)
     starts = [0] + ends[:-1]
@@ -84,7 +99,7 @@ def test_phases_found_from_the_plan_are_those_of_the_records(stepper):
 
 
 def test_pending_from_the_plan_is_what_a_walk_back_finds(stepper):
-    records = stepper.round_records(0)
+    records = round_one(stepper)
     params = set(stepper.layout.all_weight_names()) | set(stepper.layout.bias_names())
 
     def scope(step):
@@ -92,11 +107,12 @@ def test_pending_from_the_plan_is_what_a_walk_back_finds(stepper):
             return None
         return (step.sample, step.phase) if stepper.scenario.hidden_deltas_use == "updated" else step.sample
 
+    scopes = [scope(step) for step in records]  # (each record's, worked out once rather than once per k)
     for k in range(len(records) + 1):
         expected = []
-        if 0 < k < len(records) and scope(records[k]) is not None:
-            for step in reversed(records[:k]):
-                if scope(step) != scope(records[k]):
+        if 0 < k < len(records) and scopes[k] is not None:
+            for step, its_scope in zip(reversed(records[:k]), reversed(scopes[:k])):
+                if its_scope != scopes[k]:
                     break
                 if step.quantity.endswith("+") and step.quantity[:-1] in params:
                     expected.append(step.quantity[:-1])
@@ -104,7 +120,7 @@ def test_pending_from_the_plan_is_what_a_walk_back_finds(stepper):
 
 
 def test_the_sample_steps_of_a_round_are_its_records_of_that_sample(stepper):
-    records = stepper.round_records(0)
+    records = round_one(stepper)
     rnd = stepper.round(0)
     for sample in [None, *range(len(stepper.scenario.inputs))]:
         assert list(rnd.sample_steps(sample)) == [s for s in records if s.sample == sample]
