@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from pathlib import Path
 
 import pytest
@@ -281,13 +282,22 @@ async def test_every_built_in_scenario_can_be_walked():
 @pytest.mark.slow
 async def test_a_fast_forward_that_ends_under_the_too_small_message_still_lands():
     app = BackpropApp(load_scenario("mazur"))
+    # The run waits to start until the message covers it, so that it always ends under the message
+    # (rather than a run long enough to be usually still running then: 700,000 epochs, 2 s of CPU).
+    covered, extend_to = threading.Event(), app.stepper.extend_to
+
+    def once_covered(target: int, should_stop=None) -> int:
+        covered.wait(20)
+        return extend_to(target, should_stop)
+
+    app.stepper.extend_to = once_covered
     async with app.run_test(size=SMALL) as pilot:
-        # Long enough to be usually still running when the message covers it (about a second here,
-        # and the resize returns within 0.2 s: conftest's brisk_keys); a fast machine may finish
-        # first, and what the learner sees afterwards must be the same either way.
-        target = 700_000
+        target = 2_000
         app.push_screen(FastForwardRun(app.stepper, target), app.main.fast_forward_done)
         await pilot.resize_terminal(40, 10)
+        await wait_until(pilot, lambda: isinstance(app.screen, TooSmallScreen), "the too-small message")
+        assert app.stepper.computed < target  # (still running: held until now)
+        covered.set()
         await wait_until(pilot, lambda: app.stepper.computed == target, f"the run to reach epoch {target}")
         assert isinstance(app.screen, TooSmallScreen)
         await pilot.resize_terminal(*SMALL)

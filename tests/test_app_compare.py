@@ -88,10 +88,15 @@ async def test_the_second_curve_follows_this_runs_length_and_c_closes_it():
 
 
 @pytest.mark.slow
-async def test_a_scenario_file_can_be_compared_and_a_broken_one_is_refused(tmp_path: Path):
-    good = tmp_path / "slower.toml"
+async def test_a_scenario_file_can_be_compared_and_a_broken_one_is_refused(tmp_path: Path, monkeypatch):
+    # The files are typed as paths relative to the working folder, through a folder (the label is the
+    # file's name alone): every character is a key press, and a temporary folder's whole path would
+    # be some 160 of them.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "runs").mkdir()
+    good = Path("runs", "slower.toml")
     good.write_text((builtin_dir() / "momentum-off.toml").read_text(encoding="utf-8"), encoding="utf-8")
-    broken = tmp_path / "broken.toml"
+    broken = Path("runs", "broken.toml")
     broken.write_text("[network]\nlayers = [2, 2]\n")
     app = BackpropApp(load_scenario("momentum"))
     async with app.run_test(size=SMALL) as pilot:
