@@ -58,7 +58,12 @@ class History:
         return self.segments[-1].scenario
 
     def segment(self, epoch: int) -> Segment:
-        return next(seg for seg in reversed(self.segments) if seg.start <= epoch)
+        """The segment in force after `epoch` epochs: the last one starting at or before it."""
+        segments = self.segments  # (read once: an edit replaces the list)
+        # The usual answer first: without edits there is one segment, and the stepper asks on every step.
+        if segments[-1].start <= epoch:
+            return segments[-1]
+        return next(seg for seg in reversed(segments) if seg.start <= epoch)
 
     @property
     def computed(self) -> int:

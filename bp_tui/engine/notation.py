@@ -7,14 +7,16 @@ import math
 
 def num(x: float) -> str:
     """A number as the article prints it: up to 9 decimals, no trailing zeros (0.15, 0.593269992)."""
+    # The usual case first (num writes every number of every formula, and nearly all are in this
+    # range); the test is false for nan, the infinities and 0, so the cases below still catch them.
+    if 1e-4 <= abs(x) < 1e9:
+        return f"{x:.9f}".rstrip("0").rstrip(".")
     if math.isnan(x):
         return "nan"
     if math.isinf(x):
         return "inf" if x > 0 else "-inf"
     if x == 0:
         return "0"
-    if 1e-4 <= abs(x) < 1e9:
-        return f"{x:.9f}".rstrip("0").rstrip(".")
     return f"{x:.9g}"
 
 

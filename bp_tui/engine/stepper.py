@@ -44,6 +44,9 @@ class Stepper:
         self.edited_from: int | None = None  # rounds after this many epochs run on edited settings
         self.epoch = 0
         self.k = 0
+        # (epoch, k, record): the record the last move made there. `current` is read after every move
+        # (each key press, each step of a walk), and this spares it a second look-up of the same record.
+        self._shown: tuple = (0, 0, None)
 
     # --- the history, read through the stepper -------------------------------------------------
 
@@ -133,6 +136,7 @@ class Stepper:
         self.history.restart(start, scenario, state)
         for epoch in [e for e in self._rounds if e >= start]:
             del self._rounds[epoch]
+        self._shown = (0, 0, None)  # the record shown may have changed with the edit: forget it
         self.edits.extend(words)
         self.edited_from = start if self.edited_from is None else min(self.edited_from, start)
         if param is not None and start == self.epoch:
@@ -166,7 +170,12 @@ class Stepper:
 
     @property
     def current(self) -> Step | None:
-        return self.round(self.epoch)[self.k - 1] if self.k else None
+        if not self.k:
+            return None
+        epoch, k, record = self._shown
+        if (epoch, k) == (self.epoch, self.k):  # (not so when epoch and k were set from outside)
+            return record
+        return self.round(self.epoch)[self.k - 1]
 
     @property
     def revealed(self) -> list[Step]:
@@ -238,11 +247,14 @@ class Stepper:
     def _go(self, epoch: int, k: int) -> bool:
         """Move to (epoch, k), once the record shown there (and, at a round's end, the error of every
         completed round, for the chart) is computed."""
+        record = None
         if k:
-            self.round(epoch)[k - 1]  # noqa: B018 - made now, so a stopped computation leaves no half move
-        if k and k == self.plan(epoch).count:
-            self.extend_to(epoch + 1)
+            rnd = self.round(epoch)
+            record = rnd[k - 1]  # made now, so a stopped computation leaves no half move
+            if k == len(rnd):
+                self.extend_to(epoch + 1)
         self.epoch, self.k = epoch, k
+        self._shown = (epoch, k, record)
         return True
 
     def next(self) -> bool:
