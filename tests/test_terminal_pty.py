@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -145,18 +146,27 @@ from limit_scenarios import AT_LIMIT  # noqa: E402
 from bp_tui.study import progress  # noqa: E402
 
 
-def start_on(path: Path, state_home: Path, wait_for: str | None) -> Terminal:
+def start_on(path: Path, state_home: Path, wait_for: str | None, settle: float = 0.3) -> Terminal:
+    """The app on `path`, once `wait_for` is on screen and it has then had `settle` seconds to draw
+    the rest (0: at once, while what it shows is still going on)."""
     env = {"XDG_STATE_HOME": str(state_home), "PYTHONPATH": str(ROOT)}
     term = Terminal([sys.executable, "-m", "bp_tui", str(path)], 80, 24, env=env)
     if wait_for is not None:
         term.wait_for_text(wait_for, timeout=30)
-        term.read_for(0.3)
+        term.read_for(settle)
     else:  # the app has started (the alternate screen is on) and is busy building its first screen
         end = time.monotonic() + 30
         while b"\x1b[?1049h" not in term.output and time.monotonic() < end:
             term.read_for(0.05)
         term.read_for(1.0)
     return term
+
+
+def computing(term: Terminal) -> bool:
+    """The progress line came after any "Done." or "Stopped" the status line said: the move had not
+    finished when the test last read the terminal."""
+    shown = re.sub(rb"\x1b\[[0-9;?]*[ -/]*[@-~]", b"", term.output)
+    return shown.rfind(b"Any key stops") > max(shown.rfind(b"Done."), shown.rfind(b"Stopped"))
 
 
 def ended_within(term: Terminal, signum: int, close_terminal: bool) -> tuple[float, int]:
@@ -213,8 +223,12 @@ def test_a_signal_while_the_app_recomputes_a_large_round_ends_it_within_a_second
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
     path, digest, half_a_round = samples_limit
     assert progress.save(digest, progress.Place(3, half_a_round)) is None
-    term = start_on(path, tmp_path, "Any key stops · computing")
+    # The signal goes as soon as the progress line is on screen: it appears 0.04 s into the move, of
+    # seconds of training, so the worker is computing when the signal lands (more of it first would
+    # only burn a core). The line still being on screen then says it had not finished.
+    term = start_on(path, tmp_path, "Any key stops · computing", settle=0)
     try:
+        assert computing(term), term.output[-300:]
         seconds, status = ended_within(term, signum, close_terminal)
         assert status == 128 + signum and seconds < 1.0, (status, seconds)
         if not close_terminal:
