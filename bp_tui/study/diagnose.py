@@ -64,8 +64,11 @@ class Search:
         self.chain_ids = {n.id for n in self.chain}
         self.position = {n.id: i for i, n in enumerate(self.chain)}
         self.readers: dict[int, list[int]] = {}  # node id -> positions in the chain of the sub-steps reading it
+        self.reading: dict[str, list[Node]] = {}  # name -> the chain's sub-steps whose formula reads it
         leaves = {}
         for position, node in enumerate(self.chain):
+            for name in node.reads:
+                self.reading.setdefault(name, []).append(node)
             for ref in node.reads.values():
                 for read in (ref if isinstance(ref, tuple) else (ref,)):
                     self.readers.setdefault(read, []).append(position)
@@ -73,22 +76,36 @@ class Search:
                         leaves[read] = model.nodes[read]
         self.leaves = sorted(leaves.values(), key=lambda n: n.id)  # the givens the chain reads
         self.evaluations = 0
-        self._fed: dict[int, bool] = {}  # later node -> whether the figure's own sub-step feeds it
+        self._reach: list[int] | bool | None = None  # for `_replay_changes`, made on its first use
 
     def value(self, node_id: int) -> float:
         """The value in force; for a later sub-step that the figure itself feeds (a slip that reads
         ahead, as out_h1 written for net_h1), the right value, which does not come from the figure."""
         node = self.model.nodes[node_id]
-        if node.order > self.target.order:
-            if node_id not in self._fed:
-                self._fed[node_id] = any(n.id == self.target.id
-                                         for n in self.model.ancestors(node, stop=lambda n: False))
-            if self._fed[node_id]:
-                return node.exact
+        if node.order > self.target.order and self.target.id in self.model.upstream(node_id):
+            return node.exact
         return self._values(node_id)
 
     def replay(self, variant: Variant) -> dict[int, float]:
-        """The chain's values with the variant's change made (only what the change reaches)."""
+        """The chain's values with the variant's change made: {node id: value} of the sub-steps the
+        change reaches, and always the figure's own (empty when the change reaches nothing).
+
+        The search replays thousands of variants, each changing one formula or one given, so only
+        what the change actually moves is worked out again (`_replay_changes`); rounding changes
+        every sub-step, and is replayed in full (`_replay_all`). Both give the same numbers."""
+        if variant.rounding is None and self._changes_only():
+            return self._replay_changes(variant)
+        return self._replay_all(variant)
+
+    def _starts(self, variant: Variant) -> list[int]:
+        """Positions in the chain of the sub-steps the variant changes directly."""
+        starts = [self.position[i] for i in variant.edits if i in self.position]
+        for leaf in variant.values:
+            starts.extend(self.readers.get(leaf, ()))
+        return starts
+
+    def _replay_all(self, variant: Variant) -> dict[int, float]:
+        """Every sub-step the change reaches worked out again, in the chain's order."""
         model, places = self.model, variant.rounding
         computed: dict[int, float] = {}
 
@@ -102,12 +119,7 @@ class Search:
                 value = round(value, places)
             return value
 
-        if places is not None:
-            todo = list(range(len(self.chain)))
-        else:
-            todo = [self.position[i] for i in variant.edits if i in self.position]
-            for leaf in variant.values:
-                todo.extend(self.readers.get(leaf, ()))
+        todo = list(range(len(self.chain))) if places is not None else self._starts(variant)
         heapq.heapify(todo)
         done = set()
         while todo:  # in the chain's order, each changed value passes the change on to its readers
@@ -120,6 +132,104 @@ class Search:
             computed[node.id] = model.compute(node, variant.edits.get(node.id), value_of)
             for reader in self.readers.get(node.id, ()):
                 heapq.heappush(todo, reader)
+        return computed
+
+    # --- the fast replay -------------------------------------------------------------------------
+    #
+    # `_replay_all` is the plain statement of a replay; the search runs thousands of them, so
+    # `_replay_changes` gives the same numbers, to the last bit, with less work:
+    #   - each sub-step's own formula is worked out by its compiled form (RoundModel.formula);
+    #   - the values read come from one dict: the values in force, with the variant's givens and
+    #     the recomputed sub-steps written over them;
+    #   - the chain is in an order where every sub-step comes after what it reads (the round's
+    #     order is one; if not, `_replay_all` is used), so what is left to work out is a bit mask
+    #     of positions, taken lowest first: no heap, no set of those done;
+    #   - a sub-step whose value comes out the same, to the last bit, as its value in force does
+    #     not pass the change on: its readers would read the same number either way. Worked out
+    #     anyway are the sub-steps the variant changes directly and the "unsettled" ones the change
+    #     reaches, whose own formula from the values in force does not give their value in force
+    #     (the figure itself, a learner's number; an engine value off in the last bit; an
+    #     overflow): `_replay_all` would give those another value, or fail.
+    # `evaluations` still counts every sub-step the change reaches, as `_replay_all` does: it bounds
+    # the search (MAX_EVALUATIONS), and a faster search must stop where the plain one does.
+
+    def _changes_only(self) -> bool:
+        """Whether `_replay_changes` can be used; on the first call, works out what it needs."""
+        if self._reach is None:
+            self._prepare_changes()
+        return self._reach is not False
+
+    def _prepare_changes(self) -> None:
+        """The values in force, the compiled formulas, the unsettled sub-steps and what each reaches."""
+        chain, model = self.chain, self.model
+        readers = [self.readers.get(node.id, ()) for node in chain]
+        if any(reader <= position for position, later in enumerate(readers) for reader in later):
+            self._reach = False  # a sub-step reads a later one: only the full replay keeps the order
+            return
+        in_force = {}  # node id -> value in force, for the chain and what it reads
+        for node in chain:
+            in_force[node.id] = self.value(node.id)
+            for ref in node.reads.values():
+                for i in (ref if isinstance(ref, tuple) else (ref,)):
+                    in_force[i] = self.value(i)
+        self._in_force = in_force
+        # position -> (node id, its own computation, bit mask of the positions reading it)
+        self._steps = [(node.id, model.formula(node), sum(1 << reader for reader in set(later)))
+                       for node, later in zip(chain, readers)]
+        value_of = _Values(self, in_force).__getitem__
+        self._unsettled = 0  # bit mask of positions
+        for position, (node_id, formula, _readers) in enumerate(self._steps):
+            try:
+                settled = _same_bits(formula(value_of), in_force[node_id])
+            except Exception:  # noqa: BLE001 (whatever it is, a replay reaching it meets it again)
+                settled = False
+            if not settled:
+                self._unsettled |= 1 << position
+        reach = [0] * len(chain)  # position -> bit mask of the positions a change there reaches
+        for position in reversed(range(len(chain))):
+            for reader in readers[position]:
+                reach[position] |= reach[reader]
+            reach[position] |= 1 << position
+        self._reach = reach
+
+    def _replay_changes(self, variant: Variant) -> dict[int, float]:
+        """As `_replay_all` (without rounding), working out only the sub-steps whose value can change."""
+        starts = self._starts(variant)
+        if not starts:
+            return {}
+        if any(ref in self.position for ref in variant.values):  # (a slip that sets a sub-step's value)
+            return self._replay_all(variant)
+        edits, in_force, steps = variant.edits, self._in_force, self._steps
+        values = _Values(self, in_force)
+        values.update(variant.values)
+        value_of = values.__getitem__
+        reached = todo = 0
+        for position in starts:
+            reached |= self._reach[position]
+            todo |= 1 << position
+        todo |= reached & self._unsettled
+        computed: dict[int, float] = {}
+        position = -1
+        try:
+            while todo:  # the lowest position first: the chain's order
+                lowest = todo & -todo
+                todo ^= lowest
+                position = lowest.bit_length() - 1
+                node_id, formula, readers = steps[position]
+                if node_id in edits:
+                    value = self.model.compute(self.chain[position], edits[node_id], value_of)
+                else:
+                    value = formula(value_of)
+                computed[node_id] = values[node_id] = value
+                before = in_force[node_id]
+                if value != before or not _same_bits(value, before):  # (the quick test first)
+                    todo |= readers
+        except BaseException:
+            self.evaluations += (reached & ((2 << position) - 1)).bit_count()  # those reached up to the failure
+            raise
+        self.evaluations += reached.bit_count()
+        if self.target.id not in computed:  # reached, and settled: `_replay_all` gives its value in force
+            computed[self.target.id] = in_force[self.target.id]
         return computed
 
     def working(self, variant: Variant, computed: dict[int, float]) -> tuple[str, ...]:
@@ -156,6 +266,26 @@ class Search:
             return variant.values[ref]
         value = computed.get(ref, self.value(ref))
         return round(value, variant.rounding) if variant.rounding is not None and ref in self.chain_ids else value
+
+
+def _same_bits(a, b) -> bool:
+    """Whether two values are the same float to the last bit (0.0 and -0.0 differ; NaN is never the same)."""
+    return (a == b and a.__class__ is float and b.__class__ is float
+            and (a != 0.0 or math.copysign(1.0, a) == math.copysign(1.0, b)))
+
+
+class _Values(dict):
+    """Node id -> value, as a replay reads them. A ref not in it (a slip's formula may read any
+    node) is the search's value in force; a tuple of refs (a sum over the samples), their list."""
+
+    __slots__ = ("search",)
+
+    def __init__(self, search: Search, values: dict[int, float]):
+        super().__init__(values)
+        self.search = search
+
+    def __missing__(self, ref):
+        return [self[i] for i in ref] if isinstance(ref, tuple) else self.search.value(ref)
 
 
 def agrees(figure: Figure, value: float) -> bool:
@@ -213,6 +343,7 @@ def _search(search: Search, figure: Figure, right_value: float) -> list[tuple[Sl
     given it reads) before those made further up its chain, each group in the catalogue's order."""
     direct, indirect = [], []
     target = search.target
+    givens_read = [ref for ref in target.reads.values() if isinstance(ref, int)]  # (by the figure's own formula)
     for slip in CATALOGUE:
         if len(direct) >= 3:
             break
@@ -221,7 +352,7 @@ def _search(search: Search, figure: Figure, right_value: float) -> list[tuple[Sl
             if search.evaluations > MAX_EVALUATIONS or True in found_here:
                 break
             here = (target.id in variant.edits or variant.rounding is not None
-                    or any(ref in variant.values for ref in target.reads.values() if isinstance(ref, int)))
+                    or any(ref in variant.values for ref in givens_read))
             if here in found_here:
                 continue
             try:

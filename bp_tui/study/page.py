@@ -17,6 +17,7 @@ against a round: `canonical` turns a written name into the key the checker compa
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from decimal import Decimal, InvalidOperation
@@ -43,16 +44,28 @@ class Figure(NamedTuple):
     @property
     def places(self) -> int:
         """Decimal places the figure is given to (a negative count for whole tens, hundreds...)."""
-        if self.digits is not None:
-            return self.digits - 1 - Decimal(self.text).adjusted()
-        return -Decimal(self.text).as_tuple().exponent
+        return _places(self.text, self.digits)
 
     @property
     def significant(self) -> int:
-        if self.digits is not None:
-            return self.digits
-        digits = Decimal(self.text).as_tuple().digits
-        return len("".join(map(str, digits)).lstrip("0")) or 1
+        return _significant(self.text, self.digits)
+
+
+# The checker asks a figure for its places and digits once for every slip it tries (thousands of
+# times); reading the text as a Decimal each time was a good part of the search, so the answers are kept.
+@functools.lru_cache(maxsize=4096)
+def _places(text: str, digits: int | None) -> int:
+    if digits is not None:
+        return digits - 1 - Decimal(text).adjusted()
+    return -Decimal(text).as_tuple().exponent
+
+
+@functools.lru_cache(maxsize=4096)
+def _significant(text: str, digits: int | None) -> int:
+    if digits is not None:
+        return digits
+    found = Decimal(text).as_tuple().digits
+    return len("".join(map(str, found)).lstrip("0")) or 1
 
 
 class Page(NamedTuple):

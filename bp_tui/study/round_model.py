@@ -14,6 +14,7 @@ recomputed. The order of the round is the records' order, never a list of our ow
 
 from __future__ import annotations
 
+import functools
 import math
 
 from ..engine.network import Network, Params
@@ -74,6 +75,9 @@ class RoundModel:
             self.by_name.setdefault(step.quantity, []).append(node.id)
             self.of_step[step.index] = node.id
         self._forward_nodes: dict[tuple[str, int | None], int] = {}
+        self._formulas: dict[int, object] = {}  # node id -> its own computation, made once (formula)
+        self._upstream: dict[int, frozenset[int]] = {}  # node id -> its ancestors' ids (upstream)
+        self._resolved: dict[tuple[str, int], int | tuple[int, ...]] = {}  # (name, node id) -> resolve's answer
         for node_id in list(self.of_step.values()):
             self._read_formula(self.nodes[node_id])
 
@@ -129,7 +133,15 @@ class RoundModel:
     # --- names ----------------------------------------------------------------------------------
 
     def resolve(self, name: str, at: Node) -> int | tuple[int, ...]:
-        """The node a name in `at`'s formula stands for (KeyError when there is none)."""
+        """The node a name in `at`'s formula stands for (KeyError when there is none); kept, as a
+        slip's formula (w3 read for w2) is worked out again for every figure it is tried on."""
+        key = (name, at.id)
+        found = self._resolved.get(key)
+        if found is None:
+            found = self._resolved[key] = self._resolve(name, at)
+        return found
+
+    def _resolve(self, name: str, at: Node) -> int | tuple[int, ...]:
         if name.startswith("samples:"):
             quantity = name[len("samples:"):]
             return tuple(self._latest(quantity, at, lambda n: n.sample == s)
@@ -205,6 +217,18 @@ class RoundModel:
 
         return expression.evaluate(node.tree if tree is None else tree, of_name)
 
+    def formula(self, node: Node):
+        """The node's own computation as a function of `value_of(ref)`, made once: the checker works
+        the same sub-steps out thousands of times (the formula compiled, see expression.compiled)."""
+        found = self._formulas.get(node.id)
+        if found is None:
+            if node.kind == FORWARD:
+                found = functools.partial(self._forward, node)
+            else:
+                found = expression.compiled(node.tree, node.reads.__getitem__)
+            self._formulas[node.id] = found
+        return found
+
     def _forward(self, node: Node, value_of) -> float:
         values = {p: value_of(ref) for p, ref in node.reads.items()}
         weights = [[[values[name] for name in row] for row in layer] for layer in self.layout.weight_names]
@@ -228,6 +252,15 @@ class RoundModel:
             if node.sample is None or node.sample == (sample or 0):
                 return node
         return None
+
+    def upstream(self, node_id: int) -> frozenset[int]:
+        """The ids of the node and of every computable node it reads through (its ancestors, never
+        stopping), kept: the slips ask it of the same few nodes for every figure checked."""
+        found = self._upstream.get(node_id)
+        if found is None:
+            everything = self.ancestors(self.nodes[node_id], stop=lambda n: False)
+            found = self._upstream[node_id] = frozenset(n.id for n in everything)
+        return found
 
     def ancestors(self, node: Node, stop) -> list[Node]:
         """`node` and the computable nodes it reads through, stopping at nodes where stop(node) holds;

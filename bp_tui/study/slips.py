@@ -37,7 +37,7 @@ class Slip(NamedTuple):
 
 def _reading(search, name):
     """The chain's sub-steps whose formula reads `name`."""
-    return [n for n in search.chain if name in n.reads]
+    return search.reading.get(name, [])
 
 
 def _renamed(search, old: str, new: str) -> dict:
@@ -155,7 +155,7 @@ def updated_for_original(search):
                 except KeyError:
                     continue
                 if new not in feeds:
-                    feeds[new] = {n.id for n in model.ancestors(model.nodes[new], stop=lambda n: False)}
+                    feeds[new] = model.upstream(new)
                 if node.id not in feeds[new]:
                     uses.setdefault(p, []).append(node)
     params = list(uses)
