@@ -18,6 +18,7 @@ The command each tab runs is built by cli/serve.py from validated values, every 
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import json
 import logging
@@ -36,6 +37,7 @@ WIDTH_RANGE, HEIGHT_RANGE = (20, 500), (8, 200)  # the terminal sizes a page may
 # Why a session was closed, for the page (a websocket close code from the range kept for
 # applications, and a reason of at most 123 bytes that the page shows).
 CLOSED_IDLE, CLOSED_FULL, CLOSED_STOPPING = 4001, 4002, 4003
+STOP_SECONDS = 10  # on stopping, how long to wait for the app processes to end before going on
 
 
 def clamp(value: object, limits: tuple[int, int], default: int) -> int:
@@ -50,12 +52,25 @@ def counted(number: float, thing: str) -> str:
     return f"{number:g} {thing}{'' if number == 1 else 's'}"
 
 
+def child_processes() -> set[int]:
+    """The ids of this process's child processes, ended ones not yet reaped included (Linux's
+    /proc; elsewhere none are found, and stopping does not wait for them)."""
+    found: set[int] = set()
+    for children in Path("/proc/self/task").glob("*/children"):
+        try:
+            found.update(int(pid) for pid in children.read_text().split())
+        except (OSError, ValueError):
+            continue
+    return found
+
+
 class Session:
     """One browser tab: its websocket, its app process, and when its learner last pressed a key."""
 
     def __init__(self, number: int, websocket: web.WebSocketResponse):
         self.number, self.websocket = number, websocket
         self.last_input = time.monotonic()
+        self.stopped = asyncio.Event()  # set once its app has been told to quit and has stopped writing
         self.ended = "ended"  # how the teacher's terminal says it ended
 
     async def close(self, code: int, reason: str, ended: str) -> None:
@@ -106,10 +121,26 @@ class ClassroomServer(Server):
         for task in (self.watch, self.greeting):
             if task is not None:
                 task.cancel()
-        if self.sessions:
-            self.say(f"Stopping: closing {counted(len(self.sessions), 'session')}.")
+        sessions = list(self.sessions)
+        if sessions:
+            self.say(f"Stopping: closing {counted(len(sessions), 'session')}.")
         await asyncio.gather(*(session.close(CLOSED_STOPPING, "The teacher stopped the server.", "closed")
-                               for session in list(self.sessions)))
+                               for session in sessions))
+        await self.until_the_apps_have_ended(sessions)
+
+    async def until_the_apps_have_ended(self, sessions: list[Session]) -> None:
+        """Wait for each session's app process to end and for asyncio to take note, then let the
+        collector finish what is left of them, all while the event loop still runs. A process's
+        transport finished only after the loop has closed writes a traceback ("Event loop is
+        closed") on the teacher's terminal."""
+        if sessions:
+            await asyncio.wait([asyncio.create_task(session.stopped.wait()) for session in sessions],
+                               timeout=STOP_SECONDS)
+        end = time.monotonic() + STOP_SECONDS
+        while child_processes() and time.monotonic() < end:
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.02)  # (the exit notices the child watcher has posted to the loop)
+        gc.collect()
 
     async def close_idle_sessions(self) -> None:
         every = max(0.05, min(30.0, self.idle_seconds / 10))
@@ -148,6 +179,7 @@ class ClassroomServer(Server):
             if not websocket.closed:
                 await websocket.close()
             self.say(f"Session {session.number} {session.ended} ({len(self.sessions)} open).")
+            session.stopped.set()
         return websocket
 
     async def pass_messages(self, session: Session, service: AppService) -> None:
