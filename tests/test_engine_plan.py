@@ -40,19 +40,18 @@ def stepper(request):
     return bp_tui.Stepper(scenario(request.param[0]))  # a fresh one for each test
 
 
-_ROUND_ONE: dict[int, tuple] = {}  # id of a case's scenario -> (that scenario, its round 1's records)
+@functools.cache
+def round_one_of(scenario_) -> tuple:
+    """The records of round 1 of a case's scenario, written out in full by a Stepper of their own,
+    once per case rather than once in each of its four tests (a Step cannot change: tuples, strings
+    and numbers)."""
+    return tuple(bp_tui.Stepper(scenario_).round_records(0))
 
 
 def round_one(stepper) -> list:
-    """The records of round 1 of the stepper's scenario, written out in full by a Stepper of their own,
-    once per case rather than once in each of its four tests (a Step cannot change: tuples, strings and
-    numbers). Each test gets a list of its own, and reads its own stepper's plan, windows, pieces and
-    pending values against it."""
-    scenario_ = stepper.scenario
-    found = _ROUND_ONE.get(id(scenario_))
-    if found is None or found[0] is not scenario_:
-        found = _ROUND_ONE[id(scenario_)] = (scenario_, tuple(bp_tui.Stepper(scenario_).round_records(0)))
-    return list(found[1])
+    """Round 1's records for this test, a list of its own; the test reads its own stepper's plan,
+    windows, pieces and pending values against it."""
+    return list(round_one_of(stepper.scenario))
 
 
 def test_every_piece_writes_what_the_plan_counts(stepper):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -21,7 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from pty_bench import Terminal  # noqa: E402  (the benchmarks' pty harness)
+from pty_bench import ANSI, Terminal  # noqa: E402  (the benchmarks' pty harness)
 
 from bp_tui import Stepper, load_scenario  # noqa: E402
 from bp_tui.app.hangup import HANGUP_STATUS  # noqa: E402
@@ -165,7 +164,7 @@ def start_on(path: Path, state_home: Path, wait_for: str | None, settle: float =
 def computing(term: Terminal) -> bool:
     """The progress line came after any "Done." or "Stopped" the status line said: the move had not
     finished when the test last read the terminal."""
-    shown = re.sub(rb"\x1b\[[0-9;?]*[ -/]*[@-~]", b"", term.output)
+    shown = ANSI.sub(b"", term.output)
     return shown.rfind(b"Any key stops") > max(shown.rfind(b"Done."), shown.rfind(b"Stopped"))
 
 
