@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from pathlib import Path
 from typing import Awaitable, Callable
 
@@ -34,9 +35,13 @@ async def render_screen(name: str = "mazur", drive: Callable[..., Awaitable[None
         return app.export_screenshot(title=title)
 
 
-async def settle(pilot, done: Callable[[], bool]) -> None:
-    """Wait for work in the background (a fast-forward, the second run of a comparison) to end."""
+async def settle(pilot, done: Callable[[], bool], what: str, seconds: float = 60) -> None:
+    """Wait until `done()` holds (a box is up or closed, a fast-forward or the second run of a
+    comparison has ended), then a little longer for the screen to be drawn."""
+    end = time.monotonic() + seconds
     while not done():
+        if time.monotonic() > end:
+            raise TimeoutError(f"waited {seconds:g} s for {what}, in vain")
         await pilot.pause(0.05)
     await pilot.pause(0.3)
 
@@ -45,7 +50,7 @@ async def fast_forward(pilot, epochs: str) -> None:
     from .screens.fast_forward import FastForwardRun
 
     await pilot.press("f", *epochs, "enter")
-    await settle(pilot, lambda: not isinstance(pilot.app.screen, FastForwardRun))
+    await settle(pilot, lambda: not isinstance(pilot.app.screen, FastForwardRun), "the fast-forward to end")
 
 
 async def boundary_shot(pilot) -> None:
@@ -54,10 +59,17 @@ async def boundary_shot(pilot) -> None:
 
 
 async def comparison_shot(pilot) -> None:
-    await pilot.press("c", "tab", *"momentum-off", "enter")
+    from .screens.open import OpenScreen
+
+    # The box lists every built-in scenario, which takes a moment on a busy machine: keys typed
+    # before it is up would go to the stepper instead.
+    await pilot.press("c")
+    await settle(pilot, lambda: isinstance(pilot.app.screen, OpenScreen), "the box to choose a scenario")
+    await pilot.press("tab", *"momentum-off", "enter")
+    await settle(pilot, lambda: not isinstance(pilot.app.screen, OpenScreen), "the box to close on momentum-off")
     await fast_forward(pilot, "1000")
     panel = pilot.app.screen.query_one("#comparison")
-    await settle(pilot, lambda: panel.other.computed >= pilot.app.stepper.completed)
+    await settle(pilot, lambda: panel.other.computed >= pilot.app.stepper.completed, "the second run to catch up")
 
 
 SHOTS = {  # path: (scenario, drive, title)
