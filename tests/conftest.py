@@ -3,6 +3,7 @@
 import gc
 import os
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -34,6 +35,7 @@ def pytest_configure(config):
     gc.set_threshold(100_000, 50, 100)
     if not hasattr(config, "workerinput"):  # (the run itself, not each of xdist's workers)
         compile_once()
+        rewrite_tests_once(config)
 
 
 def compile_once() -> None:
@@ -45,6 +47,41 @@ def compile_once() -> None:
     from pty_bench import compile_bytecode
 
     compile_bytecode()
+    import compileall
+
+    for helper in Path(__file__).parent.glob("*.py"):  # (the test modules are rewritten: see below)
+        if not helper.name.startswith("test_") and helper.name != "conftest.py":
+            compileall.compile_file(helper, quiet=1)
+
+
+def rewrite_tests_once(config) -> None:
+    """Write the test modules' assertion-rewritten bytecode once, before xdist starts its workers.
+
+    pytest rewrites the asserts of each test module as it imports it, and keeps the result beside the
+    source, except where bytecode is not written (PYTHONDONTWRITEBYTECODE, as on CI): there each of
+    the three workers parses, rewrites and compiles all the test modules again before its first test,
+    about 2 s of CPU apiece. pytest still reads a kept result that matches its source, so the run
+    writes them once here. These are pytest's private functions, the one place the tests use them;
+    if a release changes them, nothing is written and every worker rewrites as it did before."""
+    if not config.getoption("numprocesses", None) or config.getoption("assertmode", "rewrite") != "rewrite":
+        return  # (in one process, each module is rewritten once anyway, as it is imported)
+    try:
+        from _pytest.assertion.rewrite import (PYC_TAIL, _read_pyc, _rewrite_test, _write_pyc, assertstate_key,
+                                               get_cache_dir)
+
+        state = config.stash[assertstate_key]
+    except (ImportError, KeyError):
+        return
+    here = Path(__file__).parent
+    for source in [here / "conftest.py", *sorted(here.glob("test_*.py"))]:
+        kept = get_cache_dir(source) / (source.name[:-3] + PYC_TAIL)
+        try:
+            if _read_pyc(source, kept) is None:
+                kept.parent.mkdir(exist_ok=True)
+                stat, code = _rewrite_test(source, config)
+                _write_pyc(state, code, stat, kept)
+        except (OSError, TypeError, ValueError, SyntaxError):  # (a read-only tree, changed internals)
+            return
 
 
 def pytest_collection_modifyitems(items):
