@@ -1,5 +1,6 @@
 """Fixtures shared by the test modules (keep this file small; shared helpers live in helpers.py)."""
 
+import compileall
 import gc
 import os
 import sys
@@ -39,16 +40,15 @@ def pytest_configure(config):
 
 
 def compile_once() -> None:
-    """Compile bp_tui's modules to bytecode once for the whole run, as the benchmark does. The tests
-    import bp_tui from the source tree, and about 150 of them start `python -m bp_tui` in a child;
-    where bytecode is not written (PYTHONDONTWRITEBYTECODE, as on CI) every worker and every child
-    would compile the sources again: about 12 s of CPU in the CLI, pty and limits tests alone."""
+    """Compile bp_tui's modules, as the benchmark does, and the tests' helper modules to bytecode once
+    for the whole run. The tests import bp_tui from the source tree, and about 150 of them start
+    `python -m bp_tui` in a child; where bytecode is not written (PYTHONDONTWRITEBYTECODE, as on CI)
+    every worker and every child would compile the sources again: about 12 s of CPU in the CLI, pty
+    and limits tests alone."""
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(__file__)), "bench"))
     from pty_bench import compile_bytecode
 
     compile_bytecode()
-    import compileall
-
     for helper in Path(__file__).parent.glob("*.py"):  # (the test modules are rewritten: see below)
         if not helper.name.startswith("test_") and helper.name != "conftest.py":
             compileall.compile_file(helper, quiet=1)
