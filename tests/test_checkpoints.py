@@ -96,3 +96,27 @@ def test_states_after_an_edit_mid_way_are_replayed_from_that_segment():
         assert repr(stepper.state_at(epoch)) == repr(replayed), epoch
     old_settings = stepper.history.segments[0].trainer.run(start, 199, [])[0]
     assert repr(old_settings) != repr(stepper.state_at(299))  # the edit did change the replay
+
+
+@pytest.mark.parametrize("backend, case_id, kwargs", RUNS, ids=[f"{c}-{b}" for b, c, _k in RUNS])
+def test_rounds_shown_to_their_end_before_the_history_trains_them_are_its_epochs(case_id, kwargs, backend,
+                                                                                  monkeypatch):
+    """Showing a round's end trains that round (Round.set_data), and the history takes that run as its
+    next epoch instead of training the round again: the errors, checkpoints and states are those of
+    one long run, bit for bit, across a checkpoint and after training on from there."""
+    force(backend, monkeypatch)
+    sc = scenario(**kwargs)
+    shown, at_once = bp_tui.Stepper(sc), bp_tui.Stepper(sc)
+    rounds = CHECKPOINT_EVERY + 3
+    while shown.epoch + 1 < rounds and shown.finish_round():
+        assert shown.k == shown.count
+    at_once.extend_to(rounds)
+    assert repr(shown.errors) == repr(at_once.errors[:len(shown.errors)])
+    assert shown.diverged_at == at_once.diverged_at
+    if shown.diverged_at is None:
+        assert shown.epoch + 1 == rounds and shown.computed == rounds
+    shown.extend_to(2 * CHECKPOINT_EVERY + 1)
+    at_once.extend_to(2 * CHECKPOINT_EVERY + 1)
+    assert repr(shown.errors) == repr(at_once.errors) and kept(shown) == kept(at_once)
+    for epoch in (1, CHECKPOINT_EVERY, rounds - 1, shown.computed):
+        assert repr(shown.state_at(epoch)) == repr(at_once.state_at(epoch)), epoch

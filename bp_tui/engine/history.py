@@ -50,6 +50,7 @@ class History:
         self.errors: list[float] = [error]  # training-set error after 0, 1, 2, ... epochs
         self.diverged_at: int | None = None if healthy(start, error) else 0
         self.every = CHECKPOINT_EVERY
+        self.extending = 0  # extend_to runs going on (a fast-forward's worker, or a move)
         values = len(start.params.flat()) * (1 if start.velocity is None else 2)
         self.most_kept = max(16, CHECKPOINT_BYTES // (32 * values))
 
@@ -87,9 +88,19 @@ class History:
         Returns the number of epochs computed. Safe to run in a worker thread while the UI only
         reads: `computed` grows epoch by epoch as it runs (the errors list is appended in place).
         """
-        start = self.computed
-        if start >= target or self.diverged_at is not None:
-            return start
+        with self.lock:
+            start = self.computed
+            if start >= target or self.diverged_at is not None:
+                return start
+            self._make_room(target - start)
+            self.extending += 1
+        try:
+            return self._extend(start, target, should_stop)
+        finally:
+            with self.lock:
+                self.extending -= 1
+
+    def _extend(self, start: int, target: int, should_stop) -> int:
         stop = self.work.stop_asked
         if should_stop is not None:
             asked = stop
@@ -97,8 +108,6 @@ class History:
             def stop() -> bool:
                 return asked() or should_stop()
 
-        with self.lock:
-            self._make_room(target - start)
         self.work.begin(f"training rounds {start + 1} to {target}", 0)  # (how far: Stepper.computed)
         segment = self.segments[-1]
         kept: dict = {}
@@ -111,6 +120,23 @@ class History:
             if diverged:
                 self.diverged_at = start + done
         return self.computed
+
+    def accept(self, epoch: int, trainer: Trainer, state: State, error: float, diverged: bool) -> None:
+        """Take epoch `epoch` as trained: `trainer` ran it from the state after epoch - 1 to show that
+        round's end (Round.set_data), before the history reached it. The same trainer's run gives the
+        same numbers, so extend_to need not run it again. Taken only when it is the very next epoch
+        and no extend_to is running (that one will append its own)."""
+        with self.lock:
+            if (self.extending or self.computed != epoch - 1 or self.diverged_at is not None
+                    or self.segments[-1].trainer is not trainer):
+                return
+            self._make_room(1)
+            self.errors.append(error)
+            if epoch % self.every == 0:
+                self.segments[-1].checkpoints[epoch] = state
+            self.remember(epoch, state)
+            if diverged:
+                self.diverged_at = epoch
 
     def state_at(self, epoch: int) -> State:
         """Parameters after `epoch` epochs, replayed from the nearest checkpoint (Stopped when the

@@ -149,10 +149,11 @@ class SequentialRound:
         return self.passes.state_of(self.end[0])
 
 
-def round_data(trainer, state: State, work: Work, known_after=None):
+def round_data(trainer, state: State, work: Work, known_after=None, trained=None):
     """What the records of the round from `state` are written from, with the same backend the
     trainer's `run` uses, so the numbers match exactly. `known_after()` gives the state after the
-    round when the history has it at hand (else None)."""
+    round when the history has it at hand (else None); `trained(after, error, diverged)` is told
+    what a run of the round here gave, so that the history need not run the same round again."""
     scenario = trainer.net.scenario
     samples = len(scenario.inputs)
     if scenario.mode == "batch":
@@ -170,9 +171,12 @@ def round_data(trainer, state: State, work: Work, known_after=None):
         network.py's passes would be slower) the kernel's run."""
         after = known_after() if known_after is not None else None
         if after is None and fast:
-            after, done, _diverged = trainer.run(state, 1, [], work.stop_asked)
+            errors: list[float] = []
+            after, done, diverged = trainer.run(state, 1, errors, work.stop_asked)
             if done < 1:
                 raise Stopped("the round's end")
+            if trained is not None:
+                trained(after, errors[0], diverged)
         return after
 
     return SequentialRound(passes, state, samples, values, work, run_epoch)

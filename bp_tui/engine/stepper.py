@@ -99,8 +99,11 @@ class Stepper:
 
         def data():
             later = self.history.segment(epoch + 1) is segment  # (an edit may start a segment there)
+            if not later:
+                return round_data(segment.trainer, self.state_at(epoch), self.work)
             return round_data(segment.trainer, self.state_at(epoch), self.work,
-                              (lambda: self.history.at_hand(epoch + 1)) if later else None)
+                              lambda: self.history.at_hand(epoch + 1),
+                              lambda *trained: self.history.accept(epoch + 1, segment.trainer, *trained))
 
         def finished(after) -> None:
             self.history.remember(epoch + 1, State(*after))
