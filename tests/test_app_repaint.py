@@ -30,8 +30,8 @@ def styled_screen(app: BackpropApp) -> list[str]:
 
 
 async def settled_screen(pilot) -> list[str]:
-    """The screen once a pause changes it no more (showing or hiding a scrollbar takes a second layout)."""
-    await pilot.pause()
+    """The screen once a pause changes it no more (showing or hiding a scrollbar takes a second layout).
+    Read first as it is: each key and pause has waited for the screen's refresh (helpers.brisk_pilot)."""
     rows = styled_screen(pilot.app)
     for _ in range(20):
         await pilot.pause()
