@@ -259,6 +259,15 @@ def flat_text(app) -> str:
     return " ".join(screen_text(app).split())
 
 
+def step_on(app) -> None:
+    """One sub-step on, as space does it (the stepper moves, the stepper screen shows the new frame
+    to every panel), without a key's round trip through Textual (a repaint, Pilot's waits). For walks
+    through every sub-step of a round that read what a panel drew (its rows), not the painted screen:
+    the panels redraw from the frame alone. Other tests press space, the way a learner moves."""
+    assert app.stepper.next(), "no sub-step further"
+    app.main.show(ahead=False)
+
+
 def on_stepper(app) -> bool:
     """The stepper's own screen is on top: no prompt, progress box or other screen over it."""
     return app.screen is app.screen_stack[0]

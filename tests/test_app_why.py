@@ -20,7 +20,7 @@ from bp_tui.study.explain import matrix_lines
 from bp_tui.study.matrix import matrix_form
 from bp_tui.study.matrix_parts import Matrix
 
-from .helpers import SMALL, panel_rows, screen_text, wait_until
+from .helpers import SMALL, panel_rows, screen_text, step_on, wait_until
 from .scenario_factory import scenario_text
 from .test_app_layout import assert_fits
 from .test_app_repaint import settled_screen
@@ -46,10 +46,11 @@ def minus(text: str) -> str:
 async def test_every_derivation_ends_on_the_value_of_its_record(name, rounds):
     app = BackpropApp(load_scenario(name))
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press(*["enter"] * rounds, "d")
+        await pilot.press(*["enter"] * rounds, "d", "space")
         derivations = 0
-        for _ in range(app.stepper.count):
-            await pilot.press("space")
+        for k in range(app.stepper.count):
+            if k:
+                step_on(app)
             step = app.stepper.current
             rows = view_text(app, "#chain-rule")
             assert rows[0].startswith(f"{step.quantity} = {value_text(step.value)}"), rows[0]
@@ -189,8 +190,11 @@ async def test_every_element_of_the_matrix_form_equals_the_record_it_names(name,
         await pilot.press("left")
         width = app.query_one("#matrix").content_width
         checked = 0
-        for _ in range(app.stepper.count):
-            await pilot.press("space")
+        for k in range(app.stepper.count):
+            if k:
+                step_on(app)
+            else:
+                await pilot.press("space")
             step, rows = app.stepper.current, view_text(app, "#matrix")
             assert rows[0].startswith(f"{step.quantity} = {value_text(step.value)} is one element")
             assert rows[1:] == [line.rstrip() for line in matrix_lines(step, app.stepper, width)]
