@@ -13,7 +13,7 @@ from bp_tui.app.app import BackpropApp
 from bp_tui.app.heights import QUANTITY_ROWS
 from bp_tui.app.widgets.styles import tag_style
 
-from .helpers import SMALL, panel_rows, screen_text
+from .helpers import SMALL, panel_rows, screen_text, step_on
 
 AT_80 = ["mazur", "mazur-biases", "mazur-per-neuron-bias", "xor-online", "xor-batch", "momentum",
          "momentum-off", "relu", "tanh"]
@@ -120,12 +120,16 @@ async def test_the_picture_and_the_table_agree_on_every_weight_at_every_sub_step
         names = parameter_names(app)
 
         async def walk(label) -> list:
-            """What the network panel shows at each sub-step of round 1: (where, labels)."""
+            """What the network panel draws at each sub-step of round 1: (where, labels). (Its rows as
+            drawn, moved on as space does: helpers.step_on.)"""
             seen = []
-            for _ in range(app.stepper.count + 1):
+            panel = app.query_one("#network")
+            for k in range(app.stepper.count + 1):
+                if k:
+                    step_on(app)
                 where = (name, app.stepper.k, app.stepper.current and app.stepper.current.quantity)
-                seen.append((where, labels(panel_rows(app, "#network"), label)))
-                await pilot.press("space")
+                seen.append((where, labels([row.text for row in panel.rows()], label)))
+            await pilot.press("space")
             return seen
 
         # The round walked as a picture, then again from its start as a table (one switch, rather than
