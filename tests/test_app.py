@@ -18,7 +18,7 @@ from bp_tui.app.screens.too_small import TooSmallScreen
 from bp_tui.engine.records import phase_label
 from bp_tui.engine.scenario import builtin_dir, builtin_names
 
-from .helpers import SMALL, fast_forward, on_stepper, panel_rows, screen_text, wait_until
+from .helpers import SMALL, fast_forward, on_stepper, panel_rows, screen_text, step_on, wait_until
 from .scenario_factory import long_run_text
 
 
@@ -314,8 +314,10 @@ async def test_quantities_show_the_current_one_under_as_many_rows_above_it_as_fi
         app = BackpropApp(load_scenario(name))
         async with app.run_test(size=SMALL) as pilot:
             panel = app.query_one("#quantities")
-            for _ in range(app.stepper.count):
-                await pilot.press("space")
+            await pilot.press("space")
+            for k in range(app.stepper.count):
+                if k:
+                    step_on(app)  # (each sub-step's rows and scrolling are the panel's own: no repaint needed)
                 rows = panel_rows(app, "#quantities")
                 assert len(rows) >= 5, (name, app.stepper.k, rows)
                 marked = [y for y, row in enumerate(rows) if row.startswith(f"▶ {app.stepper.current.quantity} ")]
